@@ -1,0 +1,36 @@
+# kinerja_analysis: the README's commands. `make help` lists them.
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed
+LABSTAMP := $(VENV)/.installed-lab
+JOBS   ?= 2
+
+.DEFAULT_GOAL := help
+.PHONY: help report test lab demo clean
+
+help: ## list the targets
+	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS=":.*## "} {printf "  make %-8s %s\n", $$1, $$2}'
+
+$(STAMP): pyproject.toml
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -e ".[test]"
+	$(PY) -m ipykernel install --sys-prefix --name python3 >/dev/null
+	@touch $@
+
+report: $(STAMP) ## write the demo data if missing, then render every report to reports/demo/
+	$(VENV)/bin/kinerja report --out reports/demo --jobs $(JOBS)
+
+test: $(STAMP) ## run the whole test suite (unit, notebooks, end-to-end)
+	$(PY) -m pytest -q
+
+lab: $(STAMP) ## install JupyterLab into .venv and open the notebooks
+	@test -f $(LABSTAMP) || ($(PY) -m pip install -q -e ".[test,lab]" && touch $(LABSTAMP))
+	$(VENV)/bin/jupyter lab notebooks/
+
+demo: $(STAMP) ## regenerate the demo data folder data/demo/
+	$(VENV)/bin/kinerja demo --out data/demo
+
+clean: ## remove generated reports and caches (keeps .venv)
+	rm -rf reports/*/ data/processed .pytest_cache

@@ -1,0 +1,185 @@
+"""The ``kinerja`` command: the front door for analysts and scheduled jobs (DESIGN.md section 8).
+
+Exit codes: 0 success, 1 data or report failures (with a summary), 2 usage errors.
+A traceback is never the only message a user sees.
+"""
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from pathlib import Path
+
+from . import __version__
+from .errors import ConfigError, DataError, KinerjaError, ParameterError
+
+EXIT_OK, EXIT_FAIL, EXIT_USAGE = 0, 1, 2
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message):  # usage errors exit 2 with a short message (argparse's default too)
+        self.print_usage(sys.stderr)
+        self.exit(EXIT_USAGE, f"kinerja: error: {message}\n")
+
+
+def _cmd_demo(args) -> int:
+    from . import demo, paths
+
+    out = paths.resolve(args.out, base=Path.cwd()) if args.out else paths.DEMO_DATA
+    written = demo.write(out, seed=args.seed)
+    print(f"wrote {len(written)} files to {out}")
+    return EXIT_OK
+
+
+def _print_issues(issues, stream=sys.stdout) -> None:
+    for r in issues.itertuples():
+        where = r.file + (f", sheet {r.sheet}" if r.sheet else "") + (f", row {int(r.row)}" if r.row == r.row and r.row is not None and str(r.row) != "<NA>" else "") + (f", column {r.column}" if r.column else "")
+        found = f" (found {r.value!r})" if r.value else ""
+        print(f"{r.severity.upper()}: {where}: {r.message}{found} [{r.rule}]", file=stream)
+
+
+def _cmd_validate(args) -> int:
+    from . import validate
+
+    n_err = 0
+    for target in args.paths:
+        issues = validate.validate_path(target)
+        _print_issues(issues)
+        errors = int((issues["severity"] == "error").sum())
+        warnings = int((issues["severity"] == "warning").sum())
+        n_err += errors
+        print(f"{target}: {errors} error(s), {warnings} warning(s)")
+    return EXIT_FAIL if n_err else EXIT_OK
+
+
+def _cmd_capaian(args) -> int:
+    from . import capaian, config
+    from .io import template
+
+    settings = config.load(args.config, negative_formula=args.negative_formula, cap=args.cap)
+    src = Path(args.file)
+    if not src.exists():
+        raise DataError(f"{src}: file not found")
+    from .io.template import Issues
+
+    issues = Issues()
+    df = template.read_table(src, "kinerja", issues)
+    frame = issues.frame()
+    errors = frame[frame["severity"] == "error"]
+    if len(errors):
+        _print_issues(errors, sys.stderr)
+        print(f"{src}: {len(errors)} error(s); fix them first (kinerja validate {src})", file=sys.stderr)
+        return EXIT_FAIL
+    out = capaian.compute(df, settings)
+    dest = Path(args.output)
+    if dest.suffix.lower() == ".xlsx":
+        out.to_excel(dest, index=False)
+    else:
+        out.to_csv(dest, index=False)
+    n_flag = int(out["flag"].ne("").sum())
+    print(f"wrote {len(out)} rows to {dest} ({n_flag} flagged rows)")
+    return EXIT_OK
+
+
+def _cmd_report(args) -> int:
+    from . import paths, runner
+    from .io import template
+
+    data_dir = paths.resolve(args.data, base=Path.cwd()) if args.data else paths.DEMO_DATA
+    if args.data is None and not (data_dir / "kinerja.csv").exists():
+        from . import demo
+
+        demo.write(data_dir)
+        print(f"wrote the demo data to {data_dir}")
+    out = paths.resolve(args.out, base=Path.cwd()) if args.out else paths.REPORTS / ("demo" if args.data is None else paths.safe_name(data_dir.name))
+    ds = template.load_folder(data_dir)
+    if not ds.errors.empty:
+        _print_issues(ds.errors, sys.stderr)
+        print(f"{data_dir}: {len(ds.errors)} data error(s); no report was run (kinerja validate {data_dir})",
+              file=sys.stderr)
+        return EXIT_FAIL
+    jobs = runner.plan(data_dir, lang=args.lang, regions=args.region or None)
+    print(f"running {len(jobs)} reports on {data_dir} with {args.jobs or 'all'} worker(s) → {out}")
+
+    def progress(entry):
+        status = entry["status"].upper()
+        print(f"  {status:6} {entry['name']} ({entry.get('duration_s', 0):.1f} s)"
+              + (f": {entry['error']}" if entry.get("error") else ""), flush=True)
+
+    manifest = runner.run(jobs, out, n_jobs=args.jobs, timeout=args.timeout, show_code=args.show_code,
+                          lang=args.lang, progress=progress)
+    failed = [e for e in manifest["reports"] if e["status"] == "failed"]
+    print(f"index: {out / 'index.html'}")
+    if failed:
+        print(f"{len(failed)} of {len(jobs)} report(s) failed: " + ", ".join(e["name"] for e in failed), file=sys.stderr)
+        print(f"their executed notebooks, with the error, are in {out / 'executed'}", file=sys.stderr)
+        return EXIT_FAIL
+    print(f"{len(jobs)} report(s) written in {manifest['run']['duration_s']:.1f} s")
+    return EXIT_OK
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = _Parser(prog="kinerja", description="COVID-19 budget refocusing and the performance of Indonesian pemda/OPD.")
+    p.add_argument("--version", action="version", version=f"kinerja_analysis {__version__}")
+    p.add_argument("-v", "--verbose", action="store_true", help="debug logging (and tracebacks)")
+    sub = p.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    d = sub.add_parser("demo", help="write the synthetic demo data folder")
+    d.add_argument("--out", help="folder (default: data/demo in the project)")
+    d.add_argument("--seed", type=int, default=20200401)
+    d.set_defaults(func=_cmd_demo)
+
+    v = sub.add_parser("validate", help="check data folders or files; exit 1 on errors")
+    v.add_argument("paths", nargs="+", metavar="DIR|FILE")
+    v.set_defaults(func=_cmd_validate)
+
+    c = sub.add_parser("capaian", help="add achievement, formula, band and flags to an indicator table")
+    c.add_argument("file")
+    c.add_argument("-o", "--output", required=True, help="output .csv or .xlsx")
+    c.add_argument("--config", help="settings TOML")
+    c.add_argument("--negative-formula", choices=["(2T-R)/T", "T/R"], default=None)
+    c.add_argument("--cap", type=float, default=None, help="cap capaian at this value (off by default)")
+    c.set_defaults(func=_cmd_capaian)
+
+    r = sub.add_parser("report", help="run the report set and write HTML, index.html, manifest.json, results.json")
+    r.add_argument("--data", help="data folder in the template format (default: the demo data)")
+    r.add_argument("--out", help="output folder (default: reports/demo or reports/<data folder name>)")
+    r.add_argument("--config", help="settings TOML")
+    r.add_argument("--jobs", type=int, default=None, help="parallel reports (default: number of cores)")
+    r.add_argument("--lang", choices=["en", "id"], default="en")
+    r.add_argument("--region", action="append", help="only this region code (repeatable)")
+    r.add_argument("--timeout", type=float, default=600, help="seconds per cell before a report is stopped")
+    r.add_argument("--show-code", action="store_true", help="keep the code in the pages")
+    r.set_defaults(func=_cmd_report)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.DEBUG if args.verbose else logging.WARNING, format="%(levelname)s %(message)s")
+    try:
+        return args.func(args)
+    except (ConfigError, ParameterError) as exc:
+        print(f"kinerja: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except DataError as exc:
+        print(f"kinerja: data error: {exc}", file=sys.stderr)
+        if getattr(exc, "issues", None) is not None:
+            _print_issues(exc.issues, sys.stderr)
+        return EXIT_FAIL
+    except KinerjaError as exc:
+        print(f"kinerja: {exc}", file=sys.stderr)
+        return EXIT_FAIL
+    except KeyboardInterrupt:
+        print("kinerja: interrupted", file=sys.stderr)
+        return 130
+    except Exception as exc:  # never only a traceback
+        if args.verbose:
+            raise
+        print(f"kinerja: unexpected error: {type(exc).__name__}: {exc} (run with -v for the traceback)", file=sys.stderr)
+        return EXIT_FAIL
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,55 @@
+"""Project folders, resolved from the package location, never from the working directory.
+
+Papermill, nbval, JupyterLab and cron all start kernels in different places, so every relative
+path a user gives is resolved against the project root (or the given data folder).
+"""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+#: Root of the source checkout (the folder holding ``pyproject.toml``).
+ROOT = Path(__file__).resolve().parent.parent
+NOTEBOOKS = ROOT / "notebooks"
+DATA = ROOT / "data"
+DEMO_DATA = DATA / "demo"
+RAW_DATA = DATA / "raw"
+PROCESSED = DATA / "processed"
+REPORTS = ROOT / "reports"
+TEMPLATES = Path(__file__).resolve().parent / "templates"
+
+
+def resolve(path: str | os.PathLike | None, *, base: Path | None = None) -> Path:
+    """Return an absolute path; a relative one is taken from ``base`` (the project root by default).
+
+    >>> resolve("data/demo") == ROOT / "data" / "demo"
+    True
+    >>> resolve("/tmp/x").as_posix()
+    '/tmp/x'
+    """
+    if path is None or str(path) == "":
+        raise ValueError("empty path")
+    p = Path(path).expanduser()
+    if p.is_absolute():
+        return p
+    return ((base or ROOT) / p).resolve()
+
+
+def safe_name(name: str) -> str:
+    """Turn a report or region name into one safe file-name component (never a path).
+
+    >>> safe_name("71.73 Kota Fiktif")
+    '71.73_Kota_Fiktif'
+    >>> safe_name("../../etc/passwd")
+    'etc_passwd'
+    """
+    out = []
+    for ch in str(name):
+        out.append(ch if (ch.isalnum() or ch in "-.") else "_")
+    s = "".join(out)
+    while ".." in s:
+        s = s.replace("..", ".")
+    s = s.strip("._-")
+    while "__" in s:
+        s = s.replace("__", "_")
+    return s or "report"
