@@ -11,7 +11,7 @@ __version__ = "0.1.0"
 
 _SUBMODULES = {
     "anggaran", "capaian", "cli", "compare", "config", "data", "demo", "errors", "impact", "labels",
-    "paths", "plots", "report", "runner", "schema", "io", "tables", "validate",
+    "narrative", "paths", "plots", "render", "report", "runner", "schema", "sections", "io", "validate",
 }
 
 

@@ -41,15 +41,17 @@ _FORMULA_NAMES = np.array(["", *FORMULAS, IN_RANGE], dtype=object)
 _FORMULA_CODE = {"R/T": _RT, "(2T-R)/T": _NEG, "T/R": _TR}
 _POLARITY_CODE = {"positive": 1, "negative": 2, "range": 3}  # 0 = unknown
 # every combination of flags, so that joining them is one lookup per row, not a Python loop
-_FLAG_TABLE = np.array([";".join(f for i, f in enumerate(FLAGS) if bits >> i & 1) for bits in range(1 << len(FLAGS))],
-                       dtype=object)
+_FLAG_TABLE = np.array([";".join(f for i, f in enumerate(FLAGS) if bits >> i & 1)
+                        for bits in range(1 << len(FLAGS))], dtype=object)
 # Rounding before comparing with a band edge: 0.57 * 100 is 57.00000000000001 in floating point, and
 # a capaian of 90.99999999999999 that is really 91 must land in the 91 band.
 _EDGE_DECIMALS = 9
 
 
 def _is_blank(value) -> bool:
-    return value is None or value is pd.NA or (isinstance(value, float) and np.isnan(value)) or str(value).strip() == ""
+    if value is None or value is pd.NA or (isinstance(value, float) and np.isnan(value)):
+        return True
+    return str(value).strip() == ""
 
 
 def _formula_code(value) -> int:
@@ -75,7 +77,9 @@ def _codes(values, n: int, convert) -> np.ndarray:
         return np.zeros(n, dtype=np.int8)
     if np.ndim(values) == 0:
         return np.full(n, convert(values), dtype=np.int8)
-    codes, uniques = pd.factorize(pd.Series(values) if not isinstance(values, (pd.Series, pd.Index)) else values)
+    if not isinstance(values, (pd.Series, pd.Index)):
+        values = pd.Series(values)
+    codes, uniques = pd.factorize(values)
     table = np.array([convert(u) for u in uniques] + [convert(None)], dtype=np.int8)
     return table[codes]  # a missing label has code -1, which picks the last entry: convert(None)
 
@@ -87,7 +91,7 @@ def _as_float(values, name: str, n: int | None = None) -> np.ndarray:
         else:
             out = np.asarray(values, dtype=float)
     except (TypeError, ValueError) as exc:
-        raise DataError(f"{name} must hold numbers (parse text with kinerja_analysis.io.numbers first)") from exc
+        raise DataError(f"{name} must hold numbers (parse text with kinerja_analysis.io.numbers)") from exc
     if n is not None and out.ndim == 0:
         out = np.full(n, float(out))
     return out
@@ -108,40 +112,75 @@ def _check_options(negative_formula, cap) -> tuple[int, float | None]:
 
 
 def _score(T, R, Tu, pol, fo, neg, cap):
-    """The vectorised rules on float arrays and int8 codes; see :func:`achievement`."""
+    """The vectorised rules on float arrays and int8 codes; see :func:`achievement`.
+
+    Returns the capaian, the code of the formula used (an index into ``_FORMULA_NAMES``) and the flag
+    bits (an index into ``_FLAG_TABLE``), so that callers build string columns by one lookup.
+    """
     has_range = ~np.isnan(Tu)
-    # the range's bounds in increasing order, whichever way round they were typed
-    L = np.where(has_range, np.minimum(T, Tu), T)
-    U = np.where(has_range, np.maximum(T, Tu), T)
-    below, above = R < L, R > U  # False where anything is NaN
-    inside = has_range & ~below & ~above & ~np.isnan(R) & ~np.isnan(T)
-    Teff = np.where(below, L, np.where(above, U, T))
+    if has_range.any():
+        # the range's bounds in increasing order, whichever way round they were typed
+        L = np.where(has_range, np.minimum(T, Tu), T)
+        U = np.where(has_range, np.maximum(T, Tu), T)
+        below, above = R < L, R > U  # False where anything is NaN
+        inside = has_range & ~(below | above) & ~np.isnan(R) & ~np.isnan(T)
+        Teff = np.where(below, L, np.where(above, U, T))
+    else:  # point targets only: skip the range arithmetic (most tables)
+        above, inside, Teff = R > T, np.zeros(len(T), dtype=bool), T
 
-    # polarity default; "range" polarity: deviation either side is bad
-    default = np.select([pol == 1, pol == 2, pol == 3], [_RT, neg, np.where(above, _NEG, _RT)], 0)
-    code = np.where(fo > 0, fo, np.where(fo < 0, 0, default)).astype(np.int8)
+    # polarity default (unknown, positive, negative, range); "range" polarity: deviation either side is
+    # bad, so R/T below the target and (2T - R)/T above it
+    code = np.array([0, _RT, neg, _RT], dtype=np.int8).take(pol)
+    np.putmask(code, (pol == 3) & above, _NEG)
+    if fo.any():  # a per-row formula wins; unknown formula text scores nothing
+        code = np.where(fo != 0, np.maximum(fo, 0), code).astype(np.int8)
 
+    # every formula is num / den: R/T, (2T - R)/T, T/R. 100 * R / T rather than R / T * 100, which is
+    # exact whenever the true quotient is (76 * 100 / 100 = 76).
+    is_tr = code == _TR
+    num = np.where(is_tr, Teff, np.where(code == _NEG, 2.0 * Teff - R, R))
+    den = np.where(is_tr, R, Teff)
     with np.errstate(divide="ignore", invalid="ignore"):
-        # 100 * R / T rather than R / T * 100: exact whenever the true quotient is (76 * 100 / 100 = 76)
-        value = np.select([code == _RT, code == _NEG, code == _TR],
-                          [100.0 * R / Teff, 100.0 * (2.0 * Teff - R) / Teff, 100.0 * Teff / R], np.nan)
+        value = 100.0 * num / den
     scored = code > 0
-    value = np.where(inside & scored, 100.0, value)
-    target_zero = scored & ~inside & (Teff == 0)
-    actual_zero = (code == _TR) & ~inside & (R == 0)
-    value[target_zero | actual_zero] = np.nan
+    outside = ~inside
+    target_zero = scored & outside & (Teff == 0)
+    actual_zero = is_tr & outside & (R == 0)
+    np.putmask(value, ~scored | target_zero | actual_zero, np.nan)
+    in_range = inside & scored
+    np.putmask(value, in_range, 100.0)
     negative = value < 0  # (2T - R)/T when R > 2T: kept, and flagged
     capped = np.zeros(len(value), dtype=bool)
     if cap is not None:
         capped = value > cap
-        value = np.where(capped, cap, value)
+        np.putmask(value, capped, cap)
 
-    masks = (np.isnan(T), np.isnan(R), target_zero, actual_zero, negative, capped, fo < 0, (pol == 0) & (fo == 0))
-    bits = np.zeros(len(value), dtype=np.int16)
+    masks = (np.isnan(T), np.isnan(R), target_zero, actual_zero, negative, capped, fo < 0,
+             (pol == 0) & (fo == 0))  # in the order of FLAGS
+    bits = np.zeros(len(value), dtype=np.uint8)
     for i, mask in enumerate(masks):
-        bits |= mask.astype(np.int16) << i
-    used = np.where(np.isnan(value), 0, np.where(inside & scored, _IN, code))
-    return value, _FORMULA_NAMES[used], _FLAG_TABLE[bits]
+        bits |= mask.view(np.uint8) << np.uint8(i)
+    used = np.where(np.isnan(value), np.int8(0), code)
+    np.putmask(used, in_range, _IN)
+    return value, used, bits
+
+
+def _strings(codes: np.ndarray, names: np.ndarray):
+    """A string column (pandas' default string dtype) from codes into a table of names.
+
+    pandas 3 stores strings in Arrow; building the column there by one ``take`` is about 20 times faster
+    than handing pandas millions of Python strings to convert.
+    """
+    dtype = pd.Series([""]).dtype  # "str" on pandas 3, object on pandas 2
+    if dtype == object:
+        return names[codes]
+    try:
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        return pd.array(pc.take(pa.array(list(names), type=pa.large_string()), pa.array(codes)), dtype=dtype)
+    except (ImportError, TypeError, ValueError):  # pragma: no cover - string dtype without pyarrow
+        return pd.array(names[codes], dtype=dtype)
 
 
 def achievement(target, actual, polarity, *, target_upper=None, formula=None,
@@ -177,7 +216,8 @@ def achievement(target, actual, polarity, *, target_upper=None, formula=None,
 
     Examples
     --------
-    >>> value, used, flag = achievement([100, 10, 0, 80], [90, 12, 5, 70], ["positive", "negative", "positive", "+"],
+    >>> value, used, flag = achievement([100, 10, 0, 80], [90, 12, 5, 70],
+    ...                                 ["positive", "negative", "positive", "+"],
     ...                                 target_upper=[np.nan, np.nan, np.nan, 90])
     >>> value.round(1).tolist()
     [90.0, 80.0, nan, 87.5]
@@ -185,14 +225,18 @@ def achievement(target, actual, polarity, *, target_upper=None, formula=None,
     (['R/T', '(2T-R)/T', '', 'R/T'], ['', '', 'target_zero', ''])
     """
     neg, cap = _check_options(negative_formula, cap)
-    lengths = {len(x) for x in (target, actual, polarity, target_upper, formula) if x is not None and np.ndim(x) > 0}
+    columns = (target, actual, polarity, target_upper, formula)
+    lengths = {len(x) for x in columns if x is not None and np.ndim(x) > 0}
     if len(lengths) > 1:
-        raise DataError(f"target, actual, polarity, target_upper and formula differ in length: {sorted(lengths)}")
+        raise DataError(f"target, actual, polarity, target_upper and formula differ in length: "
+                        f"{sorted(lengths)}")
     n = lengths.pop() if lengths else 1
     T = _as_float(target, "target", n)
     R = _as_float(actual, "actual", n)
     Tu = np.full(n, np.nan) if target_upper is None else _as_float(target_upper, "target_upper", n)
-    return _score(T, R, Tu, _codes(polarity, n, _polarity_code), _codes(formula, n, _formula_code), neg, cap)
+    pol, fo = _codes(polarity, n, _polarity_code), _codes(formula, n, _formula_code)
+    value, used, bits = _score(T, R, Tu, pol, fo, neg, cap)
+    return value, _FORMULA_NAMES[used], _FLAG_TABLE[bits]
 
 
 def _bands(scheme) -> list[tuple[float, str]]:
@@ -243,12 +287,16 @@ def band(achievement, scheme: str | Sequence[tuple[float, str]] = "default", *, 
     keys = [key for _, key in reversed(bands)]
     values = _as_float(achievement, "achievement")
     values = np.atleast_1d(values)
-    codes = np.searchsorted(lowers, np.round(values, _EDGE_DECIMALS), side="right") - 1
-    codes[np.isnan(values)] = -1
+    rounded = np.round(values, _EDGE_DECIMALS)
+    # the number of lower bounds reached, less one; NaN reaches none and gets -1 (a missing band)
+    codes = np.full(len(rounded), -1, dtype=np.int8)
+    for lower in lowers:
+        codes += rounded >= lower
     if lang:
         keys = [BAND_LABELS[lang].get(k, k.replace("_", " ").capitalize()) for k in keys]
     index = achievement.index if isinstance(achievement, pd.Series) else None
-    return pd.Series(pd.Categorical.from_codes(codes, categories=keys, ordered=True), index=index, name="band")
+    categorical = pd.Categorical.from_codes(codes, categories=keys, ordered=True)
+    return pd.Series(categorical, index=index, name="band")
 
 
 def met(achievement) -> pd.arrays.BooleanArray:
@@ -286,8 +334,8 @@ def compute(df: pd.DataFrame, settings: Settings | None = None) -> pd.DataFrame:
 
     Examples
     --------
-    >>> rows = pd.DataFrame({"target": [100.0, 10.0], "actual": [95.0, 12.0], "polarity": ["positive", "negative"],
-    ...                      "target_original": [120.0, np.nan]})
+    >>> rows = pd.DataFrame({"target": [100.0, 10.0], "actual": [95.0, 12.0],
+    ...                      "polarity": ["positive", "negative"], "target_original": [120.0, np.nan]})
     >>> out = compute(rows)
     >>> out[["achievement", "band", "met", "achievement_original"]].round(2)
        achievement         band    met  achievement_original
@@ -297,7 +345,8 @@ def compute(df: pd.DataFrame, settings: Settings | None = None) -> pd.DataFrame:
     settings = settings if settings is not None else Settings()
     absent = [c for c in ("target", "actual", "polarity") if c not in df.columns]
     if absent:
-        raise DataError(f"kinerja table lacks column(s) {', '.join(absent)}; found: {', '.join(map(str, df.columns))}")
+        raise DataError(f"kinerja table lacks column(s) {', '.join(absent)}; "
+                        f"found: {', '.join(map(str, df.columns))}")
     neg, cap = _check_options(settings.negative_formula, settings.cap)
     n = len(df)
     T = _as_float(df["target"], "target")
@@ -313,14 +362,18 @@ def compute(df: pd.DataFrame, settings: Settings | None = None) -> pd.DataFrame:
         use = ~np.isnan(To)
         if use.any():
             # the murni target is a single number: a range is kept only where the target was not revised
-            original = _score(np.where(use, To, T), R, np.where(use & (To != T), np.nan, Tu), pol, fo, neg, cap)
-    value, used, flag = original if settings.target_basis == "original" else revised
+            upper = np.where(To[use] != T[use], np.nan, Tu[use])
+            sub = _score(To[use], R[use], upper, pol[use], fo[use], neg, cap)
+            original = tuple(a.copy() for a in revised)
+            for whole, part in zip(original, sub):
+                whole[use] = part
+    value, used, bits = original if settings.target_basis == "original" else revised
 
     out = df.copy()
     out["achievement"] = value
-    out["formula_used"] = used
+    out["formula_used"] = _strings(used, _FORMULA_NAMES)
     out["band"] = band(value, settings.bands).array
     out["met"] = met(value)
-    out["flag"] = flag
+    out["flag"] = _strings(bits, _FLAG_TABLE)
     out["achievement_original"] = original[0]
     return out

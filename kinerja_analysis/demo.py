@@ -85,7 +85,8 @@ def _opd(key, name, size, cut, sasaran, indicators, core=False, kind=None):
 
 CATALOGUE = [
     _opd("SETDA", "Sekretariat Daerah", (30, 45, 8), 0.40,
-         ["Meningkatnya kualitas tata kelola pemerintahan daerah", "Meningkatnya kualitas layanan administrasi"],
+         ["Meningkatnya kualitas tata kelola pemerintahan daerah",
+          "Meningkatnya kualitas layanan administrasi"],
          [("Indeks reformasi birokrasi", "nilai", "+", 58, 2, 0),
           ("Nilai SAKIP pemerintah daerah", "nilai", "+", 60, 2, 0),
           ("Persentase produk hukum daerah yang ditetapkan tepat waktu", "%", "+", 80, 2, 1),
@@ -96,7 +97,8 @@ CATALOGUE = [
          [("Persentase Perda inisiatif DPRD yang ditetapkan", "%", "+", 60, 3, 0),
           ("Persentase rapat paripurna yang terfasilitasi tepat waktu", "%", "+", 92, 1, 0),
           ("Persentase aspirasi masyarakat yang ditindaklanjuti", "%", "+", 65, 3, 0),
-          ("Indeks kepuasan anggota DPRD terhadap layanan kesekretariatan", "indeks", "+", 78, 1, 0)], core=True),
+          ("Indeks kepuasan anggota DPRD terhadap layanan kesekretariatan", "indeks", "+", 78, 1, 0)],
+         core=True),
     _opd("INSPEKTORAT", "Inspektorat Daerah", (6, 5, 0.8), 0.25,
          ["Meningkatnya kualitas pengawasan internal"],
          [("Level maturitas SPIP", "level", "+", 2.6, 0.15, 0),
@@ -137,6 +139,7 @@ CATALOGUE = [
           ("Rata-rata nilai ujian sekolah SMP", "nilai", "+", 65, 1, 0),
           ("Persentase guru bersertifikat pendidik", "%", "+", 62, 3, 1),
           ("Persentase sekolah terakreditasi minimal B", "%", "+", 78, 2, 0),
+          ("Persentase ruang kelas dalam kondisi rusak", "%", "-", 22, -1.5, 0),
           ("Jumlah peserta didik penerima bantuan pendidikan", "orang", "+", 4200, 150, 0)], core=True),
     _opd("DINKES", "Dinas Kesehatan", (35, 40, 15), None,
          ["Meningkatnya derajat kesehatan masyarakat", "Meningkatnya mutu pelayanan kesehatan dasar"],
@@ -156,7 +159,7 @@ CATALOGUE = [
           ("Indeks kepuasan pasien", "indeks", "+", 78, 1, 0),
           ("Persentase pemenuhan standar pelayanan minimal rumah sakit", "%", "+", 80, 2, 0),
           ("Cost recovery rate", "%", "+", 85, 1.5, 0)], core=True),
-    _opd("PUPR", "Dinas Pekerjaan Umum dan Penataan Ruang", (8, 12, 85), 0.55,
+    _opd("PUPR", "Dinas Pekerjaan Umum dan Penataan Ruang", (8, 12, 85), 0.50,
          ["Meningkatnya kualitas infrastruktur jalan dan jembatan", "Meningkatnya layanan sumber daya air"],
          [("Persentase panjang jalan dalam kondisi mantap", "%", "+", 62, 2.5, 0),
           ("Persentase jembatan dalam kondisi baik", "%", "+", 70, 2, 0),
@@ -165,7 +168,7 @@ CATALOGUE = [
           ("Luas kawasan tergenang banjir", "ha", "-", 240, -10, 1),
           ("Persentase rumah tangga dengan akses air minum layak", "%", "+", 72, 2.5, 1),
           ("Panjang jalan yang ditingkatkan", "km", "+", 35, 1, 0)], core=True),
-    _opd("PERKIM", "Dinas Perumahan dan Kawasan Permukiman", (4, 6, 30), 0.55,
+    _opd("PERKIM", "Dinas Perumahan dan Kawasan Permukiman", (4, 6, 30), 0.50,
          ["Meningkatnya kualitas perumahan dan kawasan permukiman"],
          [("Persentase rumah tidak layak huni", "%", "-", 12, -0.7, 0),
           ("Luas kawasan permukiman kumuh", "ha", "-", 90, -6, 0),
@@ -239,7 +242,8 @@ CATALOGUE = [
          [("Indeks SPBE", "indeks", "+", 2.1, 0.2, 0),
           ("Persentase perangkat daerah yang terhubung jaringan intra pemerintah", "%", "+", 60, 6, 0),
           ("Persentase informasi publik yang dipublikasikan tepat waktu", "%", "+", 80, 2, 0),
-          ("Persentase aduan SP4N-LAPOR yang ditindaklanjuti", "%", "+", 75, 3, 0)], core=True),
+          ("Persentase aduan SP4N-LAPOR yang ditindaklanjuti", "%", "+", 75, 3, 0),
+          ("Rata-rata waktu tindak lanjut aduan masyarakat", "hari", "-", 7, -0.4, 0)], core=True),
     _opd("KOPUKM", "Dinas Koperasi dan Usaha Kecil Menengah", (2.5, 4, 0.8), 0.40,
          ["Meningkatnya daya saing koperasi dan UMKM"],
          [("Persentase koperasi aktif", "%", "+", 55, 2, 0),
@@ -315,11 +319,13 @@ CATALOGUE = [
          [("Indeks desa membangun", "indeks", "+", 0.62, 0.015, 0),
           ("Persentase desa mandiri", "%", "+", 5, 1.5, 0),
           ("Persentase desa yang menyampaikan laporan APBDes tepat waktu", "%", "+", 75, 3, 0),
-          ("Persentase BUMDes yang aktif", "%", "+", 40, 4, 0)], kind="kabupaten"),
+          ("Persentase BUMDes yang aktif", "%", "+", 40, 4, 0),
+          ("Persentase desa tertinggal", "%", "-", 18, -1.5, 0)], kind="kabupaten"),
 ]
 KECAMATAN = _opd("KEC", "Kecamatan", (2.5, 1.8, 0.6), 0.35,
                  ["Meningkatnya kualitas pelayanan dan ketertiban di kecamatan"],
                  [("Persentase layanan PATEN yang diselesaikan tepat waktu", "%", "+", 85, 1.5, 0),
+                  ("Rata-rata waktu penyelesaian layanan PATEN", "hari", "-", 3, -0.1, 0),
                   ("Persentase desa/kelurahan dengan administrasi pemerintahan tertib", "%", "+", 70, 3, 0),
                   ("Persentase gangguan ketenteraman yang tertangani", "%", "+", 80, 2, 0),
                   ("Persentase usulan Musrenbang kecamatan yang diakomodasi", "%", "+", 40, 2, 0),
@@ -435,7 +441,7 @@ def _map_opd(frame: pd.DataFrame, crosswalk: pd.DataFrame | None, column: str = 
                 break
             name = lookup[(region, name)]
         out.append(name)
-    return pd.Series(out, index=frame.index, dtype=object)
+    return pd.Series(out, index=frame.index, dtype=names.dtype)
 
 
 def truth_dose(tables: dict, *, years: tuple[int, ...] = REFOCUSING_YEARS) -> pd.DataFrame:
@@ -585,20 +591,21 @@ def _build(seed: int) -> dict:
         rows += _kinerja_rows(rng, code, ents, dose)
     kin = pd.DataFrame(rows)
     # a few zero targets ("nol kasus"): capaian is undefined there and must be flagged, not computed
-    candidates = np.flatnonzero((kin["unit"] == "kasus").to_numpy() & (kin["polarity"] == "negative").to_numpy()
-                                & kin["target_original"].isna().to_numpy() & (kin["formula"] == "").to_numpy())
+    candidates = np.flatnonzero(((kin["unit"] == "kasus") & (kin["polarity"] == "negative")
+                                 & kin["target_original"].isna() & (kin["formula"] == "")).to_numpy())
     zero = rng.choice(candidates, size=N_TARGET_ZERO, replace=False)
     kin.loc[zero, "target"] = 0.0
     kin.loc[zero, "actual"] = rng.integers(0, 4, size=N_TARGET_ZERO).astype(float)
     missing = rng.random(len(kin)) < MISSING_SHARE
     missing[zero] = False
     kin.loc[missing, "actual"] = np.nan
-    kin = kin.sort_values(["region_code", "year", "opd", "indicator_id"], kind="stable").reset_index(drop=True)
+    kin = kin.sort_values(["region_code", "year", "opd", "indicator_id"], kind="stable")
+    kin = kin.reset_index(drop=True)
 
     stats = {
         "rows_kinerja": int(len(kin)), "rows_anggaran": int(len(ang)),
         "targets_revised": int(kin["target_original"].notna().sum()),
-        "actual_equals_target": int((kin["actual"] == kin["target"]).sum()),
+        "actual_equals_target": int(((kin["actual"] == kin["target"]) & (kin["target"] > 0)).sum()),
         "actual_missing": int(kin["actual"].isna().sum()), "target_zero": N_TARGET_ZERO,
         "negative_share": round(float((kin["polarity"] == "negative").mean()), 4),
         "range_rows": int(kin["target_upper"].notna().sum()),
@@ -674,7 +681,8 @@ def truth(seed: int = DEFAULT_SEED) -> dict:
         "dose_definition": "per OPD after mapping names through opd_crosswalk: (sum budget_original - sum "
                            "budget_revised) / sum budget_original over all spending types, years "
                            + "-".join(str(y) for y in (REFOCUSING_YEARS[0], REFOCUSING_YEARS[-1])),
-        "dose": {k[5:]: v for k, v in stats.items() if k.startswith("dose_")} | {"n_opd": stats["n_opd_units"]},
+        "dose": {"min": stats["dose_min"], "max": stats["dose_max"], "mean": stats["dose_mean"],
+                 "n_opd": stats["n_opd_units"]},
         "target_revision": {
             "years": list(REFOCUSING_YEARS), "probability": "0.05 + 0.03 * (10 * max(dose, 0))",
             "base": REVISION["base"], "slope_per_10pp": REVISION["slope_per_10pp"],
@@ -756,7 +764,7 @@ def _table(formats: dict) -> str:
 
 def _readme(tables: dict, t: dict) -> str:
     kin, ang = tables["kinerja"], tables["anggaran"]
-    n_opd = kin.groupby("region_code")["opd"].nunique()
+    n_opd = kin.groupby(["region_code", "year"])["opd"].nunique()
     return f"""# Demo data (SYNTHETIC) / data demo (SINTETIS)
 
 > **SYNTHETIC DATA - DATA SINTETIS.** Every region, OPD, indicator and Rupiah in this folder is invented.
@@ -770,14 +778,14 @@ def _readme(tables: dict, t: dict) -> str:
 
 | file | rows | content |
 |---|---|---|
-| `kinerja.csv` | {len(kin)} | Perjanjian Kinerja indicators: target and realisasi per region, year, OPD, indicator |
-| `anggaran.csv` | {len(ang)} | budgets per region, year, OPD and spending type: pagu murni, pagu perubahan, realisasi |
+| `kinerja.csv` | {len(kin)} | Perjanjian Kinerja indicators: target and realisasi by region, year, OPD |
+| `anggaran.csv` | {len(ang)} | budgets: pagu murni, pagu perubahan, realisasi by spending type |
 | `regions.csv` | {len(tables["regions"])} | the fictional pemda |
 | `opd_crosswalk.csv` | {len(tables["opd_crosswalk"])} | OPD renamed or merged in {CHANGE_YEAR} |
 | `truth.json` | | the planted parameters an analysis should recover |
 | `README.md` | | this file |
 
-Years {YEARS[0]}-{YEARS[-1]}; {n_opd.min()}-{n_opd.max()} OPDs per region, 3-8 indicators per OPD.
+Years {YEARS[0]}-{YEARS[-1]}; {n_opd.min()}-{n_opd.max()} OPDs per region and year, 3-8 indicators per OPD.
 CSV files are UTF-8 with a header row of the Indonesian names analysts use (the reader also accepts the
 English tidy names). Numbers in `kinerja.csv` use the Indonesian decimal comma ("89,5") without
 thousands separators, so such cells are quoted. Budgets in `anggaran.csv` are whole Rupiah in plain digits.
@@ -825,6 +833,9 @@ Pariwisata and Dinas Kebudayaan merged into "{MERGE[2]}". Indicator codes contin
 - Capaian (against `target`) falls with the dose: per 10 pp of cut, {t["did_refocusing_per_10pp"]} pp in the
   refocusing years and {t["did_post_per_10pp"]} pp after (event study, reference 2019:
   {", ".join(f"{y}: {b}" for y, b in t["event_study_per_10pp"].items())}).
+  Latent capaian = 100 + indicator effect (sd {NOISE_SD["indicator"]}) + region effect
+  (sd {NOISE_SD["region"]}) + year effect + effect x 10 x dose + noise (sd {NOISE_SD["residual"]});
+  realisasi is backed out from it with the row's formula, then the mess below is added.
 - Harder-cut OPDs lowered more targets in APBD-P 2020-21 ({t["target_revision"]["rows"]} rows), about
   {t["counts"]["negative_polarity_share"]:.0%} of rows are negative indicators, and
   {t["pile_up"]["rows_actual_equals_target"]} rows report realisasi exactly equal to target (the pile-up at

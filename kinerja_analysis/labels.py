@@ -90,7 +90,9 @@ TEXT: dict[str, dict[str, str]] = {
     "sec_notes": {"en": "Notes and caveats", "id": "Catatan dan keterbatasan"},
     # --- figures ---
     "fig_budget_years": {"en": "Budget murni, perubahan and realisasi", "id": "Pagu murni, perubahan, dan realisasi"},
-    "fig_cut_by_type": {"en": "Cut share by spending type", "id": "Porsi pemotongan per jenis belanja"},
+    "fig_change_by_type": {"en": "Budget change in the revision, by spending type",
+                           "id": "Perubahan pagu saat perubahan APBD, per jenis belanja"},
+    "change_rp": {"en": "Perubahan minus murni (Rp billion)", "id": "Pagu perubahan dikurangi pagu murni (Rp miliar)"},
     "fig_composition": {"en": "Composition of belanja (revised budget)", "id": "Komposisi belanja (pagu perubahan)"},
     "fig_shift": {"en": "Change in composition share, {y0} to {y1}", "id": "Perubahan porsi komposisi, {y0} ke {y1}"},
     "fig_opd_cuts": {"en": "OPDs with the deepest cuts, 2020-21", "id": "OPD dengan pemotongan terdalam, 2020-21"},
@@ -102,9 +104,9 @@ TEXT: dict[str, dict[str, str]] = {
         "en": "Reading: the gap between the murni and perubahan bars in 2020-21 is the refocusing.",
         "id": "Cara membaca: selisih batang pagu murni dan perubahan pada 2020-21 adalah refocusing.",
     },
-    "read_cut_by_type": {
-        "en": "Reading: bars above zero are cuts; below zero, budgets that grew in the revision.",
-        "id": "Cara membaca: batang di atas nol adalah pemotongan; di bawah nol, pagu yang bertambah saat perubahan.",
+    "read_change_by_type": {
+        "en": "Reading: bars left of zero are money cut in the revision; bars right of zero, money added.",
+        "id": "Cara membaca: batang di kiri nol adalah pagu yang dipotong saat perubahan; di kanan nol, pagu yang ditambah.",
     },
     "read_shift": {
         "en": "Reading: spending types that gained share are on the right, those that lost share on the left.",

@@ -53,3 +53,15 @@ def safe_name(name: str) -> str:
     while "__" in s:
         s = s.replace("__", "_")
     return s or "report"
+
+
+def display_path(path: Path) -> str:
+    """A path as reports show it: relative to the project root when inside it (no machine paths in pages).
+
+    >>> display_path(ROOT / "data" / "demo")
+    'data/demo'
+    """
+    try:
+        return Path(path).resolve().relative_to(ROOT).as_posix()
+    except ValueError:
+        return str(path)

@@ -70,21 +70,28 @@ def _shade_refocusing(ax, years, x, ref=(2020, 2021)):
         ax.axvspan(x[idx[0]] - 0.5, x[idx[-1]] + 0.5, color="#999999", alpha=0.12, lw=0)
 
 
-def cut_by_type(df: pd.DataFrame, *, lang="en", source="") -> plt.Figure:
-    """Horizontal bars of cut share (%) per spending type and refocusing year. ``df``: year, spending_type, cut_share."""
+def change_by_type(df: pd.DataFrame, *, lang="en", source="") -> plt.Figure:
+    """Horizontal bars of perubahan minus murni (Rp billion) per spending type and refocusing year.
+
+    ``df``: year, spending_type, budget_original, budget_revised. Rupiah rather than % keeps a small
+    budget line that grew several-fold (BTT) from dwarfing the large cuts.
+    """
     with plt.rc_context(STYLE):
-        piv = df.pivot_table(index="spending_type", columns="year", values="cut_share", aggfunc="first") * 100
+        d = df.assign(change=(df["budget_revised"] - df["budget_original"]) / 1e9)
+        piv = d.pivot_table(index="spending_type", columns="year", values="change", aggfunc="sum")
         piv = piv.loc[piv.abs().max(axis=1).sort_values().index]
-        fig, ax = _fig(8, 0.45 * len(piv) + 1.6)
+        fig, ax = _fig(8, 0.45 * len(piv) + 1.8)
         y = np.arange(len(piv))
         h = 0.8 / max(len(piv.columns), 1)
+        hatches = ["", "//", "..", "xx"]
         for i, year in enumerate(piv.columns):
-            ax.barh(y + i * h - 0.4 + h / 2, piv[year].to_numpy(), height=h, label=str(year), color=PALETTE[i * 2 % 6])
+            ax.barh(y + i * h - 0.4 + h / 2, piv[year].to_numpy(), height=h, label=str(year),
+                    color=PALETTE[(i * 2) % 6], hatch=hatches[i % 4], edgecolor="white")
         ax.set_yticks(y, [L.spending_label(s, lang) for s in piv.index])
         ax.axvline(0, color="black", lw=0.8)
-        ax.set_xlabel(L.t("cut_share", lang))
+        ax.set_xlabel(L.t("change_rp", lang))
         ax.legend(title=L.t("year", lang))
-        return _finish(fig, ax, L.t("fig_cut_by_type", lang), source, lang)
+        return _finish(fig, ax, L.t("fig_change_by_type", lang), source, lang)
 
 
 def composition_shift(df: pd.DataFrame, y0: int, y1: int, *, lang="en", source="") -> plt.Figure:

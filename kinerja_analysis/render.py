@@ -52,6 +52,20 @@ def toc(body: str, lang: str) -> str:
     return f'<nav class="ka-toc" aria-label="{html.escape(L.t("contents", lang))}"><h2>{html.escape(L.t("contents", lang))}</h2><ol>{lis}</ol></nav>'
 
 
+def _without_private_outputs(nb):
+    """A copy of ``nb`` without the outputs that only carry recorded results or the page context."""
+    import copy
+
+    from .report import CONTEXT_MIME, RESULTS_MIME
+
+    nb = copy.deepcopy(nb)
+    private = {RESULTS_MIME, CONTEXT_MIME}
+    for cell in nb.cells:
+        if cell.get("outputs"):
+            cell.outputs = [o for o in cell.outputs if not (o.get("data") and set(o["data"]) <= private)]
+    return nb
+
+
 def render_notebook(nb, *, report_name: str, parameters: dict, context: dict, run_time: str,
                     show_code: bool = False) -> str:
     """HTML for one executed notebook (an nbformat node)."""
@@ -71,7 +85,7 @@ def render_notebook(nb, *, report_name: str, parameters: dict, context: dict, ru
         "footer": (L.t("synthetic_banner", lang) + " · " if context.get("synthetic") else "") + f"kinerja_analysis {__version__}",
         "t": {k: L.t(k, lang) for k in ("parameters", "data_source", "data_hash", "version", "run_time")},
     }}
-    body, _ = exporter(show_code).from_notebook_node(nb, resources=resources)
+    body, _ = exporter(show_code).from_notebook_node(_without_private_outputs(nb), resources=resources)
     return body.replace("<!--KA-TOC-->", toc(body, lang), 1)
 
 

@@ -25,9 +25,13 @@ _recorded: dict[str, dict] = {}
 
 
 def _display(obj: dict, *, raw=True, metadata=None):
+    """Show an output in a running IPython kernel; outside one (scripts, doctests) do nothing."""
     try:
+        from IPython import get_ipython
         from IPython.display import display
-    except ImportError:  # pragma: no cover - outside IPython nothing is shown
+    except ImportError:  # pragma: no cover
+        return
+    if get_ipython() is None:
         return
     display(obj, raw=raw, metadata=metadata)
 

@@ -109,6 +109,7 @@ def run_job(job: Job, out_dir: str | Path, *, timeout: float | None = 600, show_
     from papermill.exceptions import PapermillExecutionError
 
     from . import render, report
+    from .kernels import IPCKernelManager
 
     out_dir = Path(out_dir)
     executed = out_dir / "executed" / f"{paths.safe_name(job.name)}.ipynb"
@@ -124,7 +125,7 @@ def run_job(job: Job, out_dir: str | Path, *, timeout: float | None = 600, show_
         papermill.execute_notebook(
             str(notebook_path(job.notebook)), str(executed), parameters=job.parameters, kernel_name="python3",
             progress_bar=False, request_save_on_cell_execute=False, execution_timeout=timeout,
-            shutdown_kernel="immediate")
+            shutdown_kernel="immediate", kernel_manager_class=IPCKernelManager)
     except PapermillExecutionError as exc:
         entry["status"] = "failed"
         entry["error"] = f"{exc.ename}: {exc.evalue}"
@@ -224,7 +225,7 @@ def plan(data_dir: str | Path, *, lang: str = "en", regions: list[str] | None = 
     from .io import template
 
     ds = template.load_folder(data_dir)
-    data_param = str(paths.resolve(data_dir))
+    data_param = paths.display_path(paths.resolve(data_dir))
     common = {"data_dir": data_param, "lang": lang}
     jobs = []
     for key in ("00_data_quality", "01_budget_refocusing", "02_achievement_before_after", "03_refocusing_impact"):

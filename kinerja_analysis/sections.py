@@ -47,7 +47,7 @@ def cuts_by_type(p: Prepared, lang: str = "en") -> pd.DataFrame:
     report.heading(L.t("sec_budget_types", lang))
     years = p.settings.periods.years("refocusing")
     t = ag.summarise(p.anggaran[p.anggaran["year"].isin(years)], ["year", "spending_type"])
-    report.figure(plots.cut_by_type(t, lang=lang, source=_source(p, lang)), reading=L.t("read_cut_by_type", lang))
+    report.figure(plots.change_by_type(t, lang=lang, source=_source(p, lang)), reading=L.t("read_change_by_type", lang))
     both = ag.summarise(p.anggaran[p.anggaran["year"].isin(years)], ["spending_type"])
     for row in both.itertuples():
         report.record(f"cut_share_{row.spending_type}_pct", None if pd.isna(row.cut_share) else float(row.cut_share * 100))

@@ -23,10 +23,15 @@ def _split_source(src: str) -> tuple[str, str]:
     return parts[0], sheet
 
 
+def _key(df: pd.DataFrame, columns) -> list[str]:
+    # duplicates are judged on the OPD name as given: two OPDs merged by the crosswalk are not duplicates
+    return [("opd_raw" if c == "opd" and "opd_raw" in df.columns else c) for c in columns if c in df.columns]
+
+
 def check_kinerja(df: pd.DataFrame, issues: Issues) -> None:
     if df.empty:
         return
-    key = [c for c in KINERJA_KEY if c in df.columns]
+    key = _key(df, KINERJA_KEY)
     if "period" in df.columns:
         key.append("period")
     dup = df[df.duplicated(key, keep=False)]
@@ -40,7 +45,7 @@ def check_kinerja(df: pd.DataFrame, issues: Issues) -> None:
 def check_anggaran(df: pd.DataFrame, issues: Issues) -> None:
     if df.empty:
         return
-    key = [c for c in ANGGARAN_KEY if c in df.columns]
+    key = _key(df, ANGGARAN_KEY)
     dup = df[df.duplicated(key, keep=False)]
     for _, r in dup.iterrows():
         f, sheet = _split_source(r["source"])

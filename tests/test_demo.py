@@ -59,7 +59,8 @@ def test_committed_demo_folder_matches_fresh_write(written):
         pytest.skip(f"{committed} has no kinerja.csv yet: run `kinerja demo --out data/demo`")
     for name in FILES:
         assert (committed / name).read_bytes() == (written / name).read_bytes(), (
-            f"data/demo/{name} differs from a fresh demo.write(): regenerate with `kinerja demo --out data/demo`")
+            f"data/demo/{name} differs from a fresh demo.write(): "
+            "regenerate with `kinerja demo --out data/demo`")
 
 
 def test_headers_are_indonesian_and_codes_strings(written, tables):
@@ -75,7 +76,7 @@ def test_headers_are_indonesian_and_codes_strings(written, tables):
         with open(written / name, encoding="utf-8", newline="") as fh:
             assert next(csv.reader(fh)) == header
         # every header is understood by the schema's alias table
-        table = name.removesuffix(".csv").replace("regions", "regions")
+        table = name.removesuffix(".csv")
         assert all(schema.canonical_header(h, table) for h in header), name
     regions = tables["regions"]
     assert regions["region_code"].tolist() == ["99.01", "99.02", "99.03", "99.04", "99.71", "99.72"]
@@ -155,7 +156,8 @@ def test_the_mess_exists(tables, written):
         assert set(rows.loc[rows["opd"] == old, "year"]) == {2018, 2019, 2020}
         assert set(rows.loc[rows["opd"] == new, "year"]) == {2021, 2022, 2023}
         # indicator codes continue across the change
-        assert set(rows.loc[rows["opd"] == old, "indicator_id"]) <= set(rows.loc[rows["opd"] == new, "indicator_id"])
+        before = set(rows.loc[rows["opd"] == old, "indicator_id"])
+        assert before <= set(rows.loc[rows["opd"] == new, "indicator_id"])
 
 
 def test_budget_refocusing(tables):
@@ -182,7 +184,8 @@ def test_truth_dose_definition(tables):
     assert len(merged) == 1 and "Dinas Pariwisata" not in set(dose.loc[dose["region_code"] == "99.71", "opd"])
     # hand check of one OPD against the definition
     ang = tables["anggaran"]
-    rows = ang[(ang["region_code"] == "99.01") & ang["year"].isin([2020, 2021]) & (ang["opd"] == "Dinas Kesehatan")]
+    rows = ang[(ang["region_code"] == "99.01") & ang["year"].isin([2020, 2021])
+               & (ang["opd"] == "Dinas Kesehatan")]
     expected = 1 - rows["budget_revised"].sum() / rows["budget_original"].sum()
     got = dose.set_index(["region_code", "opd"]).loc[("99.01", "Dinas Kesehatan"), "dose"]
     assert got == pytest.approx(expected) and got < 0

@@ -28,7 +28,9 @@ def test_environment_yml_matches_pyproject():
         name, spec = _norm(req)
         wanted[name] = spec
     conda = {}
-    for line in (paths.ROOT / "environment.yml").read_text().splitlines():
+    text = (paths.ROOT / "environment.yml").read_text()
+    deps = text.split("dependencies:", 1)[1]
+    for line in deps.splitlines():
         m = re.match(r"^\s{2}- ([A-Za-z0-9_.\-]+)(.*)$", line)
         if m and m.group(1) not in ("python", "pip"):
             conda[m.group(1).lower()] = m.group(2).replace(" ", "")

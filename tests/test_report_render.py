@@ -63,7 +63,7 @@ def test_rendered_page_is_self_contained_and_has_header():
                                   context={"title": "T <b>", "synthetic": True, "lang": "en", "data_hash": "abc"},
                                   run_time="now")
     assert "hidden code" not in page
-    assert "SYNTHETIC" in page and "abc" in page and "&#39;71.10&#39;" in page
+    assert "SYNTHETIC" in page and "abc" in page and "region = '71.10'" in page
     assert 'href="#a"' in page  # table of contents
     assert "T &lt;b&gt;" in page
     import re

@@ -51,6 +51,9 @@ _EVIDENCE = {
 # the text's first number (a maximal run of digits, dots and commas ending in a digit) is one of the above;
 # ASCII classes and no look-arounds, so that pyarrow runs it in C++ (RE2) rather than Python's re
 _FIRST_TOKEN = r"^[^0-9]*(?:{})(?:$|[^0-9.,]|[.,](?:$|[^0-9]))"
+_EVIDENCE_RE = {s: re.compile(_FIRST_TOKEN.format(p)) for s, p in _EVIDENCE.items()}
+#: below this many text cells parse_column loops in Python: building Arrow arrays costs more than it saves
+_VECTOR_MIN = 256
 
 _MINUS = "-\u2212\u2013\u2010\u2011"  # hyphen-minus, minus sign, en dash, hyphens (Word turns "-" into these)
 _MAGNITUDE = {
@@ -66,8 +69,8 @@ _NUMBER_RE = re.compile(
     rf"(?P<sign>[{_MINUS}+])?\s*"
     r"(?:(?i:rp\.?|idr)\s*)?"
     rf"(?P<sign2>[{_MINUS}])?\s*"
-    r"(?P<num>\d[\d.,]*\d|\d|[.,]\d+)(?:[.,]-{1,2})?"  # "Rp 1.500.000,-": the ",-" means no cents
-    r"(?:(?P<exp>[eE][-+]?\d+))?"
+    r"(?P<num>[0-9][0-9.,]*[0-9]|[0-9]|[.,][0-9]+)(?:[.,]-{1,2})?"  # "Rp 1.500.000,-": ",-" is no cents
+    r"(?:(?P<exp>[eE][-+]?[0-9]+))?"
     r"(?:\s*(?P<mag>(?i:miliar|milyar|miliard|milyard|billion|bn|juta|jt|million|triliun|trilyun|trillion"
     r"|ribu|rb|thousand)|M|T)\.?(?![^\W\d_]))?"  # a bare M/T only right after a number, and only in capitals
     r"(?:\s*(?P<pct>%))?"
@@ -75,9 +78,9 @@ _NUMBER_RE = re.compile(
 )
 _PAREN_RE = re.compile(r"\((.*)\)")
 _RANGE_RE = re.compile(
-    rf"(?P<a>[{_MINUS}]?\s*(?:(?i:rp\.?|idr)\s*)?\d.*?)\s*"
+    rf"(?P<a>[{_MINUS}]?\s*(?:(?i:rp\.?|idr)\s*)?[0-9].*?)\s*"
     r"(?:[-\u2013\u2014]|(?i:s\.\s?d\.?|s/d|sampai(?:\s+dengan)?\b|hingga\b|to\b))"
-    rf"\s*(?P<b>[{_MINUS}]?\s*(?:(?i:rp\.?|idr)\s*)?\d.*?)"
+    rf"\s*(?P<b>[{_MINUS}]?\s*(?:(?i:rp\.?|idr)\s*)?[0-9].*?)"
 )
 _SPACES = str.maketrans({"\u00a0": " ", "\u202f": " ", "\u2007": " ", "\u200b": "", "\ufeff": ""})
 
@@ -129,9 +132,11 @@ def detect_style(texts: Iterable) -> Style:
     'id'
     """
     if not (isinstance(texts, pd.Series) and texts.dtype == "string[pyarrow]"):
-        texts = _text_series([v for v in texts if isinstance(v, str)])
-    if texts.empty:
-        return "id"
+        cells = [v for v in texts if isinstance(v, str)]
+        if len(cells) < _VECTOR_MIN:  # a short column: a Python loop beats building Arrow arrays
+            n_id, n_en = (sum(_EVIDENCE_RE[s].search(c) is not None for c in cells) for s in ("id", "en"))
+            return "en" if n_en > n_id else "id"
+        texts = _text_series(cells)
     n_id, n_en = (int(texts.str.contains(_FIRST_TOKEN.format(_EVIDENCE[s]), regex=True).fillna(False).sum())
                   for s in ("id", "en"))
     return "en" if n_en > n_id else "id"
@@ -264,14 +269,14 @@ _NUMBER_TYPES = {float: 1, int: 1, np.float64: 1, np.float32: 1, np.int64: 1, np
 
 
 def _text_series(texts) -> pd.Series:
-    """Text cells as an Arrow string Series (regex runs in C++) when pyarrow is there, cleaned of odd spaces."""
+    """Text cells as an Arrow string Series (its regexes run in C++), cleaned of odd spaces."""
     try:
         out = pd.Series(texts, dtype="string[pyarrow]")
     except ImportError:  # pragma: no cover - pyarrow is a dependency, but keep working without it
         out = pd.Series(texts, dtype=object)
     # the character classes hold the characters themselves: pandas sends "\u" escapes to Python's re
-    out = out.str.replace("[\u00a0\u202f\u2007]", " ", regex=True).str.replace("[\u200b\ufeff]", "", regex=True)
-    return out.str.strip()
+    out = out.str.replace("[\u00a0\u202f\u2007]", " ", regex=True)
+    return out.str.replace("[\u200b\ufeff]", "", regex=True).str.strip()
 
 
 # A plain number with an optional sign, Rp prefix, % and a letters-only unit. Written so that pandas hands
@@ -281,8 +286,8 @@ _FAST_PREFIX = "[-\u2212]?[ \t]*(?:(?i:rp\\.?|idr)[ \t]*)?"  # a real minus-sign
 _FAST_UNIT = r"(?:[A-Za-z]+(?:[ /.'-]+[A-Za-z]+)*[ /.'-]*)?"
 
 
-_MAGNITUDE_START = (r"^(?:(?i:miliar|milyar|miliard|milyard|billion|bn|juta|jt|million|triliun|trilyun|trillion"
-                    r"|ribu|rb|thousand)|M|T)(?:[^a-zA-Z]|$)")
+_MAGNITUDE_START = (r"^(?:(?i:miliar|milyar|miliard|milyard|billion|bn|juta|jt|million|triliun|trilyun"
+                    r"|trillion|ribu|rb|thousand)|M|T)(?:[^a-zA-Z]|$)")
 
 
 def parse_column(values, *, allow_range: bool = False, style: Style | None = None) -> pd.DataFrame:
@@ -336,11 +341,30 @@ def parse_column(values, *, allow_range: bool = False, style: Style | None = Non
 
     str_pos = np.flatnonzero(kind == 0)
     raw[str_pos] = arr[str_pos]
-    texts = _text_series(arr[str_pos])
     if style is None:
-        style = detect_style(texts)
+        style = detect_style(arr[str_pos])
+    if len(str_pos) >= _VECTOR_MIN:
+        value[str_pos], upper[str_pos], status[str_pos] = _parse_texts(arr[str_pos], style, allow_range)
+    else:  # a short column: a Python loop beats building Arrow arrays
+        kind[str_pos] = 2
+    for i in np.flatnonzero(kind == 2):  # None, pd.NA, dates, booleans, Decimal, ...; text of a short column
+        value[i], upper[i], status[i] = _parse_other(arr[i], style, allow_range)
+        raw[i] = "" if _is_missing_value(arr[i]) else str(arr[i])
+
+    out = pd.DataFrame({"value": value, "upper": upper, "status": status, "raw": raw}, index=series.index)
+    out.attrs["style"] = style
+    return out
+
+
+def _parse_texts(cells: np.ndarray, style: Style, allow_range: bool):
+    """(value, upper, status) of text cells: plain numbers vectorised, each other distinct text once."""
+    n = len(cells)
+    value = np.full(n, np.nan)
+    upper = np.full(n, np.nan)
+    status = np.full(n, "ok", dtype=object)
+    texts = _text_series(cells)
     missing = texts.str.lower().isin(list(MISSING_MARKERS)).to_numpy(dtype=bool)
-    status[str_pos[missing]] = "missing"
+    status[missing] = "missing"
 
     core = rf"{_FAST_PREFIX}({_CORE[style]})[ \t]*%?[ \t]*"
     fast = texts.str.fullmatch(core + _FAST_UNIT).fillna(False).to_numpy(dtype=bool) & ~missing
@@ -353,24 +377,15 @@ def parse_column(values, *, allow_range: bool = False, style: Style | None = Non
         num = (sel.str.replace(f"^{core}{_FAST_UNIT}$", r"\1", regex=True)
                .str.replace(thousands, "", regex=False).str.replace(decimal, ".", regex=False))
         sign = np.where(sel.str.startswith(("-", "\u2212")).to_numpy(dtype=bool), -1.0, 1.0)
-        value[str_pos[fast]] = num.astype(float).to_numpy(dtype=float) * sign
+        value[fast] = num.astype(float).to_numpy(dtype=float) * sign
 
-    # the odd cells: each distinct text parsed once
     slow = ~(fast | missing)
     if slow.any():
         codes, uniques = pd.factorize(texts[slow].astype(object))
         parsed = [_parse_other(u, style, allow_range) for u in uniques]
         v, u, st = (np.asarray(c, dtype=object) for c in zip(*parsed))
-        pos = str_pos[slow]
-        value[pos], upper[pos], status[pos] = v[codes].astype(float), u[codes].astype(float), st[codes]
-    other_pos = np.flatnonzero(kind == 2)
-    for i in other_pos:  # None, pd.NA, dates, booleans, Decimal, ...
-        value[i], upper[i], status[i] = _parse_other(arr[i], style, allow_range)
-        raw[i] = "" if _is_missing_value(arr[i]) else str(arr[i])
-
-    out = pd.DataFrame({"value": value, "upper": upper, "status": status, "raw": raw}, index=series.index)
-    out.attrs["style"] = style
-    return out
+        value[slow], upper[slow], status[slow] = v[codes].astype(float), u[codes].astype(float), st[codes]
+    return value, upper, status
 
 
 def format_number(x, style: Style = "id", decimals: int = 2) -> str:

@@ -186,10 +186,17 @@ def read_table(path: str | Path, table: str, issues: Issues | None = None) -> pd
 
 
 def _normalise_vocab(out: pd.DataFrame, table: str, issues: Issues, fname: str, sheet: str, rows: pd.Series):
-    def check(col, vocab, allowed_text, rule):
+    def vocab_key(v):
+        v = str(v).strip()
+        return v if v in ("+", "-") else schema.norm_key(v)
+
+    def formula_key(v):
+        return "".join(str(v).split()).lower().replace("−", "-")
+
+    def check(col, vocab, allowed_text, rule, keyf=vocab_key):
         if col not in out.columns:
             return
-        key = out[col].map(lambda v: schema.norm_key(v) if str(v).strip() not in ("+", "-") else str(v).strip())
+        key = out[col].map(keyf)
         mapped = key.map(lambda k: vocab.get(k, None) if k != "" else "")
         bad = mapped.isna()
         for i in out.index[bad]:
@@ -201,7 +208,7 @@ def _normalise_vocab(out: pd.DataFrame, table: str, issues: Issues, fname: str, 
     if table == "kinerja":
         check("polarity", schema.POLARITY_VALUES, "positive/positif, negative/negatif, range/rentang",
               "invalid_polarity")
-        check("formula", schema.FORMULA_VALUES, "R/T, (2T-R)/T, T/R or blank", "invalid_formula")
+        check("formula", schema.FORMULA_VALUES, "R/T, (2T-R)/T, T/R or blank", "invalid_formula", formula_key)
     if table == "anggaran":
         check("spending_type", schema.SPENDING_ALIASES, ", ".join(schema.SPENDING_TYPES), "invalid_spending_type")
     if table == "regions" and "kind" in out.columns:
