@@ -28,13 +28,6 @@ IN_RANGE = "in_range"
 #: flag names, in the order they are joined (";") in the ``flag`` column
 FLAGS = ("missing_target", "missing_actual", "target_zero", "actual_zero", "negative_achievement", "capped",
          "unknown_formula", "unknown_polarity")
-#: band labels for reports; keys of other schemes fall back to the key with spaces
-BAND_LABELS = {
-    "id": {"sangat_baik": "Sangat Baik", "baik": "Baik", "cukup": "Cukup", "kurang": "Kurang",
-           "sangat_kurang": "Sangat Kurang"},
-    "en": {"sangat_baik": "Very good", "baik": "Good", "cukup": "Fair", "kurang": "Poor",
-           "sangat_kurang": "Very poor"},
-}
 
 _RT, _NEG, _TR, _IN = 1, 2, 3, 4  # formula codes; 0 = none, -1 = unknown formula text
 _FORMULA_NAMES = np.array(["", *FORMULAS, IN_RANGE], dtype=object)
@@ -265,7 +258,8 @@ def band(achievement, scheme: str | Sequence[tuple[float, str]] = "default", *, 
         band down (``Settings().bands``). The default scheme: ≥ 91 sangat_baik, 76–<91 baik, 66–<76
         cukup, 51–<66 kurang, < 51 sangat_kurang.
     lang : {"id", "en"}, optional
-        Give report labels ("Sangat Baik", "Very good") instead of keys.
+        Give report labels ("Sangat Baik", "Very good"; :func:`kinerja_analysis.labels.band_label`)
+        instead of keys.
 
     Returns
     -------
@@ -293,7 +287,9 @@ def band(achievement, scheme: str | Sequence[tuple[float, str]] = "default", *, 
     for lower in lowers:
         codes += rounded >= lower
     if lang:
-        keys = [BAND_LABELS[lang].get(k, k.replace("_", " ").capitalize()) for k in keys]
+        from . import labels  # report texts live in one place; imported only when labels are asked for
+
+        keys = [labels.band_label(k, lang) for k in keys]
     index = achievement.index if isinstance(achievement, pd.Series) else None
     categorical = pd.Categorical.from_codes(codes, categories=keys, ordered=True)
     return pd.Series(categorical, index=index, name="band")

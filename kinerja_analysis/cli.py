@@ -92,8 +92,10 @@ def _cmd_report(args) -> int:
         demo.write(data_dir)
         print(f"wrote the demo data to {data_dir}")
     out = paths.resolve(args.out, base=Path.cwd()) if args.out else paths.REPORTS / ("demo" if args.data is None else paths.safe_name(data_dir.name))
-    ds = template.load_folder(data_dir)
-    if not ds.errors.empty:
+    from . import realdata
+
+    ds = None if realdata.is_realdata_folder(data_dir) else template.load_folder(data_dir)
+    if ds is not None and not ds.errors.empty:
         _print_issues(ds.errors, sys.stderr)
         print(f"{data_dir}: {len(ds.errors)} data error(s); no report was run (kinerja validate {data_dir})",
               file=sys.stderr)

