@@ -147,6 +147,9 @@ def run_job(job: Job, out_dir: str | Path, *, timeout: float | None = 600, show_
                                           show_code=show_code)
             _atomic_write(html_path, page)
             entry["html"] = html_path.name
+            from . import companions
+
+            entry["companions"] = companions.write(nb, out_dir, paths.safe_name(job.name), entry)
         except Exception as exc:  # rendering failed: report it, keep the executed notebook
             entry["status"] = "failed"
             entry["error"] = entry["error"] or f"render: {type(exc).__name__}: {exc}"
