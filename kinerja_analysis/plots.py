@@ -31,7 +31,29 @@ def _fig(width=8.0, height=4.2):
     return fig, ax
 
 
+def _decimal_comma(x, _pos=None) -> str:
+    """Tick label with a decimal comma and no grouping (years stay '2020').
+
+    >>> _decimal_comma(2.5), _decimal_comma(2020.0), _decimal_comma(-0.25)
+    ('2,5', '2020', '-0,25')
+    """
+    return f"{x:.6g}".replace(".", ",")
+
+
+def localise(fig, lang: str) -> None:
+    """Numeric tick labels in the report language (Indonesian: decimal comma)."""
+    if lang != "id":
+        return
+    from matplotlib.ticker import FuncFormatter, ScalarFormatter
+
+    for ax in fig.axes:
+        for axis in (ax.xaxis, ax.yaxis):
+            if isinstance(axis.get_major_formatter(), ScalarFormatter):
+                axis.set_major_formatter(FuncFormatter(_decimal_comma))
+
+
 def _finish(fig, ax, title, source, lang):
+    localise(fig, lang)
     ax.set_title(title, loc="left")
     fig.text(0.01, 0.01, L.t("source_line", lang, source=source), fontsize=8, color="#555555", ha="left")
     fig.tight_layout(rect=(0, 0.04, 1, 1))

@@ -71,6 +71,9 @@ def render_notebook(nb, *, report_name: str, parameters: dict, context: dict, ru
     """HTML for one executed notebook (an nbformat node)."""
     lang = context.get("lang") or parameters.get("lang") or "en"
     css, js = _assets()
+    if show_code:  # pygments colours for the folded code
+        from pygments.formatters import HtmlFormatter
+        css += HtmlFormatter(style="default").get_style_defs(".highlight")
     files = context.get("data_files") or {}
     data_source = context.get("data_folder", "")
     if files:
@@ -83,7 +86,7 @@ def render_notebook(nb, *, report_name: str, parameters: dict, context: dict, ru
         "synthetic": bool(context.get("synthetic")), "banner": L.t("synthetic_banner", lang),
         "css": css, "js": js,
         "footer": (L.t("synthetic_banner", lang) + " · " if context.get("synthetic") else "") + f"kinerja_analysis {__version__}",
-        "t": {k: L.t(k, lang) for k in ("parameters", "data_source", "data_hash", "version", "run_time")},
+        "t": {k: L.t(k, lang) for k in ("parameters", "data_source", "data_hash", "version", "run_time", "code")},
     }}
     body, _ = exporter(show_code).from_notebook_node(_without_private_outputs(nb), resources=resources)
     return body.replace("<!--KA-TOC-->", toc(body, lang), 1)

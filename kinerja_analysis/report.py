@@ -85,14 +85,15 @@ def results_from_notebook(nb) -> dict:
     return out
 
 
-def publish(name: str, df: pd.DataFrame, *, title: str = "", description: str = "") -> None:
+def publish(name: str, df: pd.DataFrame, *, title: str = "", description: str = "", main: bool = False) -> None:
     """Hand a tidy table behind a figure or table to the runner, which writes it beside the page
-    (open data CSV, XLSX). Values travel unformatted; the page shows nothing for it.
+    (open data CSV, XLSX). Values travel unformatted; the page shows nothing for it. ``main=True`` marks
+    a report's main tables (LKjIP layout, headers in the report language): they go into its XLSX.
     """
     if not re.fullmatch(r"[a-z0-9_\-]+", name):
         raise ValueError(f"table name must be lower-case letters, digits, '_' or '-': {name!r}")
     d = df.reset_index(drop=True)
-    payload = {"name": name, "title": title, "description": description,
+    payload = {"name": name, "title": title, "description": description, "main": bool(main),
                "schema": {c: str(t) for c, t in d.dtypes.items()},
                "columns": [str(c) for c in d.columns],
                "data": json.loads(d.to_json(orient="values", date_format="iso", double_precision=15))}
@@ -238,6 +239,8 @@ def table_html(df: pd.DataFrame, *, lang="en", formats=None, caption="", sortabl
         for col, v in zip(d.columns, row):
             kind = formats.get(col)
             text = _fmt_cell(v, kind, lang)
+            if band_col is not None and col == band_col and isinstance(v, str) and v:
+                text = L.band_label(v, lang)
             is_num = kind is not None or isinstance(v, (int, float)) and not isinstance(v, bool)
             sort_key = ""
             if is_num and v is not None and not (isinstance(v, float) and math.isnan(v)):

@@ -19,6 +19,20 @@ def _source(p: Prepared, lang: str) -> str:
     return L.t("source_demo", lang) if p.dataset.synthetic else p.dataset.folder.name
 
 
+def _headers(df: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """Column names in the report language, where the catalogue has them (tidy names as keys)."""
+    return df.rename(columns={c: L.t(c, lang) for c in df.columns if isinstance(c, str) and c in L.TEXT})
+
+
+def _translated(values: pd.Series, prefix: str, lang: str, empty_key: str | None = None) -> pd.Series:
+    def one(v):
+        if (v == "" or v is None or v != v) and empty_key:
+            return L.t(empty_key, lang)
+        key = f"{prefix}{v}"
+        return L.t(key, lang) if key in L.TEXT else v
+    return values.map(one)
+
+
 def _scope(p: Prepared, lang: str) -> str:
     return p.region_name if p.region else L.t("all_regions", lang)
 
@@ -159,7 +173,7 @@ def coverage(p: Prepared, lang: str = "en") -> pd.DataFrame:
     wide.columns = [str(c) for c in wide.columns]
     wide.insert(1, L.t("region", lang), wide["region_code"].map(p.dataset.region_name))
     wide.insert(2, L.t("n_opd", lang), wide["region_code"].map(k.groupby("region_code")["opd"].nunique()))
-    report.table(wide.rename(columns={"region_code": "kode"}), lang=lang,
+    report.table(_headers(wide, lang), lang=lang,
                  caption=L.t("n_indicators", lang) + " · " + L.t("year", lang))
     report.record("n_indicator_rows", int(len(k)))
     report.record("n_regions", int(k["region_code"].nunique()))
@@ -172,7 +186,10 @@ def flags(p: Prepared, lang: str = "en") -> pd.DataFrame:
     f = f[f.ne("")]
     counts = f.value_counts().rename_axis("flag").reset_index(name="n")
     counts["share"] = counts["n"] / len(p.kinerja)
-    report.table(counts, lang=lang, formats={"n": "int", "share": "ratio_pct"})
+    show = pd.DataFrame({L.t("flag", lang): _translated(counts["flag"], "flag_", lang), L.t("count", lang): counts["n"],
+                         L.t("share_pct", lang): counts["share"]})
+    c = list(show.columns)
+    report.table(show, lang=lang, formats={c[1]: "int", c[2]: "ratio_pct"})
     report.record("share_without_capaian", float(p.kinerja["achievement"].isna().mean()))
     return counts
 
@@ -181,7 +198,11 @@ def polarity_mix(p: Prepared, lang: str = "en") -> pd.DataFrame:
     report.heading(L.t("sec_polarity", lang))
     mix = p.kinerja.groupby(["polarity", "formula_used"], dropna=False).size().rename("n").reset_index()
     mix["share"] = mix["n"] / mix["n"].sum()
-    report.table(mix, lang=lang, formats={"n": "int", "share": "ratio_pct"})
+    show = pd.DataFrame({L.t("polarity", lang): _translated(mix["polarity"], "pol_", lang),
+                         L.t("formula", lang): _translated(mix["formula_used"], "formula_", lang, "formula_none"),
+                         L.t("count", lang): mix["n"], L.t("share_pct", lang): mix["share"]})
+    c = list(show.columns)
+    report.table(show, lang=lang, formats={c[2]: "int", c[3]: "ratio_pct"})
     return mix
 
 
@@ -202,7 +223,9 @@ def revised_targets(p: Prepared, lang: str = "en") -> pd.DataFrame:
     ref = p.kinerja[p.kinerja["period"] == "refocusing"]
     share = float(compare.share_revised(ref.assign(_all=1), by=["_all"])["share"].iloc[0]) if len(ref) else float("nan")
     report.para(L.t("s_revised", lang, share=L.fmt_pct(share, lang, ratio=True)))
-    report.table(s.rename(columns={"year": L.t("year", lang)}), lang=lang, formats={"share": "ratio_pct", "n": "int"})
+    show = pd.DataFrame({L.t("year", lang): s["year"], L.t("share_pct", lang): s["share"], L.t("count", lang): s["n"]})
+    c = list(show.columns)
+    report.table(show, lang=lang, formats={c[1]: "ratio_pct", c[2]: "int"})
     report.record("share_targets_revised_refocusing", share)
     return s
 
@@ -216,7 +239,11 @@ def validation_issues(p: Prepared, lang: str = "en") -> pd.DataFrame:
     n_warn = int((issues["severity"] == "warning").sum())
     report.para(L.t("s_no_issues", lang) if issues.empty else L.t("s_issues", lang, errors=n_err, warnings=n_warn))
     if not issues.empty:
-        report.table(issues, lang=lang)
+        show = issues.assign(severity=_translated(issues["severity"], "sev_", lang))
+        if lang != "en":  # the validator words its messages in English; use the rule's catalogue text where there is one
+            show["message"] = [L.t(f"rule_{r}", lang) if f"rule_{r}" in L.TEXT else m
+                               for r, m in zip(show["rule"], show["message"])]
+        report.table(_headers(show, lang), lang=lang)
     report.record("n_errors", n_err)
     report.record("n_warnings", n_warn)
     return issues
@@ -228,7 +255,7 @@ def crosswalk(p: Prepared, lang: str = "en") -> pd.DataFrame:
     if p.region:
         cw = cw[cw["region_code"] == p.region]
     cols = [c for c in ("region_code", "opd_old", "opd_new", "year_effective", "note") if c in cw.columns]
-    report.table(cw[cols], lang=lang)
+    report.table(_headers(cw[cols], lang), lang=lang)
     return cw
 
 
