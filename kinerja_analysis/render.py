@@ -110,10 +110,11 @@ def index_page(entries: list[dict], *, title: str, lang: str = "en", synthetic: 
                  f'<td class="status-{e(status)}">{e(L.t("status_" + status, lang) if ("status_" + status) in L.TEXT else status)}</td>']
         for key, _label in key_columns:
             val = (ent.get("results") or {}).get(key, {}).get("value")
-            cells.append(f'<td class="num"{"" if val is None else f" data-sort={float(val)!r}"}>'
-                         f"{e(L.fmt_num(val, lang, 1) if val is not None else '–')}</td>")
+            val_sort = "" if val is None else f' data-sort="{float(val)!r}"'
+            cells.append(f'<td class="num"{val_sort}>{e(L.fmt_num(val, lang, 1) if val is not None else "–")}</td>')
         dur = ent.get("duration_s")
-        cells.append(f'<td class="num">{e(L.fmt_num(dur, lang, 1) if dur is not None else "–")}</td>')
+        dur_sort = "" if dur is None else f' data-sort="{float(dur)!r}"'
+        cells.append(f'<td class="num"{dur_sort}>{e(L.fmt_num(dur, lang, 1) if dur is not None else "–")}</td>')
         err = ent.get("error")
         if err:
             cells[0] = cells[0][:-5] + f'<br><small class="status-failed">{e(err[:300])}</small></td>'

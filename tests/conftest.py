@@ -28,6 +28,30 @@ def demo_prepared(demo_dir):
 
 
 @pytest.fixture(scope="session")
+def demo_reports(tmp_path_factory, demo_dir):
+    """Render the demo report set once per language (through the real CLI) and share it between tests.
+
+    Returns a function ``lang -> (out_dir, completed_process)``.
+    """
+    import subprocess
+    import sys
+
+    cache: dict = {}
+
+    def get(lang: str = "en"):
+        if lang not in cache:
+            out = tmp_path_factory.mktemp(f"reports-{lang}") / "demo"
+            proc = subprocess.run([sys.executable, "-m", "kinerja_analysis.cli", "report", "--data", str(demo_dir),
+                                   "--out", str(out), "--jobs", "2", "--lang", lang],
+                                  capture_output=True, text=True, timeout=1200)
+            assert proc.returncode == 0, proc.stdout + proc.stderr
+            cache[lang] = (out, proc)
+        return cache[lang]
+
+    return get
+
+
+@pytest.fixture(scope="session")
 def realdata() -> Path:
     if not REALDATA.is_dir():
         pytest.skip(f"real data folder {REALDATA} is absent (set KINERJA_REALDATA or place ../shared/realdata)")

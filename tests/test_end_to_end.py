@@ -16,12 +16,8 @@ pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")
-def report_run(tmp_path_factory, demo_dir):
-    out = tmp_path_factory.mktemp("reports") / "demo"
-    proc = subprocess.run([sys.executable, "-m", "kinerja_analysis.cli", "report", "--data", str(demo_dir),
-                           "--out", str(out), "--jobs", "2"], capture_output=True, text=True, timeout=900)
-    assert proc.returncode == 0, proc.stdout + proc.stderr
-    return out, proc
+def report_run(demo_reports):
+    return demo_reports("en")
 
 
 def test_index_manifest_and_pages_exist(report_run):
