@@ -4,6 +4,7 @@ Codes are always strings. Every parsed number keeps its raw text in a ``<column>
 """
 from __future__ import annotations
 
+import functools
 import re
 
 #: column -> dtype kind ("str", "int", "float") for each tidy table; required columns listed separately
@@ -11,7 +12,7 @@ KINERJA_COLUMNS = {
     "region_code": "str", "year": "int", "opd": "str", "sasaran": "str", "indicator_id": "str",
     "indicator": "str", "unit": "str", "polarity": "str", "target": "float", "target_upper": "float",
     "target_original": "float", "actual": "float", "formula": "str", "achievement_reported": "float",
-    "period": "str",
+    "period": "str", "aggregation": "str",
 }
 KINERJA_REQUIRED = ["region_code", "year", "opd", "indicator_id", "indicator", "polarity", "target", "actual"]
 
@@ -41,7 +42,15 @@ HEADER_ALIASES = {
     "target_murni": "target_original", "target_awal": "target_original", "target_pk": "target_original",
     "realisasi": "actual", "rumus": "formula", "capaian_dilaporkan": "achievement_reported",
     "capaian_reported": "achievement_reported", "capaian": "achievement_reported", "periode": "period",
-    "triwulan": "period",
+    "triwulan": "period", "tw": "period", "quarter": "period",
+    "agregasi": "aggregation", "aturan_agregasi": "aggregation", "aggregation_rule": "aggregation",
+    "achievement_reported_pct": "achievement_reported", "capaian_persen": "achievement_reported",
+    "capaian_kinerja": "achievement_reported", "reported_achievement": "achievement_reported",
+    "target_perubahan": "target", "target_tahunan": "target", "target_akhir": "target",
+    "realisasi_kinerja": "actual", "nama_indikator": "indicator",
+    "indikator_kinerja_utama": "indicator", "sasaran_strategis": "sasaran",
+    "pagu_anggaran": "budget_revised", "anggaran_murni": "budget_original", "anggaran_perubahan": "budget_revised",
+    "realisasi_belanja": "spent",
     "jenis_belanja": "spending_type", "pagu_murni": "budget_original", "pagu_awal": "budget_original",
     "pagu_perubahan": "budget_revised", "pagu": "budget_revised", "realisasi_anggaran": "spent",
     "kode_bps": "bps_code", "nama_djpk": "djpk_name", "nama_pemda": "region_name", "nama_wilayah": "region_name",
@@ -55,6 +64,7 @@ INDONESIAN_HEADERS = {
     "indicator_id": "kode_indikator", "indicator": "indikator", "unit": "satuan", "polarity": "polaritas",
     "target": "target", "target_upper": "target_atas", "target_original": "target_murni", "actual": "realisasi",
     "formula": "rumus", "achievement_reported": "capaian_dilaporkan", "period": "periode",
+    "aggregation": "agregasi",
     "program": "program", "spending_type": "jenis_belanja", "budget_original": "pagu_murni",
     "budget_revised": "pagu_perubahan", "spent": "realisasi_anggaran",
     "bps_code": "kode_bps", "djpk_name": "nama_djpk", "region_name": "nama_pemda", "kind": "jenis_pemda",
@@ -122,11 +132,21 @@ def canonical_header(name: str, table: str) -> str | None:
     """
     columns = TABLES[table][0]
     key = norm_key(name)
-    if table == "anggaran" and key == "realisasi":
-        return "spent"
-    if key in columns:
-        return key
-    alias = HEADER_ALIASES.get(key)
-    if alias in columns:
-        return alias
+    # "Pagu Murni (Rp)", "Target (%)", "kode_wilayah*": a unit in brackets or a required-mark is not the name
+    bare = norm_key(re.sub(r"\([^)]*\)|\[[^\]]*\]|\*", " ", str(name)))
+    for k in dict.fromkeys((key, bare)):
+        if table == "anggaran" and k.replace("_", "") == "realisasi":
+            return "spent"
+        found = _squashed(table).get(k.replace("_", ""))
+        if found:
+            return found
     return None
+
+
+@functools.lru_cache(maxsize=None)
+def _squashed(table: str) -> dict:
+    """Header keys without underscores -> tidy column, so "KodeWilayah" and "kode_wilayah" are one."""
+    columns = TABLES[table][0]
+    out = {a.replace("_", ""): t for a, t in HEADER_ALIASES.items() if t in columns}
+    out.update({c.replace("_", ""): c for c in columns})
+    return out

@@ -3,13 +3,18 @@
 A data folder holds ``kinerja.csv|xlsx`` (indicators), ``anggaran.csv|xlsx`` (budgets) and optionally
 ``regions.csv`` and ``opd_crosswalk.csv``. Headers may be English (tidy names) or Indonesian; numbers
 may be typed the Indonesian way. Problems are collected in an issues table (file, sheet, row, column,
-value, message) instead of stopping at the first one.
+value, message) instead of stopping at the first one, and no data row is ever dropped silently: a row
+is either kept or skipped with an issue that names it.
+
+Spreadsheets as offices really send them are read too (:mod:`kinerja_analysis.io.grid` does the raw
+cell reading): title rows above the header, two merged header rows, trailing empty rows and columns,
+hidden sheets, numbers stored as text, percent-formatted cells, codes typed as numbers and dates where
+numbers belong. Files are only ever parsed as text or as xlsx XML (openpyxl, with defusedxml): nothing
+is unpickled, evaluated or executed.
 """
 from __future__ import annotations
 
-import csv
 import hashlib
-import io as _io
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -18,12 +23,15 @@ import pandas as pd
 
 from .. import schema
 from ..errors import DataError
+from . import grid as _grid
 from . import numbers
 
 ISSUE_COLUMNS = ["rule", "severity", "file", "sheet", "row", "column", "value", "message"]
+SEVERITIES = ("error", "warning", "info")
 
-#: the header row is spreadsheet row 1, so data row i (0-based) is spreadsheet row i + 2
-_FIRST_DATA_ROW = 2
+#: a row whose first text is one of these (and that has no region code) is a summary row, not data
+_SUMMARY_WORDS = {"jumlah", "total", "grand_total", "jumlah_total", "rata_rata", "rata2", "rerata",
+                  "average", "mean", "sub_total", "subtotal"}
 
 
 class Issues:
@@ -33,6 +41,8 @@ class Issues:
         self.rows: list[dict] = []
 
     def add(self, rule, severity, file, message, *, sheet="", row=None, column="", value=""):
+        if severity not in SEVERITIES:
+            raise ValueError(f"severity must be one of {SEVERITIES}, found {severity!r}")
         self.rows.append({
             "rule": rule, "severity": severity, "file": str(file), "sheet": sheet or "",
             "row": row, "column": column or "", "value": "" if value is None else str(value), "message": message,
@@ -56,6 +66,8 @@ class Dataset:
     folder: Path
     files: dict = field(default_factory=dict)  # file name -> sha256
     synthetic: bool = False
+    #: file name -> row accounting of :func:`read_table` (data rows in, kept, skipped, blank, ...)
+    accounting: dict = field(default_factory=dict)
 
     @property
     def data_hash(self) -> str:
@@ -75,6 +87,15 @@ class Dataset:
 
 
 def sha256(path: Path) -> str:
+    """SHA-256 of a file's bytes.
+
+    >>> import tempfile, os
+    >>> with tempfile.NamedTemporaryFile(delete=False) as fh:
+    ...     _ = fh.write(b"abc")
+    >>> sha256(fh.name)[:12]
+    'ba7816bf8f01'
+    >>> os.unlink(fh.name)
+    """
     h = hashlib.sha256()
     with open(path, "rb") as fh:
         for chunk in iter(lambda: fh.read(1 << 20), b""):
@@ -82,79 +103,188 @@ def sha256(path: Path) -> str:
     return h.hexdigest()
 
 
-def _read_raw(path: Path) -> tuple[pd.DataFrame, str]:
-    """Read a csv or xlsx file as text cells. Returns the frame and the sheet name ('' for csv)."""
-    suffix = path.suffix.lower()
-    if suffix == ".csv":
-        data = path.read_bytes()
-        text = data.decode("utf-8-sig", errors="replace")
-        try:
-            dialect = csv.Sniffer().sniff(text[:20000], delimiters=",;\t|")
-            sep = dialect.delimiter
-        except csv.Error:
-            sep = ","
-        df = pd.read_csv(_io.StringIO(text), sep=sep, dtype=str, keep_default_na=False, na_filter=False,
-                         skip_blank_lines=True)
-        return df, ""
-    if suffix in (".xlsx", ".xlsm"):
-        xl = pd.ExcelFile(path, engine="openpyxl")
-        sheet = xl.sheet_names[0]
-        df = xl.parse(sheet, dtype=object, header=0)
-        df = df.map(lambda v: "" if v is None or (isinstance(v, float) and np.isnan(v)) else v)
-        return df, sheet
-    raise DataError(f"{path}: unsupported file type {suffix!r}; expected .csv or .xlsx")
+def _empty(table: str) -> pd.DataFrame:
+    columns, _ = schema.TABLES[table]
+    return pd.DataFrame({c: pd.Series(dtype="Int64" if k == "int" else (float if k == "float" else object))
+                         for c, k in columns.items()} | {"source": pd.Series(dtype=object),
+                                                         "source_row": pd.Series(dtype=int)})
 
 
-def read_table(path: str | Path, table: str, issues: Issues | None = None) -> pd.DataFrame:
+def _number_hint(v) -> str:
+    if _grid.is_date(v):
+        return ("found a date; Excel may have turned the number into a date: format the column as Text "
+                "(or Number) and type the value again")
+    if isinstance(v, str) and v.strip().startswith("#"):
+        return "found an Excel error value; fix the formula in the workbook"
+    return "found text"
+
+
+def _text_cell(v, col: str, where: dict, issues: Issues) -> str:
+    """A text column's cell as text; codes typed as numbers and dates are mended or reported."""
+    if v is None or (isinstance(v, float) and np.isnan(v)):
+        return ""
+    if isinstance(v, bool):
+        return str(v)
+    if isinstance(v, (int, np.integer)) or (isinstance(v, (float, np.floating)) and float(v).is_integer()):
+        return str(int(v))
+    if isinstance(v, (float, np.floating)):
+        if col in ("region_code", "province_code") and 0 < v < 100 and round(v, 2) == v:
+            # 71.1 from a number cell was typed 71.10 (Kemendagri codes have two digits after the dot)
+            text = f"{v:.2f}"
+            issues.add("code_as_number", "warning", where["file"],
+                       f"{col!r} is stored as a number; read as {text!r}. Format the column as Text so that "
+                       "codes keep their zeros", sheet=where["sheet"], row=where["row"], column=col, value=v)
+            return text
+        return repr(float(v))
+    if _grid.is_date(v):
+        issues.add("date_as_text", "warning", where["file"],
+                   f"{col!r} holds a date where text was expected; Excel may have turned a code into a date",
+                   sheet=where["sheet"], row=where["row"], column=col, value=v)
+        return str(v)
+    return str(v).strip()
+
+
+def read_table(path: str | Path, table: str, issues: Issues | None = None, *,
+               accounting: dict | None = None) -> pd.DataFrame:
     """Read one template table into tidy columns; numbers parsed with ``<column>_raw`` kept beside.
 
-    Unknown columns are kept unchanged (nothing is lost) and reported as warnings.
+    Unknown columns are kept unchanged (nothing is lost) and reported as warnings. Unreadable files
+    give an error issue and an empty table, never an exception.
+
+    Parameters
+    ----------
+    path : the csv or xlsx file
+    table : "kinerja", "anggaran", "regions" or "opd_crosswalk"
+    issues : collects the problems found (a new collector when None)
+    accounting : filled with the row accounting: ``data_rows`` (non-blank rows below the header),
+        ``kept``, ``skipped`` (summary rows, each reported), ``blank``, ``title_rows``, ``header_rows``
+
+    Examples
+    --------
+    >>> from kinerja_analysis import paths
+    >>> acc = {}
+    >>> k = read_table(paths.DEMO_DATA / "regions.csv", "regions", accounting=acc)
+    >>> acc["data_rows"] == acc["kept"] == len(k), k["source"].iloc[0]
+    (True, 'regions.csv, row 2')
     """
     path = Path(path)
     issues = issues if issues is not None else Issues()
+    acc = accounting if accounting is not None else {}
+    acc.update({"file": path.name, "data_rows": 0, "kept": 0, "skipped": 0, "blank": 0, "title_rows": 0,
+                "header_rows": 0, "sheet": ""})
     columns, required = schema.TABLES[table]
-    raw, sheet = _read_raw(path)
-    # drop fully empty trailing rows and columns (a common spreadsheet leftover)
-    raw = raw.loc[:, [c for c in raw.columns if not str(c).startswith("Unnamed") or raw[c].astype(str).str.strip().ne("").any()]]
-    nonempty = raw.astype(str).apply(lambda s: s.str.strip().ne("")).any(axis=1)
-    raw = raw.loc[nonempty]
-    rename, seen = {}, {}
-    for col in raw.columns:
+    try:
+        raw = _grid.read(path, table)
+    except DataError as exc:
+        issues.add("unreadable_file", "error", path.name, str(exc))
+        return _empty(table)
+    sheet = raw.sheet
+    acc["sheet"] = sheet
+    for rule, severity, message in raw.notes:
+        issues.add(rule, severity, path.name, message, sheet=sheet)
+    layout = _grid.locate_header(raw.cells, table)
+    acc["title_rows"], acc["header_rows"] = layout.title_rows, layout.header_rows
+    if layout.title_rows:
+        issues.add("title_rows", "info", path.name,
+                   f"header found on row {layout.header_row}; {layout.title_rows} title row(s) above it skipped",
+                   sheet=sheet, row=layout.header_row)
+    if layout.header_rows == 2:
+        issues.add("merged_header", "info", path.name,
+                   f"two header rows ({layout.header_row}–{layout.header_row + 1}) combined into one",
+                   sheet=sheet, row=layout.header_row)
+    names = list(layout.names)
+    body = raw.cells[layout.first_data_index:]
+    width = len(names)
+    for j in range(width):  # a value under an empty header is kept under a made-up name
+        if not names[j] and any(j < len(r) and not _grid.blank(r[j]) for r in body):
+            names[j] = f"column_{_grid.col_letter(j)}"
+            issues.add("unnamed_column", "warning", path.name,
+                       f"column {_grid.col_letter(j)} has values but no header; kept as {names[j]!r}",
+                       sheet=sheet, column=names[j])
+    keep_cols = [j for j in range(width) if names[j]]
+
+    rows, data, extras = [], [], []
+    for k, cells in enumerate(body):
+        rownum = layout.first_data_index + k + 1
+        if all(_grid.blank(c) for c in cells):
+            acc["blank"] += 1
+            continue
+        acc["data_rows"] += 1
+        extra = [c for c in cells[width:] if not _grid.blank(c)]
+        if extra:
+            issues.add("extra_cells", "error", path.name,
+                       f"the row has {len(cells)} cells but the header has {width}; the extra cells belong to no "
+                       "column (a separator inside an unquoted value?)", sheet=sheet, row=rownum,
+                       value=" | ".join(map(str, extra)))
+        rows.append(rownum)
+        data.append([cells[j] if j < len(cells) else None for j in keep_cols])
+    raw_df = pd.DataFrame(data, columns=[names[j] for j in keep_cols], dtype=object)
+    if raw_df.columns.duplicated().any():  # the same header twice: keep both, distinguishable
+        seen: dict = {}
+        cols = []
+        for c in raw_df.columns:
+            seen[c] = seen.get(c, 0) + 1
+            cols.append(c if seen[c] == 1 else f"{c}.{seen[c]}")
+        raw_df.columns = cols
+    rows_s = pd.Series(rows, dtype=int)
+
+    rename, seen_tidy = {}, {}
+    for col in raw_df.columns:
         tidy = schema.canonical_header(str(col), table)
         if tidy is None:
             issues.add("unknown_column", "warning", path.name, f"unknown column {col!r} kept as is", sheet=sheet,
                        column=str(col))
             continue
-        if tidy in seen:
+        if tidy in seen_tidy:
             issues.add("duplicate_column", "error", path.name,
-                       f"columns {seen[tidy]!r} and {col!r} both mean {tidy!r}", sheet=sheet, column=str(col))
+                       f"columns {seen_tidy[tidy]!r} and {col!r} both mean {tidy!r}", sheet=sheet, column=str(col))
             continue
-        seen[tidy] = col
+        seen_tidy[tidy] = col
         rename[col] = tidy
-    df = raw.rename(columns=rename)
-    missing = [c for c in required if c not in df.columns]
-    for c in missing:
+    df = raw_df.rename(columns=rename)
+    for c in [c for c in required if c not in df.columns]:
         issues.add("missing_column", "error", path.name,
                    f"required column {c!r} (Indonesian: {schema.INDONESIAN_HEADERS.get(c, c)!r}) not found; "
-                   f"found: {', '.join(map(str, raw.columns))}", sheet=sheet, column=c)
-    rows = pd.Series(np.arange(len(df)) + _FIRST_DATA_ROW, index=df.index)
-    if nonempty.shape[0] != len(df):  # keep spreadsheet row numbers of the kept rows
-        rows = pd.Series(np.flatnonzero(nonempty.to_numpy()) + _FIRST_DATA_ROW, index=df.index)
+                   f"found: {', '.join(map(str, raw_df.columns)) or 'no header'}", sheet=sheet, column=c)
+
+    # summary rows ("Jumlah", "Rata-rata") at the foot of a table are reported and skipped, never data
+    summary = _summary_rows(df)
+    for i in np.flatnonzero(summary):
+        issues.add("summary_row_skipped", "warning", path.name,
+                   "a summary row (Jumlah/Total/Rata-rata) without a region code was skipped; "
+                   "totals are computed by the workbook", sheet=sheet, row=int(rows_s.iloc[i]),
+                   value=" | ".join(str(v) for v in raw_df.iloc[i] if not _grid.blank(v))[:200])
+    acc["skipped"] = int(summary.sum())
+    df, raw_df, rows_s = (df.loc[~summary].reset_index(drop=True), raw_df.loc[~summary].reset_index(drop=True),
+                          rows_s.loc[~summary].reset_index(drop=True))
+    if len(df) == 0 and table in ("kinerja", "anggaran") and not raw.notes_fatal:
+        issues.add("no_data_rows", "error", path.name, "the table has a header but no data rows", sheet=sheet)
+
     out = pd.DataFrame(index=df.index)
+    where = {"file": path.name, "sheet": sheet, "row": None}
     for col, kind in columns.items():
         if col not in df.columns:
             continue
         values = df[col]
         if kind == "str":
-            out[col] = values.map(lambda v: "" if v is None else str(v).strip()).astype(object)
+            texts = [v.strip() if isinstance(v, str) else v for v in values.to_numpy(dtype=object)]
+            row_numbers = rows_s.to_numpy()
+            for i, v in enumerate(texts):
+                if not isinstance(v, str):  # numbers, dates, empty cells: one by one (few)
+                    where["row"] = int(row_numbers[i])
+                    texts[i] = _text_cell(v, col, where, issues)
+            out[col] = pd.Series(texts, index=df.index, dtype=object)
         elif kind == "int":
-            parsed = pd.to_numeric(values.astype(str).str.strip().str.replace(r"\.0$", "", regex=True),
-                                   errors="coerce")
-            bad = parsed.isna() | (parsed % 1 != 0)
-            for i in df.index[bad]:
-                issues.add("invalid_integer", "error", path.name, f"expected a whole number (a year) in {col!r}",
-                           sheet=sheet, row=int(rows[i]), column=col, value=values[i])
-            out[col] = parsed.astype("Int64")
+            parsed = numbers.parse_column(values, style="id")
+            ok = parsed["status"].eq("ok") & (parsed["value"] % 1 == 0)
+            for i in df.index[~ok & parsed["status"].ne("missing")]:
+                issues.add("invalid_integer", "error", path.name,
+                           f"expected a whole number (a year) in {col!r}; {_number_hint(values[i])}",
+                           sheet=sheet, row=int(rows_s[i]), column=col, value=values[i])
+            for i in df.index[parsed["status"].eq("missing")]:
+                issues.add("missing_value", "error", path.name, f"{col!r} is empty", sheet=sheet,
+                           row=int(rows_s[i]), column=col)
+            out[col] = pd.array(np.where(ok, parsed["value"], np.nan), dtype="Float64").astype("Int64")
         else:
             allow_range = table == "kinerja" and col in ("target", "target_original")
             parsed = numbers.parse_column(values, allow_range=allow_range)
@@ -162,30 +292,50 @@ def read_table(path: str | Path, table: str, issues: Issues | None = None) -> pd
             out[f"{col}_raw"] = parsed["raw"].astype(object)
             for i in df.index[parsed["status"] == "invalid"]:
                 issues.add("invalid_number", "error", path.name,
-                           f"expected a number in {col!r} (style {parsed.attrs.get('style', '?')}); found text",
-                           sheet=sheet, row=int(rows[i]), column=col, value=values[i])
+                           f"expected a number in {col!r} (style {parsed.attrs.get('style', '?')}); "
+                           f"{_number_hint(values[i])}", sheet=sheet, row=int(rows_s[i]), column=col,
+                           value=values[i])
             if allow_range and col == "target":
                 is_range = parsed["status"] == "range"
                 if is_range.any():
                     if "target_upper" not in out.columns:
                         out["target_upper"] = np.nan
                     out.loc[is_range, "target_upper"] = parsed.loc[is_range, "upper"].astype(float)
-    # keep unknown columns unchanged
-    for col in raw.columns:
+    for col in raw_df.columns:  # keep unknown columns unchanged
         if col not in rename and str(col) not in out.columns:
-            out[str(col)] = raw[col].astype(object)
+            out[str(col)] = raw_df[col].astype(object)
     for col, kind in columns.items():
         if col not in out.columns:
             out[col] = pd.Series(pd.NA if kind == "int" else (np.nan if kind == "float" else ""),
                                  index=out.index, dtype="Int64" if kind == "int" else (float if kind == "float" else object))
-    out["source"] = [f"{path.name}{', sheet ' + sheet if sheet else ''}, row {r}" for r in rows]
-    out["source_row"] = rows.astype(int).to_numpy()
-    _normalise_vocab(out, table, issues, path.name, sheet, rows)
-    out = out.reset_index(drop=True)
-    return out
+    out["source"] = [f"{path.name}{', sheet ' + sheet if sheet else ''}, row {r}" for r in rows_s]
+    out["source_row"] = rows_s.astype(int).to_numpy()
+    _normalise_vocab(out, table, issues, path.name, sheet, rows_s)
+    acc["kept"] = len(out)
+    return out.reset_index(drop=True)
+
+
+def _summary_rows(df: pd.DataFrame) -> np.ndarray:
+    if df.empty:
+        return np.zeros(0, dtype=bool)
+    code = df["region_code"] if "region_code" in df.columns else pd.Series("", index=df.index)
+    no_code = code.map(_grid.blank).to_numpy(dtype=bool)
+
+    def first_text(row) -> str:
+        for v in row:
+            if isinstance(v, str) and v.strip():
+                return schema.norm_key(v)
+        return ""
+
+    words = np.zeros(len(df), dtype=bool)
+    for i in np.flatnonzero(no_code):  # only rows without a region code can be summary rows
+        words[i] = first_text(df.iloc[i]) in _SUMMARY_WORDS
+    return no_code & words
 
 
 def _normalise_vocab(out: pd.DataFrame, table: str, issues: Issues, fname: str, sheet: str, rows: pd.Series):
+    import difflib
+
     def vocab_key(v):
         v = str(v).strip()
         return v if v in ("+", "-") else schema.norm_key(v)
@@ -196,19 +346,29 @@ def _normalise_vocab(out: pd.DataFrame, table: str, issues: Issues, fname: str, 
     def check(col, vocab, allowed_text, rule, keyf=vocab_key):
         if col not in out.columns:
             return
-        key = out[col].map(keyf)
-        mapped = key.map(lambda k: vocab.get(k, None) if k != "" else "")
+        codes, uniques = pd.factorize(out[col].astype(str))  # each distinct spelling once
+        ukeys = [keyf(u) for u in uniques]
+        key = pd.Series(np.array(ukeys + [""], dtype=object)[codes], index=out.index)
+        mapped = pd.Series(np.array([vocab.get(k, None) if k != "" else "" for k in ukeys] + [""],
+                                    dtype=object)[codes], index=out.index)
         bad = mapped.isna()
         for i in out.index[bad]:
-            issues.add(rule, "error", fname, f"{col!r} must be one of {allowed_text}", sheet=sheet,
+            close = difflib.get_close_matches(str(key[i]), sorted(set(vocab)), n=1, cutoff=0.6)
+            hint = f"; did you mean {vocab[close[0]]!r}?" if close else ""
+            issues.add(rule, "error", fname, f"{col!r} must be one of {allowed_text}{hint}", sheet=sheet,
                        row=int(rows[i]), column=col, value=out.at[i, col])
         out[f"{col}_raw"] = out[col]
         out[col] = mapped.where(~bad, out[col]).astype(object)
 
     if table == "kinerja":
+        from .. import quarterly
+
         check("polarity", schema.POLARITY_VALUES, "positive/positif, negative/negatif, range/rentang",
               "invalid_polarity")
         check("formula", schema.FORMULA_VALUES, "R/T, (2T-R)/T, T/R or blank", "invalid_formula", formula_key)
+        check("period", quarterly.PERIOD_VALUES, "TW1, TW2, TW3, TW4 (triwulan) or blank for annual rows",
+              "invalid_period", quarterly.period_key)
+        check("aggregation", quarterly.RULE_VALUES, ", ".join(quarterly.RULES) + " or blank", "invalid_aggregation")
     if table == "anggaran":
         check("spending_type", schema.SPENDING_ALIASES, ", ".join(schema.SPENDING_TYPES), "invalid_spending_type")
     if table == "regions" and "kind" in out.columns:
@@ -221,12 +381,19 @@ def _normalise_vocab(out: pd.DataFrame, table: str, issues: Issues, fname: str, 
                        sheet=sheet, row=int(rows[i]), column="region_code", value=out.at[i, "region_code"])
 
 
-def _find(folder: Path, stem: str) -> Path | None:
-    for suffix in (".csv", ".xlsx", ".xlsm"):
-        p = folder / f"{stem}{suffix}"
-        if p.exists():
-            return p
-    return None
+def find_table_file(folder: Path, stem: str, issues: Issues | None = None) -> Path | None:
+    """The file holding table ``stem`` in a data folder; both a csv and an xlsx is an error (which one?)."""
+    found = [folder / f"{stem}{s}" for s in (".csv", ".xlsx", ".xlsm") if (folder / f"{stem}{s}").exists()]
+    if len(found) > 1 and issues is not None:
+        issues.add("ambiguous_file", "error", found[0].name,
+                   f"{' and '.join(p.name for p in found)} are both present; keep one of them "
+                   f"(reading {found[0].name})")
+    if not found:
+        legacy = folder / f"{stem}.xls"
+        if legacy.exists() and issues is not None:
+            issues.add("unreadable_file", "error", legacy.name,
+                       "old Excel 97-2003 (.xls) files are not read; save the file as .xlsx or .csv")
+    return found[0] if found else None
 
 
 def apply_crosswalk(df: pd.DataFrame, crosswalk: pd.DataFrame) -> pd.DataFrame:
@@ -251,6 +418,10 @@ def apply_crosswalk(df: pd.DataFrame, crosswalk: pd.DataFrame) -> pd.DataFrame:
 def load_folder(folder: str | Path, *, strict: bool = False) -> Dataset:
     """Load a data folder in the template format.
 
+    Quarterly (triwulan) indicator rows are aggregated to annual rows first
+    (:func:`kinerja_analysis.quarterly.to_annual`), so ``kinerja`` always holds one row per
+    region/year/OPD/indicator.
+
     Parameters
     ----------
     folder : path of the data folder (relative paths are taken from the project root)
@@ -263,26 +434,28 @@ def load_folder(folder: str | Path, *, strict: bool = False) -> Dataset:
     >>> ds.synthetic, sorted(ds.kinerja["year"].unique().tolist())[:2]
     (True, [2018, 2019])
     """
-    from .. import paths
+    from .. import paths, quarterly
 
     folder = paths.resolve(folder)
     if not folder.is_dir():
         raise DataError(f"data folder not found: {folder}")
     issues = Issues()
     files: dict[str, str] = {}
-    tables = {}
+    tables, accounting = {}, {}
     for stem, table in (("kinerja", "kinerja"), ("anggaran", "anggaran"), ("regions", "regions"),
                         ("opd_crosswalk", "opd_crosswalk")):
-        p = _find(folder, stem)
+        p = find_table_file(folder, stem, issues)
         if p is None:
             if table in ("kinerja", "anggaran"):
                 issues.add("missing_file", "error", f"{stem}.csv", f"{stem}.csv or {stem}.xlsx not found in {folder}")
             tables[table] = _empty(table)
             continue
         files[p.name] = sha256(p)
-        tables[table] = read_table(p, table, issues)
+        accounting[p.name] = {}
+        tables[table] = read_table(p, table, issues, accounting=accounting[p.name])
     crosswalk = tables["opd_crosswalk"]
-    kinerja = apply_crosswalk(tables["kinerja"], crosswalk)
+    kinerja = quarterly.to_annual(tables["kinerja"], issues)
+    kinerja = apply_crosswalk(kinerja, crosswalk)
     anggaran = apply_crosswalk(tables["anggaran"], crosswalk)
     regions = tables["regions"]
     if regions.empty:
@@ -290,13 +463,7 @@ def load_folder(folder: str | Path, *, strict: bool = False) -> Dataset:
         regions = pd.DataFrame({"region_code": codes, "region_name": codes})
     synthetic = (folder / "truth.json").exists()
     ds = Dataset(kinerja=kinerja, anggaran=anggaran, regions=regions, crosswalk=crosswalk,
-                 issues=issues.frame(), folder=folder, files=files, synthetic=synthetic)
+                 issues=issues.frame(), folder=folder, files=files, synthetic=synthetic, accounting=accounting)
     if strict and not ds.errors.empty:
         raise DataError(f"{folder}: {len(ds.errors)} data error(s); run `kinerja validate {folder}`", ds.issues)
     return ds
-
-
-def _empty(table: str) -> pd.DataFrame:
-    columns, _ = schema.TABLES[table]
-    return pd.DataFrame({c: pd.Series(dtype="Int64" if k == "int" else (float if k == "float" else object))
-                         for c, k in columns.items()})
