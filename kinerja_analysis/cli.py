@@ -33,23 +33,42 @@ def _cmd_demo(args) -> int:
 
 def _print_issues(issues, stream=sys.stdout) -> None:
     for r in issues.itertuples():
-        where = r.file + (f", sheet {r.sheet}" if r.sheet else "") + (f", row {int(r.row)}" if r.row == r.row and r.row is not None and str(r.row) != "<NA>" else "") + (f", column {r.column}" if r.column else "")
+        has_row = r.row is not None and str(r.row) not in ("<NA>", "nan", "None")
+        where = r.file + (f", sheet {r.sheet}" if r.sheet else "") + (f", row {int(r.row)}" if has_row else "") + (f", column {r.column}" if r.column else "")
         found = f" (found {r.value!r})" if r.value else ""
         print(f"{r.severity.upper()}: {where}: {r.message}{found} [{r.rule}]", file=stream)
 
 
 def _cmd_validate(args) -> int:
+    import pandas as pd
+
     from . import validate
 
     n_err = 0
+    frames = []
     for target in args.paths:
         issues = validate.validate_path(target)
         _print_issues(issues)
         errors = int((issues["severity"] == "error").sum())
         warnings = int((issues["severity"] == "warning").sum())
         n_err += errors
+        frames.append(issues)
         print(f"{target}: {errors} error(s), {warnings} warning(s)")
+    if args.html:
+        dest = validate.write_html(pd.concat(frames, ignore_index=True), Path(args.html),
+                                   source=", ".join(map(str, args.paths)), lang=args.lang)
+        print(f"validation report: {dest}")
     return EXIT_FAIL if n_err else EXIT_OK
+
+
+def _cmd_template(args) -> int:
+    from . import blank
+
+    out = Path(args.out) if args.out else Path.cwd() / "template"
+    written = blank.write_templates(out)
+    print(f"wrote {len(written)} template files to {out}: fill kinerja.xlsx and anggaran.xlsx, then "
+          f"run `kinerja validate {out}`")
+    return EXIT_OK
 
 
 def _cmd_capaian(args) -> int:
@@ -63,7 +82,9 @@ def _cmd_capaian(args) -> int:
     from .io.template import Issues
 
     issues = Issues()
-    df = template.read_table(src, "kinerja", issues)
+    from . import quarterly, validate
+
+    df = quarterly.to_annual(template.read_table(src, "kinerja", issues), issues)
     frame = issues.frame()
     errors = frame[frame["severity"] == "error"]
     if len(errors):
@@ -71,13 +92,23 @@ def _cmd_capaian(args) -> int:
         print(f"{src}: {len(errors)} error(s); fix them first (kinerja validate {src})", file=sys.stderr)
         return EXIT_FAIL
     out = capaian.compute(df, settings)
+    mism = validate.reported_mismatch(df, settings=settings)
+    if "achievement_reported" in out.columns and out["achievement_reported"].notna().any():
+        out["achievement_reported_diff_pp"] = out["achievement_reported"] - out["achievement"]
+        out["reported_mismatch"] = out.index.isin(mism.index)
+        for r in mism.itertuples():
+            print(f"WARNING: {r.source}: reported capaian {r.achievement_reported:.2f} vs recomputed "
+                  f"{r.achievement:.2f} ({r.diff_pp:+.2f} pp) [reported_capaian_differs]", file=sys.stderr)
+    from .io import export
+
     dest = Path(args.output)
     if dest.suffix.lower() == ".xlsx":
-        out.to_excel(dest, index=False)
+        export.write_xlsx({"capaian": out}, dest)
     else:
-        out.to_csv(dest, index=False)
+        export.write_csv(out, dest)
     n_flag = int(out["flag"].ne("").sum())
-    print(f"wrote {len(out)} rows to {dest} ({n_flag} flagged rows)")
+    print(f"wrote {len(out)} rows to {dest} ({n_flag} flagged rows, {len(mism)} reported capaian off by "
+          f"more than 0.5 pp)")
     return EXIT_OK
 
 
@@ -133,7 +164,13 @@ def build_parser() -> argparse.ArgumentParser:
 
     v = sub.add_parser("validate", help="check data folders or files; exit 1 on errors")
     v.add_argument("paths", nargs="+", metavar="DIR|FILE")
+    v.add_argument("--html", metavar="FILE", help="also write an HTML validation report to FILE")
+    v.add_argument("--lang", choices=["en", "id"], default="en", help="language of the HTML report")
     v.set_defaults(func=_cmd_validate)
+
+    tp = sub.add_parser("template", help="write blank templates (xlsx with a README sheet, and csv)")
+    tp.add_argument("--out", help="folder (default: ./template)")
+    tp.set_defaults(func=_cmd_template)
 
     c = sub.add_parser("capaian", help="add achievement, formula, band and flags to an indicator table")
     c.add_argument("file")
