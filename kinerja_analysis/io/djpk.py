@@ -1,0 +1,540 @@
+"""DJPK / JAGA APBD files (long format) into the tidy ``anggaran`` table and a matching revenue table.
+
+The scraper of github.com/BetaUliansyah/jaga-apbd-scraper writes one CSV per year and level
+(``data_apbd_provinsi_level3-YYYY.csv``, ``data_apbd_kabkota_level3-YYYY.csv``) with the columns
+``namapemda, provinsi, tahun, level1coa90, level2coa90, level3coa90, jenis, nilai``: one row per
+pemda x year x level-3 account x jenis (Anggaran | Realisasi), ``nilai`` in full Rupiah.
+
+What these files hold, and the traps found in them (checked on the 2018-2025 province files):
+
+- **No total rows.** Every total is a sum of level-3 rows.
+- **Classification is by account label, not by code prefix.** The codes are the scraper's own
+  (Belanja Modal is "520" under "53."), and in Permendagri 90/2019 "5.2" means something else again.
+  Labels vary across years ("52. Belanja Barang Jasa" vs "52. Belanja Barang dan Jasa"), so labels are
+  normalised (number stripped, case, "dan"/"&", punctuation) and looked up in the tables below. An
+  unknown label raises :class:`~kinerja_analysis.errors.DataError` naming the label, file and row.
+  A blank level-3 label falls back to its level-2 label and is flagged ``blank_level3``.
+- **Double counting (the trap).** From 2022 some pemda carry "Pendapatan Transfer Antar Daerah" twice
+  in the same year, as "422." and as "434.", mostly with identical values. Counting both breaks the
+  budget identity by exactly the 434 amount (Provinsi Lampung 2022: Rp 28.8 bn; Sumatera Barat 2023:
+  Rp 27.9 bn; Papua 2024: Rp 93.3 bn); dropping the repeat closes it. Such a repeated label is flagged
+  ``duplicate_label`` and left out of the tidy tables (see :func:`issues`).
+- **Budget identity.** For "Anggaran", pendapatan - belanja + (penerimaan - pengeluaran pembiayaan)
+  should be 0 (a balanced APBD). :func:`budget_identity` checks it per pemda-year. For "Realisasi" it
+  is not 0 by design: the realised balance is next year's SiLPA.
+- **"Anggaran" is not one concept.** For 2020 it is largely the budget set before the COVID-19
+  refocusing (province BTT was realised at about 20 times its "Anggaran"); later it is often the revised
+  budget. It is loaded into ``budget_revised`` (DESIGN.md section 3) and reports say what it means.
+- **Partial years.** The last scraped year's realisation is incomplete; :func:`partial_years` flags it.
+- Blank ``nilai`` cells are missing (NaN, flag ``blank_value``), never a silent 0; the raw text is kept.
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+from pathlib import Path
+from typing import Iterable
+
+import numpy as np
+import pandas as pd
+
+from ..errors import DataError
+
+COLUMNS = ["namapemda", "provinsi", "tahun", "level1coa90", "level2coa90", "level3coa90", "jenis", "nilai"]
+JENIS = ("Anggaran", "Realisasi")
+#: bump when the parsed table changes, so that stale Parquet caches are not reused
+CACHE_VERSION = "djpk-3"
+
+SECTIONS_L1 = {"pendapatan daerah": "pendapatan", "pendapatan": "pendapatan", "belanja daerah": "belanja",
+               "belanja": "belanja", "pembiayaan daerah": "pembiayaan", "pembiayaan": "pembiayaan"}
+FINANCING_L2 = {"penerimaan pembiayaan daerah": "financing_in", "penerimaan pembiayaan": "financing_in",
+                "pengeluaran pembiayaan daerah": "financing_out", "pengeluaran pembiayaan": "financing_out"}
+
+#: normalised level-3 label -> harmonised spending_type (schema.SPENDING_TYPES)
+BELANJA_LABELS = {
+    "belanja pegawai": "pegawai", "belanja barang jasa": "barang_jasa", "belanja modal": "modal",
+    "belanja bunga": "bunga", "belanja subsidi": "subsidi", "belanja hibah": "hibah",
+    "belanja bantuan sosial": "bansos", "belanja tidak terduga": "btt", "belanja bagi hasil": "bagi_hasil",
+    "belanja bantuan keuangan": "bantuan_keuangan", "belanja lainnya": "lainnya",
+}
+#: normalised level-2 label -> spending_type, used only when the level-3 label is blank
+BELANJA_L2_FALLBACK = {
+    "belanja pegawai": "pegawai", "belanja barang jasa": "barang_jasa", "belanja modal": "modal",
+    "belanja tidak terduga": "btt", "belanja lainnya": "lainnya", "belanja transfer": "lainnya",
+}
+#: normalised level-3 label -> (revenue group, revenue type). TKDD = transfers from the centre only.
+PENDAPATAN_LABELS = {
+    "pajak daerah": ("pad", "pajak_daerah"), "retribusi daerah": ("pad", "retribusi_daerah"),
+    "hasil pengelolaan kekayaan daerah yang dipisahkan": ("pad", "kekayaan_dipisahkan"),
+    "lain lain pad yang sah": ("pad", "lain_pad"),
+    "pendapatan transfer pemerintah pusat": ("tkdd", "transfer_pusat"),
+    "pendapatan transfer antar daerah": ("other", "transfer_antar_daerah"),
+    "pendapatan hibah": ("other", "hibah"), "dana darurat": ("other", "dana_darurat"),
+    "lain lain pendapatan sesuai ketentuan peraturan perundang undangan": ("other", "lain_lain"),
+}
+PENDAPATAN_L2_FALLBACK = {"pad": ("pad", "lain_pad"), "pendapatan asli daerah": ("pad", "lain_pad"),
+                          "tkdd": ("tkdd", "transfer_pusat"), "pendapatan lainnya": ("other", "lain_lain")}
+PEMBIAYAAN_LABELS = {
+    "sisa lebih perhitungan anggaran tahun sebelumnya": "silpa", "pencairan dana cadangan": "dana_cadangan_in",
+    "penjualan kekayaan daerah yang dipisahkan": "penjualan_kekayaan", "penerimaan pinjaman daerah": "pinjaman_in",
+    "penerimaan kembali pemberian pinjaman daerah": "pengembalian_pinjaman",
+    "penerimaan pembiayaan lainnya sesuai ketentuan peraturan perundang undangan": "lainnya_in",
+    "pembentukan dana cadangan": "dana_cadangan_out", "penyertaan modal daerah": "penyertaan_modal",
+    "pembayaran cicilan pokok utang yang jatuh tempo": "cicilan_utang", "pemberian pinjaman daerah": "pinjaman_out",
+    "pengeluaran pembiayaan lainnya sesuai ketentuan peraturan perundang undangan": "lainnya_out",
+}
+_DROP_WORDS = {"dan", "dengan"}
+
+
+def norm_label(text) -> str:
+    """Normalise an account label: number prefix, case, "dan"/"dengan"/"&" and punctuation removed.
+
+    >>> norm_label("52. Belanja Barang Jasa") == norm_label("512. Belanja Barang dan Jasa")
+    True
+    >>> norm_label("414. Lain-Lain PAD yang Sah"), norm_label(None)
+    ('lain lain pad yang sah', '')
+    """
+    if text is None or (isinstance(text, float) and np.isnan(text)):
+        return ""
+    s = re.sub(r"^\s*[\d.]+\s*", "", str(text).strip().lower()).replace("&", " ")
+    words = [w for w in re.split(r"[^0-9a-z]+", s) if w and w not in _DROP_WORDS]
+    return " ".join(words)
+
+
+def files(paths) -> list[Path]:
+    """The DJPK CSVs named by ``paths``: a file, a folder (``data_apbd_*.csv`` in it or in a
+    ``djpk-apbd-jaga/`` subfolder) or a list of either. Sorted, without duplicates."""
+    items = [paths] if isinstance(paths, (str, Path)) else list(paths)
+    out: list[Path] = []
+    for item in items:
+        p = Path(item)
+        if p.is_dir():
+            found = sorted(p.glob("data_apbd_*.csv")) or sorted(p.glob("*/data_apbd_*.csv"))
+            if not found:
+                raise DataError(f"{p}: no DJPK files (data_apbd_*.csv) in this folder")
+            out.extend(found)
+        elif p.is_file():
+            out.append(p)
+        else:
+            raise DataError(f"{p}: file or folder not found")
+    return sorted(dict.fromkeys(q.resolve() for q in out))
+
+
+def _read_one(path: Path):
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
+
+    try:
+        table = pacsv.read_csv(path, convert_options=pacsv.ConvertOptions(
+            column_types={c: pa.string() for c in COLUMNS}, strings_can_be_null=False))
+    except (OSError, pa.ArrowInvalid) as exc:
+        raise DataError(f"{path}: cannot read as a DJPK/JAGA CSV ({exc})") from exc
+    header = [c.lstrip("\ufeff") for c in table.column_names]
+    if header != COLUMNS:
+        raise DataError(f"{path.name}: header is {header}; expected the DJPK/JAGA columns {COLUMNS}")
+    n = table.num_rows
+    table = table.append_column("source_file", pa.array([path.name] * n, pa.string()))
+    # CSV line number (the header is line 1); labels never hold line breaks, so rows map to lines
+    return table.append_column("source_row", pa.array(np.arange(2, n + 2, dtype=np.int32)))
+
+
+def _read_all(paths: list[Path]):
+    """Read the files concurrently (pyarrow releases the GIL while parsing) and stack them."""
+    import pyarrow as pa
+    from concurrent.futures import ThreadPoolExecutor
+
+    if len(paths) == 1:
+        return _read_one(paths[0])
+    with ThreadPoolExecutor(max_workers=min(4, len(paths))) as pool:
+        tables = list(pool.map(_read_one, paths))
+    return pa.concat_tables([t.rename_columns(COLUMNS + ["source_file", "source_row"]) for t in tables])
+
+
+def _classify(l1: str, l2: str, l3: str) -> tuple[str, str, str, str] | None:
+    """(section, group, category, flag) for one label triple, or None when unknown."""
+    section = SECTIONS_L1.get(norm_label(l1))
+    n2, n3 = norm_label(l2), norm_label(l3)
+    flag = "" if n3 else "blank_level3"
+    if section == "belanja":
+        st = BELANJA_LABELS.get(n3) if n3 else BELANJA_L2_FALLBACK.get(n2)
+        return None if st is None else ("belanja", st, st, flag)
+    if section == "pendapatan":
+        hit = PENDAPATAN_LABELS.get(n3) if n3 else PENDAPATAN_L2_FALLBACK.get(n2)
+        return None if hit is None else ("pendapatan", hit[0], hit[1], flag)
+    if section == "pembiayaan":
+        sub = FINANCING_L2.get(n2)
+        cat = PEMBIAYAAN_LABELS.get(n3)
+        return None if sub is None or cat is None else (sub, sub, cat, flag)
+    return None
+
+
+def _cache_path(paths: list[Path], cache_dir: Path) -> Path:
+    h = hashlib.sha256(CACHE_VERSION.encode())
+    for p in paths:
+        st = p.stat()
+        h.update(f"{p}:{st.st_size}:{st.st_mtime_ns}\n".encode())
+    return cache_dir / f"djpk-{h.hexdigest()[:20]}.parquet"
+
+
+def read_accounts(paths, *, cache: bool | str | Path = False) -> pd.DataFrame:
+    """Every account row of the files, classified, one row per pemda x year x account.
+
+    Columns: ``region_name`` (namapemda), ``province_name``, ``year``, ``level1/2/3`` (raw labels),
+    ``section`` (pendapatan, belanja, financing_in, financing_out), ``group``, ``category``,
+    ``budget`` (Anggaran) and ``spent`` (Realisasi) in Rupiah with ``budget_raw``/``spent_raw`` text,
+    ``source_file``, ``source_row`` (line of the Anggaran row), ``source_row_spent`` and ``flag``.
+    ``cache=True`` keeps a Parquet copy in ``data/processed/`` (or the folder given), keyed on the
+    files' paths, sizes and modification times.
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    paths = files(paths)
+    target = None
+    if cache:
+        from .. import paths as P
+
+        cache_dir = P.PROCESSED if cache is True else Path(cache)
+        target = _cache_path(paths, cache_dir)
+        if target.exists():
+            return pd.read_parquet(target)
+    table = _read_all(paths)
+    _check_codes(table)
+    raw = table.column("nilai")
+    blank = pc.equal(pc.utf8_trim_whitespace(raw), "")
+    try:
+        value = pc.cast(pc.if_else(blank, pa.scalar(None, pa.string()), raw), pa.float64())
+    except pa.ArrowInvalid:
+        bad = [i for i, v in enumerate(raw.to_pylist()) if v.strip() and not _is_number(v)][0]
+        raise DataError(f"{table.column('source_file')[bad].as_py()}, row {table.column('source_row')[bad].as_py()}, column nilai: "
+                        f"expected a number, found {raw[bad].as_py()!r}") from None
+    cols = {c: pc.dictionary_encode(table.column(c)).combine_chunks()
+            for c in ("source_file", "namapemda", "provinsi", "level1coa90", "level2coa90", "level3coa90")}
+    cols["tahun"] = pc.cast(pc.utf8_trim_whitespace(table.column("tahun")), pa.int16())
+    cols["is_budget"] = pc.equal(table.column("jenis"), "Anggaran")
+    cols["nilai"], cols["value"], cols["source_row"] = raw, value, table.column("source_row")
+    out = _pair(pa.table(cols))
+    _label(out)
+    _flag_duplicates(out)
+    out = _frame(out)
+    if target is not None:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        tmp = target.with_suffix(f".{os.getpid()}.tmp")
+        out.to_parquet(tmp, index=False)
+        tmp.replace(target)
+    return out
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text)
+        return True
+    except ValueError:
+        return False
+
+
+def _check_codes(table) -> None:
+    import pyarrow.compute as pc
+
+    jenis = table.column("jenis")
+    bad = pc.invert(pc.is_in(jenis, value_set=__import__("pyarrow").array(list(JENIS))))
+    if pc.any(bad).as_py():
+        i = pc.index(bad, True).as_py()
+        raise DataError(f"{table.column('source_file')[i].as_py()}, row {table.column('source_row')[i].as_py()}, column jenis: "
+                        f"expected Anggaran or Realisasi, found {jenis[i].as_py()!r}")
+    year = table.column("tahun")
+    bad = pc.invert(pc.match_substring_regex(year, r"^\s*\d{4}\s*$"))
+    if pc.any(bad).as_py():
+        i = pc.index(bad, True).as_py()
+        raise DataError(f"{table.column('source_file')[i].as_py()}, row {table.column('source_row')[i].as_py()}, column tahun: "
+                        f"expected a year, found {year[i].as_py()!r}")
+
+
+KEY = ["source_file", "namapemda", "provinsi", "tahun", "level1coa90", "level2coa90", "level3coa90"]
+_RENAME = {"namapemda": "region_name", "provinsi": "province_name", "tahun": "year", "level1coa90": "level1",
+           "level2coa90": "level2", "level3coa90": "level3"}
+
+
+def _dict(arr) -> tuple[np.ndarray, np.ndarray]:
+    """(integer codes, dictionary values) of a dictionary-encoded arrow array."""
+    if hasattr(arr, "combine_chunks"):
+        arr = arr.combine_chunks()
+    return arr.indices.to_numpy(zero_copy_only=False).astype(np.int64), np.asarray(arr.dictionary.to_pylist(),
+                                                                                   dtype=object)
+
+
+def _pair(table) -> dict:
+    import pyarrow.compute as pc
+
+    """One record per account with both jenis, as a dict of numpy arrays (labels as codes + values).
+
+    The scraper writes Anggaran then Realisasi for each account; that fast path is verified, and any
+    other order is paired by key (a repeated key pairs in order of appearance)."""
+    n = table.num_rows
+    isb = table.column("is_budget").to_numpy(zero_copy_only=False)
+    col = {c: _dict(table.column(c)) for c in KEY if c != "tahun"}
+    codes = {c: v[0] for c, v in col.items()}
+    codes["tahun"] = table.column("tahun").to_numpy(zero_copy_only=False).astype(np.int64)
+    raw = table.column("nilai").combine_chunks()
+    value = table.column("value").to_numpy(zero_copy_only=False)
+    row = table.column("source_row").to_numpy(zero_copy_only=False)
+    if n % 2 == 0 and isb[0::2].all() and not isb[1::2].any() and all(
+            (codes[c][0::2] == codes[c][1::2]).all() for c in KEY):
+        ia, ir = np.arange(0, n, 2), np.arange(1, n, 2)
+    else:
+        key = np.zeros(n, dtype=np.int64)
+        for c in KEY:  # one integer per key: mixed radix over the code ranges
+            key = key * (int(codes[c].max(initial=0)) + 1 + (c == "tahun") * 0) + codes[c]
+        occ = pd.Series(key).groupby([key, isb]).cumcount().to_numpy()
+        a = pd.DataFrame({"k": key[isb], "o": occ[isb], "ia": np.flatnonzero(isb)})
+        r = pd.DataFrame({"k": key[~isb], "o": occ[~isb], "ir": np.flatnonzero(~isb)})
+        m = a.merge(r, on=["k", "o"], how="outer", sort=False)
+        ia = m["ia"].to_numpy()
+        ir = m["ir"].to_numpy()
+        ia = np.where(np.isnan(ia), ir, ia).astype(np.int64) if m["ia"].isna().any() else ia.astype(np.int64)
+        miss_r = m["ir"].isna().to_numpy()
+        ir = np.where(miss_r, ia, np.nan_to_num(ir)).astype(np.int64)
+    out = {"idx": ia, "codes": {c: codes[c][ia] for c in KEY}, "values": {c: v[1] for c, v in col.items()},
+           "budget": value[ia], "budget_raw": raw.take(ia), "spent": value[ir], "spent_raw": raw.take(ir),
+           "source_row": row[ia], "source_row_spent": row[ir]}
+    if n % 2 or not (isb[ia].all() and not isb[ir].any()):
+        # unmatched rows: an Anggaran without Realisasi (or the reverse) leaves the other side missing
+        only_r = ~isb[ia]
+        only_a = isb[ir]
+        out["budget"] = np.where(only_r, np.nan, out["budget"])
+        out["budget_raw"] = pc.if_else(only_r, "", out["budget_raw"])
+        out["spent"] = np.where(only_a, np.nan, out["spent"])
+        out["spent_raw"] = pc.if_else(only_a, "", out["spent_raw"])
+    return out
+
+
+def _label(rec: dict) -> None:
+    """Classify each distinct label triple once, then spread the result by integer codes."""
+    c = rec["codes"]
+    v = rec["values"]
+    key = (c["level1coa90"] * (len(v["level2coa90"]) + 1) + c["level2coa90"]) * (len(v["level3coa90"]) + 1) \
+        + c["level3coa90"]
+    uniq, first, inv = np.unique(key, return_index=True, return_inverse=True)
+    hits = []
+    for i in first:
+        l1, l2, l3 = (v[k][c[k][i]] for k in ("level1coa90", "level2coa90", "level3coa90"))
+        hit = _classify(l1, l2, l3)
+        if hit is None:
+            raise DataError(f"{v['source_file'][c['source_file'][i]]}, row {rec['source_row'][i]}: unknown account "
+                            f"label {l3!r} (level 2 {l2!r}, level 1 {l1!r}); add its normalised form "
+                            f"{norm_label(l3) or norm_label(l2)!r} to kinerja_analysis/io/djpk.py")
+        hits.append(hit)
+    inv = inv.ravel()
+    for j, name in enumerate(("section", "group", "category")):
+        small, uniques = pd.factorize(np.array([h[j] for h in hits], dtype=object))
+        rec[name] = pd.Categorical.from_codes(small[inv], categories=pd.Index(uniques, dtype=str))
+    rec["flag"] = np.array([h[3] for h in hits], dtype=object)[inv]
+
+
+def _flag_duplicates(rec: dict) -> None:
+    """Flag repeated keys, and the same level-3 label under two codes in one pemda-year (the 422/434 trap)."""
+    c, v = rec["codes"], rec["values"]
+    n = len(rec["idx"])
+    key = np.zeros(n, dtype=np.int64)
+    for k in KEY:
+        key = key * (int(c[k].max(initial=0)) + 1) + c[k]
+    _, first = np.unique(key, return_index=True)
+    dup_key = np.ones(n, bool)
+    dup_key[first] = False
+    cats = v["level3coa90"]
+    n3 = np.array([norm_label(x) for x in cats], dtype=object)
+    code = np.array([(re.match(r"^\s*([\d.]+)", str(x)) or [None, ""])[1] for x in cats], dtype=object)
+    label_id = pd.factorize(n3)[0]
+    order = np.lexsort((code, n3))
+    rank = np.empty(len(cats), dtype=np.int64)
+    rank[order] = np.arange(len(cats))
+    sec = rec["section"].codes.astype(np.int64)
+    l3 = c["level3coa90"]
+    grp = ((c["namapemda"] * 10_000 + c["tahun"]) * 8 + sec) * (len(cats) + 1) + label_id[l3]
+    ok = n3[l3] != ""
+    # within a group (pemda, year, section, normalised label) the lowest code is kept, later codes repeat it
+    gmin = pd.Series(rank[l3][ok]).groupby(grp[ok]).transform("min").to_numpy()
+    dup_label = np.zeros(n, bool)
+    dup_label[np.flatnonzero(ok)] = rank[l3][ok] != gmin
+    rec["dup_key"], rec["dup_label"] = dup_key & ~dup_label, dup_label
+
+
+def _frame(rec: dict) -> pd.DataFrame:
+    parts = {"blank_value": np.isnan(rec["budget"]) | np.isnan(rec["spent"]),
+             "negative_value": (rec["budget"] < 0) | (rec["spent"] < 0),
+             "duplicate_key": rec["dup_key"], "duplicate_label": rec["dup_label"]}
+    flag = rec["flag"].copy()
+    any_ = np.zeros(len(flag), bool)
+    for m in parts.values():
+        any_ |= m
+    for i in np.flatnonzero(any_):
+        flag[i] = ";".join([flag[i]] * bool(flag[i]) + [k for k, m in parts.items() if m[i]])
+    c, v = rec["codes"], rec["values"]
+
+    def cat(k):
+        vals = pd.Index(v[k]).astype(str)
+        if vals.has_duplicates:  # never from arrow's dictionary encoding, but stay safe
+            return v[k][c[k]]
+        return pd.Categorical.from_codes(c[k], categories=vals)
+
+    data = {"source_file": cat("source_file"), "region_name": cat("namapemda"), "province_name": cat("provinsi"),
+            "year": c["tahun"].astype("int16"), "level1": cat("level1coa90"), "level2": cat("level2coa90"),
+            "level3": cat("level3coa90")}
+    data.update({"source_row": rec["source_row"], "budget": rec["budget"], "budget_raw": rec["budget_raw"].to_pandas(),
+                 "spent": rec["spent"], "spent_raw": rec["spent_raw"].to_pandas(),
+                 "source_row_spent": rec["source_row_spent"], "section": rec["section"],
+                 "group": rec["group"], "category": rec["category"], "flag": pd.Categorical(flag)})
+    return pd.DataFrame(data)
+
+
+def _counted(acc: pd.DataFrame) -> pd.Series:
+    flag = acc["flag"]
+    cats = pd.Index(flag.cat.categories if isinstance(flag.dtype, pd.CategoricalDtype) else flag.unique()).astype(str)
+    bad = {x for x in cats if "duplicate_" in x}
+    return ~flag.isin(bad).to_numpy()
+
+
+def _codes(acc: pd.DataFrame, codes: pd.DataFrame) -> tuple[list[str], list[str]]:
+    from . import regions
+
+    return regions.map_names(acc["region_name"], codes)
+
+
+def default_codes(paths) -> pd.DataFrame:
+    """The DJPK code tables beside the data files (``kode_provinsi.csv``, ``kode_kabkota.csv``)."""
+    from . import regions
+
+    return regions.codes_near(files(paths), bps=False)
+
+
+def load(paths, *, codes: pd.DataFrame | None = None, cache: bool | str | Path = False) -> pd.DataFrame:
+    """The tidy ``anggaran`` table (belanja only) from DJPK files: a file, a list of files or a folder.
+
+    ``budget_revised`` holds DJPK "Anggaran", ``spent`` "Realisasi", ``budget_original`` is empty
+    (DJPK has one budget figure). ``opd`` and ``program`` are empty (pemda totals). Raw labels, the
+    source file and row, flags and ``partial_year`` are kept. ``region_code`` comes from the code
+    tables (``codes``: a regions table; by default the ``kode_*.csv`` beside the files); names that
+    fail to map get an empty code and are listed in ``df.attrs["unmapped_names"]``.
+    """
+    codes = default_codes(paths) if codes is None else codes
+    return anggaran_from_accounts(read_accounts(paths, cache=cache), codes)
+
+
+def load_revenue(paths, *, codes: pd.DataFrame | None = None, cache: bool | str | Path = False) -> pd.DataFrame:
+    """Revenue (pendapatan) in the same shape: ``revenue_group`` (pad, tkdd, other), ``revenue_type``,
+    ``budget_revised`` (Anggaran), ``spent`` (Realisasi). Repeated labels (the 422/434 trap) are left out."""
+    codes = default_codes(paths) if codes is None else codes
+    return revenue_from_accounts(read_accounts(paths, cache=cache), codes)
+
+
+def anggaran_from_accounts(acc: pd.DataFrame, codes: pd.DataFrame) -> pd.DataFrame:
+    """:func:`load` on an already read accounts table."""
+    b = acc[(acc["section"] == "belanja").to_numpy() & _counted(acc)].reset_index(drop=True)
+    region_code, unmapped = _codes(b, codes)
+    out = pd.DataFrame({"region_code": region_code, "year": b["year"].astype("int64"), "opd": "", "program": "",
+                        "spending_type": b["category"].astype(object), "budget_original": np.nan,
+                        "budget_revised": b["budget"], "spent": b["spent"]})
+    rest = b[["region_name", "province_name", "level1", "level2", "level3", "budget_raw", "spent_raw",
+              "source_file", "source_row", "flag"]].rename(columns={"level1": "label_level1", "level2": "label_level2",
+                                                                     "level3": "label_level3"})
+    out = pd.concat([out, rest], axis=1)
+    out["partial_year"] = out["year"].isin(partial_years(acc))
+    out.attrs["unmapped_names"] = unmapped
+    return out
+
+
+def revenue_from_accounts(acc: pd.DataFrame, codes: pd.DataFrame) -> pd.DataFrame:
+    """:func:`load_revenue` on an already read accounts table."""
+    p = acc[(acc["section"] == "pendapatan").to_numpy() & _counted(acc)].reset_index(drop=True)
+    region_code, unmapped = _codes(p, codes)
+    out = pd.DataFrame({"region_code": region_code, "year": p["year"].astype("int64"),
+                        "revenue_group": p["group"].astype(str), "revenue_type": p["category"].astype(str),
+                        "budget_revised": p["budget"], "spent": p["spent"]})
+    rest = p[["region_name", "level2", "level3", "source_file", "source_row", "flag"]].rename(
+        columns={"level2": "label_level2", "level3": "label_level3"})
+    out = pd.concat([out, rest], axis=1)
+    out.attrs["unmapped_names"] = unmapped
+    return out
+
+
+def budget_identity(acc: pd.DataFrame, *, tolerance_rp: float = 1e6) -> pd.DataFrame:
+    """Per pemda-year: pendapatan - belanja + net financing for Anggaran and Realisasi.
+
+    ``gap_budget`` should be 0 (a balanced APBD); ``ok`` says whether |gap| <= ``tolerance_rp``.
+    ``gap_budget_if_double_counted`` is the gap when the repeated labels are counted too (it shows the
+    trap). ``gap_spent`` is the realised closing balance (next year's SiLPA), not an error.
+
+    >>> acc = pd.DataFrame({"region_name": ["X"] * 4, "year": [2020] * 4,
+    ...     "section": ["pendapatan", "belanja", "financing_in", "financing_out"],
+    ...     "budget": [90.0, 100.0, 15.0, 5.0], "spent": [95.0, 90.0, 15.0, 5.0], "flag": [""] * 4})
+    >>> budget_identity(acc)[["gap_budget", "gap_spent", "ok"]].values.tolist()
+    [[0.0, 15.0, True]]
+    """
+    sign = acc["section"].map({"pendapatan": 1.0, "belanja": -1.0, "financing_in": 1.0, "financing_out": -1.0})
+    d = pd.DataFrame({"region_name": acc["region_name"], "year": acc["year"],
+                      "b": acc["budget"].fillna(0) * sign, "s": acc["spent"].fillna(0) * sign,
+                      "counted": _counted(acc)})
+    all_ = d.groupby(["region_name", "year"])[["b"]].sum().rename(columns={"b": "gap_budget_if_double_counted"})
+    c = d[d["counted"]].groupby(["region_name", "year"])[["b", "s"]].sum()
+    c = c.rename(columns={"b": "gap_budget", "s": "gap_spent"})
+    bel = acc[(acc["section"] == "belanja") & _counted(acc)].groupby(["region_name", "year"])["budget"].sum()
+    out = c.join(all_).join(bel.rename("belanja_budget")).reset_index()
+    out["gap_share"] = out["gap_budget"] / out["belanja_budget"]
+    out["ok"] = out["gap_budget"].abs() <= tolerance_rp
+    blanks = acc[acc["flag"].str.contains("blank_value", regex=False)].groupby(["region_name", "year"]).size()
+    out["n_blank_values"] = out.set_index(["region_name", "year"]).index.map(blanks).fillna(0).astype(int)
+    return out
+
+
+def partial_years(accounts: pd.DataFrame, *, ratio: float = 0.6) -> list[int]:
+    """Years whose belanja realisation share is below ``ratio`` x the median share of the other years
+    and that are the latest year in the data: the scrape caught them mid-year.
+
+    >>> acc = pd.DataFrame({"year": [2023, 2024, 2025], "section": ["belanja"] * 3,
+    ...                     "budget": [100.0, 100.0, 100.0], "spent": [92.0, 90.0, 33.0], "flag": [""] * 3})
+    >>> partial_years(acc)
+    [2025]
+    """
+    m = (accounts["section"] == "belanja").to_numpy() & _counted(accounts)
+    years = accounts["year"].to_numpy()[m].astype(np.int64)
+    uy, inv = np.unique(years, return_inverse=True)
+    by = pd.DataFrame({"budget": np.bincount(inv, np.nan_to_num(accounts["budget"].to_numpy()[m]), len(uy)),
+                       "spent": np.bincount(inv, np.nan_to_num(accounts["spent"].to_numpy()[m]), len(uy))},
+                      index=uy)
+    if len(by) < 2:
+        return []
+    share = by["spent"] / by["budget"]
+    last = int(share.index.max())
+    others = share.drop(index=last)
+    return [last] if share[last] < ratio * float(others.median()) else []
+
+
+def issues(accounts: pd.DataFrame) -> pd.DataFrame:
+    """Rows that need a reader's attention: repeated keys, repeated labels (with the value they repeat),
+    blank labels, blank and negative values. Columns: rule, file, row, region_name, year, label, budget,
+    spent, message."""
+    rows = []
+    flagged = accounts[accounts["flag"].ne("")]
+    for r in flagged.itertuples():
+        for rule in r.flag.split(";"):
+            msg = {"duplicate_key": "the same account appears twice; the repeat is not counted",
+                   "duplicate_label": "the same label under another code in the same year; not counted",
+                   "blank_level3": "blank level-3 label; classified by its level-2 label",
+                   "blank_value": "blank value: treated as missing, not as 0",
+                   "negative_value": "negative value kept as published"}[rule]
+            rows.append({"rule": rule, "file": r.source_file, "row": int(r.source_row), "region_name": r.region_name,
+                         "year": int(r.year), "label": r.level3, "budget": r.budget, "spent": r.spent, "message": msg})
+    return pd.DataFrame(rows, columns=["rule", "file", "row", "region_name", "year", "label", "budget", "spent",
+                                       "message"])
+
+
+def totals(anggaran: pd.DataFrame, by: Iterable[str] = ("region_code", "year")) -> pd.DataFrame:
+    """Total belanja (Anggaran and Realisasi) per group: sums of level-3 rows (the files have no totals).
+
+    >>> a = pd.DataFrame({"region_code": ["75"] * 2, "year": [2019] * 2, "budget_revised": [1.0, 2.0],
+    ...                   "spent": [1.0, np.nan]})
+    >>> totals(a)[["budget_revised", "spent"]].values.tolist()
+    [[3.0, 1.0]]
+    """
+    return anggaran.groupby(list(by), observed=True)[["budget_revised", "spent"]].sum(min_count=1).reset_index()

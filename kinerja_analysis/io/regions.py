@@ -1,0 +1,158 @@
+"""Region code tables: DJPK pemda names and BPS names to Kemendagri codes (strings, never numbers).
+
+Sources (``../shared/realdata``, fetched by ``kinerja data fetch``):
+
+- ``djpk-apbd-jaga/kode_provinsi.csv`` and ``kode_kabkota.csv``: the DJPK pemda list. ``kodepemda`` is
+  DJPK's own numbering ("01.00" is Aceh); ``kodeprovinsi``/``kodekabkota`` are **Kemendagri** codes
+  (Papua Barat is 92, Kab. Gorontalo 7501), which become ``region_code`` "92" and "75.01".
+- ``kode-wilayah-bps-kemendagri/provinsi.csv`` and ``kabkota.csv``: the BPS <-> Kemendagri bridge.
+  BPS and Kemendagri codes often differ (Papua: BPS 94, Kemendagri 91; BPS 7501 is Boalemo while
+  Kemendagri 75.01 is Kab. Gorontalo), so codes are always joined through this table, never assumed equal.
+"""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from .. import schema
+from ..errors import DataError
+
+REGION_COLUMNS = list(schema.REGIONS_COLUMNS)
+
+
+def dagri_code(code) -> str:
+    """Kemendagri code in dotted form: "75" -> "75", "7501" -> "75.01".
+
+    >>> dagri_code("7501"), dagri_code("92"), dagri_code("75.01")
+    ('75.01', '92', '75.01')
+    """
+    s = str(code).strip().replace(".", "")
+    if not (s.isascii() and s.isdigit() and len(s) in (2, 4)):
+        raise DataError(f"not a Kemendagri province or kab/kota code: {code!r}")
+    return s if len(s) == 2 else f"{s[:2]}.{s[2:]}"
+
+
+def name_key(name) -> str:
+    """A matching key for a region name across DJPK, BPS and Kemendagri spellings.
+
+    >>> name_key("Provinsi Bangka Belitung") == name_key("KEP, BANGKA BELITUNG") == name_key("Bangka-Belitung")
+    True
+    >>> name_key("Provinsi DI Yogyakarta") == name_key("Yogyakarta"), name_key("KEP. RIAU")
+    (True, 'kepulauan riau')
+    """
+    s = re.sub(r"[^0-9a-z]+", " ", str(name).lower()).split()
+    s = [w for w in s if w not in {"provinsi", "prov"}]
+    s = ["kepulauan" if w == "kep" else w for w in s]
+    out = " ".join(s)
+    aliases = {"kepulauan bangka belitung": "bangka belitung", "d i yogyakarta": "di yogyakarta",
+               "daerah istimewa yogyakarta": "di yogyakarta", "yogyakarta": "di yogyakarta",
+               "dki jakarta": "dki jakarta", "jakarta": "dki jakarta"}
+    return aliases.get(out, out)
+
+
+def _read(path: Path, need: list[str]) -> list[dict]:
+    """Rows of a small code table as dicts of text (csv module: no type guessing, codes stay text)."""
+    import csv
+
+    try:
+        with open(path, newline="", encoding="utf-8-sig") as fh:
+            reader = csv.DictReader(fh)
+            missing = [c for c in need if c not in (reader.fieldnames or [])]
+            if missing:
+                raise DataError(f"{path.name}: missing column(s) {missing}; found {reader.fieldnames}")
+            return list(reader)
+    except (OSError, UnicodeDecodeError, csv.Error) as exc:
+        raise DataError(f"{path}: cannot read the code table ({exc})") from exc
+
+
+def djpk_codes(folder: str | Path, *, bridge: str | Path | None = None, bps: bool = True) -> pd.DataFrame:
+    """The regions table from DJPK's ``kode_provinsi.csv`` / ``kode_kabkota.csv`` in ``folder``,
+    with BPS codes from the bridge folder (``kode-wilayah-bps-kemendagri`` beside it) where present."""
+    folder = Path(folder)
+    rows = []
+    for fname, code_col in (("kode_provinsi.csv", None), ("kode_kabkota.csv", "kodekabkota")):
+        path = folder / fname
+        if not path.exists():
+            continue
+        for i, r in enumerate(_read(path, ["namapemda", "kodeprovinsi"] + ([code_col] if code_col else [])), start=2):
+            try:
+                prov = dagri_code(r["kodeprovinsi"])
+                code = dagri_code(r[code_col]) if code_col else prov
+            except DataError as exc:
+                raise DataError(f"{path.name}, row {i}: {exc}") from None
+            name = r["namapemda"]
+            kind = "provinsi" if not code_col else ("kota" if name.lower().startswith("kota") else "kabupaten")
+            rows.append({"region_code": code, "bps_code": "", "djpk_name": name, "region_name": name,
+                         "kind": kind, "province_code": prov})
+    out = pd.DataFrame(rows, columns=REGION_COLUMNS)
+    bridge = Path(bridge) if bridge else folder.parent / "kode-wilayah-bps-kemendagri"
+    if bps and len(out) and bridge.is_dir():
+        b = bps_bridge(bridge)
+        out["bps_code"] = out["region_code"].map(dict(zip(b["region_code"], b["bps_code"]))).fillna("")
+    return out
+
+
+def bps_bridge(folder: str | Path) -> pd.DataFrame:
+    """BPS <-> Kemendagri codes for provinces and kab/kota: region_code, bps_code, bps_name, dagri_name."""
+    folder = Path(folder)
+    rows = []
+    for fname in ("provinsi.csv", "kabkota.csv"):
+        path = folder / fname
+        if path.exists():
+            for r in _read(path, ["kode_bps", "nama_bps", "kode_dagri", "nama_dagri"]):
+                rows.append((dagri_code(r["kode_dagri"]), r["kode_bps"], r["nama_bps"], r["nama_dagri"]))
+    if not rows:
+        raise DataError(f"{folder}: no provinsi.csv or kabkota.csv (BPS-Kemendagri bridge)")
+    return pd.DataFrame(rows, columns=["region_code", "bps_code", "bps_name", "dagri_name"])
+
+
+def codes_near(data_files: list[Path], *, bps: bool = True) -> pd.DataFrame:
+    """The DJPK code tables found beside the data files (empty regions table when there are none);
+    ``bps=False`` skips the BPS bridge (``bps_code`` stays empty)."""
+    for folder in dict.fromkeys(Path(p).parent for p in data_files):
+        if (folder / "kode_provinsi.csv").exists() or (folder / "kode_kabkota.csv").exists():
+            return djpk_codes(folder, bps=bps)
+    return pd.DataFrame(columns=REGION_COLUMNS)
+
+
+def map_names(names, codes: pd.DataFrame) -> tuple[list[str], list[str]]:
+    """Kemendagri codes for DJPK pemda names: exact DJPK name first, then the normalised name key.
+
+    Returns (codes, unmapped names); an unmapped name gets "".
+
+    >>> codes = pd.DataFrame({"region_code": ["75"], "djpk_name": ["Provinsi Gorontalo"], "region_name": ["x"]})
+    >>> map_names(["Provinsi Gorontalo", "PROVINSI GORONTALO", "Provinsi Atlantis"], codes)
+    (['75', '75', ''], ['Provinsi Atlantis'])
+    """
+    names = pd.Series(names, dtype="category") if not isinstance(names, pd.Series) else names.astype("category")
+    djpk_names, region_codes = codes["djpk_name"].tolist(), codes["region_code"].tolist()
+    exact = dict(zip(djpk_names, region_codes))
+    cats = [str(c) for c in names.cat.categories]
+    lookup = {n: exact.get(n, "") for n in cats}
+    if not all(lookup.values()):  # fall back to the normalised name only for names not found as written
+        keyed = {}
+        for n, c in zip(djpk_names, region_codes):
+            keyed.setdefault(name_key(n), c)
+        lookup = {n: c or keyed.get(name_key(n), "") for n, c in lookup.items()}
+    mapped = list(np.asarray([lookup[n] for n in cats] + [""], dtype=object)[names.cat.codes.to_numpy()])
+    unmapped = sorted(n for n, c in lookup.items() if not c)
+    return mapped, unmapped
+
+
+def province_codes_for_bps_names(names, bridge: pd.DataFrame) -> tuple[list[str], list[str]]:
+    """Kemendagri province codes for BPS spreadsheet names ("KEP, BANGKA BELITUNG", "PAPUA"), matched on
+    the normalised name against the bridge table's BPS names. Returns (codes, unmapped names).
+
+    >>> br = pd.DataFrame({"region_code": ["91", "92"], "bps_code": ["94", "91"], "bps_name": ["PAPUA", "PAPUA BARAT"],
+    ...                    "dagri_name": ["PAPUA", "PAPUA BARAT"]})
+    >>> province_codes_for_bps_names(["PAPUA", "Papua Barat", "INDONESIA"], br)
+    (['91', '92', ''], ['INDONESIA'])
+    """
+    prov = bridge[bridge["region_code"].str.len() == 2]
+    keyed = {name_key(n): c for n, c in zip(prov["bps_name"], prov["region_code"])}
+    keyed.update({name_key(n): c for n, c in zip(prov["dagri_name"], prov["region_code"])})
+    out = [keyed.get(name_key(n), "") for n in names]
+    return out, sorted({str(n) for n, c in zip(names, out) if not c})
