@@ -151,6 +151,21 @@ def _cmd_report(args) -> int:
     return EXIT_OK
 
 
+def _cmd_data_fetch(args) -> int:
+    from . import fetch, paths
+
+    dest = paths.resolve(args.dest, base=Path.cwd()) if args.dest else paths.RAW_DATA
+    print(f"fetching {len(fetch.FILES)} public files into {dest}" + (f" from {args.mirror}" if args.mirror else ""))
+
+    def progress(entry):
+        print(f"  {entry['status']:10} {entry['folder']}/{entry['file']}", flush=True)
+
+    fetch.fetch(dest, mirror=args.mirror, timeout=args.timeout, progress=progress)
+    print(f"all files verified (sha256); manifest: {dest / 'manifest.json'}")
+    print(f"next: kinerja report --data {paths.display_path(dest)}")
+    return EXIT_OK
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = _Parser(prog="kinerja", description="COVID-19 budget refocusing and the performance of Indonesian pemda/OPD.")
     p.add_argument("--version", action="version", version=f"kinerja_analysis {__version__}")
@@ -190,6 +205,14 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--timeout", type=float, default=600, help="seconds per cell before a report is stopped")
     r.add_argument("--show-code", action="store_true", help="keep the code in the pages")
     r.set_defaults(func=_cmd_report)
+
+    da = sub.add_parser("data", help="public real data sets (DJPK APBD, BPS outcomes, region codes)")
+    dsub = da.add_subparsers(dest="data_command", required=True, parser_class=_Parser)
+    df = dsub.add_parser("fetch", help="download the public files into data/raw/ and verify their sha256")
+    df.add_argument("--dest", help="folder (default: data/raw in the project)")
+    df.add_argument("--mirror", help="base URL serving the same layout (<URL>/<folder>/<file>) instead of GitHub")
+    df.add_argument("--timeout", type=float, default=60, help="seconds per download")
+    df.set_defaults(func=_cmd_data_fetch)
     return p
 
 
