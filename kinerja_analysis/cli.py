@@ -112,10 +112,33 @@ def _cmd_capaian(args) -> int:
     return EXIT_OK
 
 
+def _run_options(args) -> dict:
+    return {"n_jobs": args.jobs, "timeout": args.timeout, "show_code": args.show_code,
+            "engine": "warm" if args.warm_kernels else "fresh", "executor": args.executor,
+            "scheduler": args.scheduler, "skip_unchanged": args.skip_unchanged,
+            "report_timeout": args.report_timeout}
+
+
+def _cmd_report_config(args) -> int:
+    from . import batch
+
+    sets = batch.load(args.config)  # everything is validated before anything runs
+    n_failed, manifests = batch.run_sets(sets, **_run_options(args))
+    text = batch.summary(manifests)
+    if text:
+        print(text, file=sys.stderr)
+        return EXIT_FAIL
+    return EXIT_OK
+
+
 def _cmd_report(args) -> int:
-    from . import paths, runner
+    from . import batch, paths, runner
     from .io import template
 
+    if args.executor == "dask" and not args.scheduler:
+        raise ConfigError("--executor dask needs --scheduler ADDRESS (for example tcp://10.0.0.5:8786)")
+    if args.config and batch.is_batch_config(args.config):
+        return _cmd_report_config(args)
     data_dir = paths.resolve(args.data, base=Path.cwd()) if args.data else paths.DEMO_DATA
     if args.data is None and not (data_dir / "kinerja.csv").exists():
         from . import demo
@@ -132,15 +155,19 @@ def _cmd_report(args) -> int:
               file=sys.stderr)
         return EXIT_FAIL
     jobs = runner.plan(data_dir, lang=args.lang, regions=args.region or None)
+    if args.config:  # a plain settings file: every notebook that takes one gets it
+        from . import config
+
+        config.load(args.config)
+        for job in jobs:
+            if "config_file" in runner.notebook_parameters(job.notebook):
+                job.parameters["config_file"] = str(paths.resolve(args.config, base=Path.cwd()))
     print(f"running {len(jobs)} reports on {data_dir} with {args.jobs or 'all'} worker(s) → {out}")
-
-    def progress(entry):
-        status = entry["status"].upper()
-        print(f"  {status:6} {entry['name']} ({entry.get('duration_s', 0):.1f} s)"
-              + (f": {entry['error']}" if entry.get("error") else ""), flush=True)
-
-    manifest = runner.run(jobs, out, n_jobs=args.jobs, timeout=args.timeout, show_code=args.show_code,
-                          lang=args.lang, progress=progress)
+    progress = batch.Progress(len(jobs))
+    try:
+        manifest = runner.run(jobs, out, lang=args.lang, progress=progress, **_run_options(args))
+    finally:
+        progress.close()
     failed = [e for e in manifest["reports"] if e["status"] == "failed"]
     print(f"index: {out / 'index.html'}")
     if failed:
@@ -198,8 +225,16 @@ def build_parser() -> argparse.ArgumentParser:
     r = sub.add_parser("report", help="run the report set and write HTML, index.html, manifest.json, results.json")
     r.add_argument("--data", help="data folder in the template format (default: the demo data)")
     r.add_argument("--out", help="output folder (default: reports/demo or reports/<data folder name>)")
-    r.add_argument("--config", help="settings TOML")
+    r.add_argument("--config", help="report-set TOML with [[set]] tables (see examples/runs.toml), or a settings TOML")
     r.add_argument("--jobs", type=int, default=None, help="parallel reports (default: number of cores)")
+    r.add_argument("--executor", choices=["local", "dask"], default="local",
+                   help="local worker processes, or a Dask cluster (pip install 'kinerja_analysis[dask]')")
+    r.add_argument("--scheduler", help="Dask scheduler address for --executor dask, e.g. tcp://10.0.0.5:8786")
+    r.add_argument("--skip-unchanged", action="store_true",
+                   help="skip reports whose notebook, parameters, data and package are unchanged since the last run")
+    r.add_argument("--warm-kernels", action="store_true",
+                   help="fork each report's kernel from a warm process (imports done once per worker)")
+    r.add_argument("--report-timeout", type=float, default=1800, help="seconds per report before its kernel is stopped")
     r.add_argument("--lang", choices=["en", "id"], default="en")
     r.add_argument("--region", action="append", help="only this region code (repeatable)")
     r.add_argument("--timeout", type=float, default=600, help="seconds per cell before a report is stopped")
