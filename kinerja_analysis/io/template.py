@@ -15,6 +15,7 @@ is unpickled, evaluated or executed.
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -30,6 +31,7 @@ ISSUE_COLUMNS = ["rule", "severity", "file", "sheet", "row", "column", "value", 
 SEVERITIES = ("error", "warning", "info")
 
 #: a row whose first text is one of these (and that has no region code) is a summary row, not data
+_YEAR_TEXT = re.compile(r"\s*[0-9]{4}(?:[.,]0+)?\s*")
 _SUMMARY_WORDS = {"jumlah", "total", "grand_total", "jumlah_total", "rata_rata", "rata2", "rerata",
                   "average", "mean", "sub_total", "subtotal"}
 
@@ -195,9 +197,11 @@ def read_table(path: str | Path, table: str, issues: Issues | None = None, *,
     names = list(layout.names)
     body = raw.cells[layout.first_data_index:]
     width = len(names)
+    made_up = set()
     for j in range(width):  # a value under an empty header is kept under a made-up name
         if not names[j] and any(j < len(r) and not _grid.blank(r[j]) for r in body):
             names[j] = f"column_{_grid.col_letter(j)}"
+            made_up.add(names[j])
             issues.add("unnamed_column", "warning", path.name,
                        f"column {_grid.col_letter(j)} has values but no header; kept as {names[j]!r}",
                        sheet=sheet, column=names[j])
@@ -232,6 +236,8 @@ def read_table(path: str | Path, table: str, issues: Issues | None = None, *,
     for col in raw_df.columns:
         tidy = schema.canonical_header(str(col), table)
         if tidy is None:
+            if col in made_up:
+                continue
             issues.add("unknown_column", "warning", path.name, f"unknown column {col!r} kept as is", sheet=sheet,
                        column=str(col))
             continue
@@ -276,7 +282,9 @@ def read_table(path: str | Path, table: str, issues: Issues | None = None, *,
             out[col] = pd.Series(texts, index=df.index, dtype=object)
         elif kind == "int":
             parsed = numbers.parse_column(values, style="id")
-            ok = parsed["status"].eq("ok") & (parsed["value"] % 1 == 0)
+            # a year is four digits: "20x0" must not pass as 20 with a unit "x0"
+            plain = values.map(lambda v: not isinstance(v, str) or bool(_YEAR_TEXT.fullmatch(v)))
+            ok = parsed["status"].eq("ok") & (parsed["value"] % 1 == 0) & plain.to_numpy(dtype=bool)
             for i in df.index[~ok & parsed["status"].ne("missing")]:
                 issues.add("invalid_integer", "error", path.name,
                            f"expected a whole number (a year) in {col!r}; {_number_hint(values[i])}",
@@ -319,7 +327,9 @@ def _summary_rows(df: pd.DataFrame) -> np.ndarray:
     if df.empty:
         return np.zeros(0, dtype=bool)
     code = df["region_code"] if "region_code" in df.columns else pd.Series("", index=df.index)
-    no_code = code.map(_grid.blank).to_numpy(dtype=bool)
+    # "Rata-rata capaian" is often typed in the first column, which may be the region code's
+    no_code = ~code.map(lambda v: isinstance(v, str) and bool(schema.REGION_CODE_RE.match(v.strip()))
+                        or isinstance(v, (int, float)) and not _grid.blank(v)).to_numpy(dtype=bool)
 
     def first_text(row) -> str:
         for v in row:
@@ -329,7 +339,8 @@ def _summary_rows(df: pd.DataFrame) -> np.ndarray:
 
     words = np.zeros(len(df), dtype=bool)
     for i in np.flatnonzero(no_code):  # only rows without a region code can be summary rows
-        words[i] = first_text(df.iloc[i]) in _SUMMARY_WORDS
+        key = first_text(df.iloc[i])
+        words[i] = any(key == w or key.startswith(w + "_") for w in _SUMMARY_WORDS)
     return no_code & words
 
 
