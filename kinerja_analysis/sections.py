@@ -234,16 +234,24 @@ def validation_issues(p: Prepared, lang: str = "en") -> pd.DataFrame:
     from . import validate
 
     report.heading(L.t("sec_issues", lang))
-    issues = validate.validate_dataset(p.dataset)
+    issues = validate.validate_dataset(p.dataset, settings=p.settings)
     n_err = int((issues["severity"] == "error").sum())
     n_warn = int((issues["severity"] == "warning").sum())
     report.para(L.t("s_no_issues", lang) if issues.empty else L.t("s_issues", lang, errors=n_err, warnings=n_warn))
     if not issues.empty:
-        show = issues.assign(severity=_translated(issues["severity"], "sev_", lang))
+        counts = validate.summary(issues)  # one line per check, then every warning with file, sheet and row
+        report.table(_headers(counts.assign(severity=_translated(counts["severity"], "sev_", lang),
+                                            rule=[validate.rule_label(r, lang) for r in counts["rule"]]), lang),
+                     lang=lang, caption=L.t("vr_by_rule", lang), formats={"n": "int"})
+        order = {"error": 0, "warning": 1, "info": 2}
+        show = issues.assign(_o=issues["severity"].map(order)).sort_values(["_o", "file", "row"], kind="stable")
+        show = show.drop(columns="_o").assign(severity=lambda d: _translated(d["severity"], "sev_", lang))
         if lang != "en":  # the validator words its messages in English; use the rule's catalogue text where there is one
             show["message"] = [L.t(f"rule_{r}", lang) if f"rule_{r}" in L.TEXT else m
                                for r, m in zip(show["rule"], show["message"])]
-        report.table(_headers(show, lang), lang=lang)
+        if n_warn:
+            report.para(L.t("vr_warnings_listed", lang))
+        report.table(_headers(show, lang), lang=lang, max_rows=300)
     report.record("n_errors", n_err)
     report.record("n_warnings", n_warn)
     return issues

@@ -72,7 +72,9 @@ def write_csv(df: pd.DataFrame, path: str | Path) -> Path:
     """
     path = Path(path)
     tmp = _atomic(path)
-    neutralise(df).to_csv(tmp, index=False, encoding="utf-8", lineterminator="\n")
+    # "\r\n" (RFC 4180) also makes the writer quote cells holding a lone carriage return, which with a
+    # "\n" terminator would be written bare and start a new row in a spreadsheet
+    neutralise(df).to_csv(tmp, index=False, encoding="utf-8", lineterminator="\r\n")
     os.replace(tmp, path)
     return path
 
