@@ -25,25 +25,25 @@ _TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 def neutralise_cell(value):
     """A text cell a spreadsheet would run as a formula gets a leading apostrophe; others are unchanged.
 
-    >>> neutralise_cell("=HYPERLINK(\\"http://x\\")"), neutralise_cell("-5 %"), neutralise_cell(-5.0)
-    ('\\'=HYPERLINK("http://x")', "'-5 %", -5.0)
+    Uses the shared rule of :mod:`kinerja_analysis.io.export` (plain numbers written as text and a lone
+    "-" stay as they are).
+
+    >>> neutralise_cell("=HYPERLINK(1)"), neutralise_cell("@SUM(A1)"), neutralise_cell(-5.0)
+    ("'=HYPERLINK(1)", "'@SUM(A1)", -5.0)
     """
-    if isinstance(value, str) and value.startswith(_TRIGGERS):
-        return "'" + value
-    return value
+    try:
+        from .io.export import neutralise_text
+    except ImportError:  # pragma: no cover - the shared exporter is absent
+        if isinstance(value, str) and value.startswith(_TRIGGERS):
+            return "'" + value
+        return value
+    return neutralise_text(value)
 
 
 def _neutralise_rows(columns: list[str], rows: list[list]) -> tuple[list[str], list[list]]:
-    try:  # the shared exporter, when it exists (kinerja_analysis/io/export.py)
-        import pandas as pd
-
-        from .io import export  # type: ignore[attr-defined]
-
-        df = export.neutralise(pd.DataFrame(rows, columns=columns))
-        return [str(neutralise_cell(c)) for c in df.columns], df.astype(object).where(df.notna(), None).values.tolist()
-    except ImportError:
-        return ([str(neutralise_cell(c)) for c in columns],
-                [[neutralise_cell(v) for v in row] for row in rows])
+    """Cell by cell (never through a DataFrame: an integer column with a gap must not turn into floats)."""
+    return ([str(neutralise_cell(str(c))) for c in columns],
+            [[neutralise_cell(v) for v in row] for row in rows])
 
 
 def field_type(dtype: str) -> str:
