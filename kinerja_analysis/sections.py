@@ -245,7 +245,8 @@ def validation_issues(p: Prepared, lang: str = "en") -> pd.DataFrame:
                      lang=lang, caption=L.t("vr_by_rule", lang), formats={"n": "int"})
         order = {"error": 0, "warning": 1, "info": 2}
         show = issues.assign(_o=issues["severity"].map(order)).sort_values(["_o", "file", "row"], kind="stable")
-        show = show.drop(columns="_o").assign(severity=lambda d: _translated(d["severity"], "sev_", lang))
+        show = show.drop(columns="_o").assign(severity=lambda d: _translated(d["severity"], "sev_", lang),
+                                              row=lambda d: [("" if pd.isna(r) else str(int(r))) for r in d["row"]])
         if lang != "en":  # the validator words its messages in English; use the rule's catalogue text where there is one
             show["message"] = [L.t(f"rule_{r}", lang) if f"rule_{r}" in L.TEXT else m
                                for r, m in zip(show["rule"], show["message"])]
