@@ -119,7 +119,8 @@ def event_study(panel: pd.DataFrame, *, outcome: str = "achievement", cluster: C
     """Event study with the reference year (2019) at 0: per-year effect per 10 pp of cut.
 
     Pointwise CIs are CR1 with t(G − 1); ``sim_low``/``sim_high`` are simultaneous (sup-t) bands from
-    pyfixest's ``confint(joint=True)``, which cover all years at once with 95 % probability.
+    pyfixest's ``confint(joint=True)``, which cover all years at once with 95 % probability; they are
+    widened to the pointwise t(G − 1) interval where the Gaussian sup-t band is narrower (few clusters).
 
     Returns
     -------
@@ -144,8 +145,10 @@ def event_study(panel: pd.DataFrame, *, outcome: str = "achievement", cluster: C
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             sim = fit.confint(joint=True, seed=seed, reps=reps)
-        out["sim_low"] = [float(sim.loc[t].iloc[0]) for t in terms]
-        out["sim_high"] = [float(sim.loc[t].iloc[1]) for t in terms]
+        # pyfixest's sup-t draws are Gaussian, while the pointwise CIs use t(G - 1); with few clusters the
+        # band could come out narrower than a pointwise CI, which a simultaneous band never is
+        out["sim_low"] = np.minimum([float(sim.loc[t].iloc[0]) for t in terms], out["ci_low"])
+        out["sim_high"] = np.maximum([float(sim.loc[t].iloc[1]) for t in terms], out["ci_high"])
     except Exception:  # noqa: BLE001 - the bands are an extra; without them the pointwise CIs stand
         out["sim_low"] = out["sim_high"] = np.nan
     out["year"] = [int(t.split("_")[1]) for t in terms]

@@ -392,7 +392,7 @@ def efficiency_section(p: Prepared, lang: str = "en") -> pd.DataFrame:
                          L.t("imp_col_serapan_short", lang): q["serapan"] * 100,
                          L.t("imp_col_eff_ratio", lang): q["efficiency_ratio"],
                          L.t("imp_col_unspent", lang): q["unspent_if_met"] * 100,
-                         L.t("imp_col_quadrant", lang): q["quadrant"].map(lambda x: L.t(f"imp_q_{x}", lang) if x else "–")})
+                         L.t("imp_col_quadrant", lang): q["quadrant"].map(lambda x: L.t(f"imp_q_{x}", lang) if isinstance(x, str) else "–")})
     cols = list(show.columns)
     report.table(show.sort_values(cols[3], ascending=False), lang=lang, sortable=True,
                  formats={cols[1]: "num1", cols[2]: "num1", cols[3]: "num2", cols[4]: "num1"})
