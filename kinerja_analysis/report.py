@@ -263,6 +263,9 @@ def table_html(df: pd.DataFrame, *, lang="en", formats=None, caption="", sortabl
 def keyfigures(items) -> None:
     """A row of summary boxes: [(value text, label), ...]."""
     e = html.escape
-    inner = "".join(f"<div><b>{e(str(v))}</b><span>{e(str(lab))}</span></div>" for v, lab in items)
+    # inline styles too, so the boxes also read well inside JupyterLab (the page stylesheet refines them)
+    box = 'style="display:inline-block;margin:0 .6rem .6rem 0;padding:.4rem .8rem;background:#f4f6f9"'
+    inner = "".join(f'<div {box}><b style="display:block;font-size:1.3rem">{e(str(v))}</b>'
+                    f"<span>{e(str(lab))}</span></div>" for v, lab in items)
     _display({"text/html": f'<div class="ka-keyfig">{inner}</div>',
               "text/plain": " | ".join(f"{lab}: {v}" for v, lab in items)})

@@ -6,6 +6,7 @@ The notebook is never saved, so the committed file stays without outputs.
 from __future__ import annotations
 
 import os
+import re
 import secrets
 import socket
 import subprocess
@@ -44,11 +45,20 @@ def lab_server(tmp_path_factory):
     home = tmp_path_factory.mktemp("labhome")
     env = {**os.environ, "JUPYTER_RUNTIME_DIR": str(home / "runtime"), "JUPYTER_CONFIG_DIR": str(home / "config"),
            "JUPYTERLAB_SETTINGS_DIR": str(home / "settings"), "JUPYTERLAB_WORKSPACES_DIR": str(home / "ws")}
+    # render every cell (no windowing, so the test sees all prompts) and do not ask about news
+    settings = home / "settings"
+    (settings / "@jupyterlab" / "notebook-extension").mkdir(parents=True)
+    (settings / "@jupyterlab" / "notebook-extension" / "tracker.jupyterlab-settings").write_text(
+        '{"windowingMode": "none"}')
+    (settings / "@jupyterlab" / "apputils-extension").mkdir(parents=True)
+    (settings / "@jupyterlab" / "apputils-extension" / "notification.jupyterlab-settings").write_text(
+        '{"fetchNews": "false", "checkForUpdates": false}')
     log = open(home / "lab.log", "w")
     proc = subprocess.Popen(
         [str(LAB_PYTHON), "-m", "jupyterlab", "--no-browser", "--ServerApp.ip=127.0.0.1", f"--ServerApp.port={port}",
          f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={paths.ROOT}",
-         "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate"],
+         "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate", "--LabApp.extension_manager=readonly",
+         "--ServerApp.allow_root=True"],
         stdout=log, stderr=subprocess.STDOUT, env=env)
     base = f"http://127.0.0.1:{port}"
     deadline = time.time() + 90
@@ -83,6 +93,11 @@ def test_region_notebook_runs_in_jupyterlab(lab_server):
         page = browser.new_page(viewport={"width": 1400, "height": 1000})
         page.goto(f"{base}/lab/tree/notebooks/04_region_report.ipynb?token={token}")
         page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=90_000)
+        # a fresh JupyterLab asks which kernel to start: take the notebook's own (python3)
+        try:
+            page.locator(".jp-Dialog button.jp-mod-accept").click(timeout=15_000)
+        except sync_api.TimeoutError:
+            pass
         # wait for the kernel to be ready, then Run > Run All Cells
         page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']", timeout=90_000)
         page.click(".lm-MenuBar-itemLabel:text-is('Run')")
@@ -91,8 +106,7 @@ def test_region_notebook_runs_in_jupyterlab(lab_server):
 
         def done():
             prompts = page.locator(".jp-Notebook .jp-CodeCell .jp-InputPrompt").all_inner_texts()
-            return len(prompts) == n_code and all(t.strip().startswith("[") and t.strip()[1:-2].strip().isdigit()
-                                                  for t in prompts)
+            return len(prompts) == n_code and all(re.fullmatch(r"\[\d+\]:", t.strip()) for t in prompts)
         deadline = time.time() + 180
         while time.time() < deadline and not done():
             page.wait_for_timeout(500)
