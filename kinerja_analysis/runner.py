@@ -261,7 +261,7 @@ def versions() -> dict:
 
 @functools.lru_cache(maxsize=1)
 def code_hash() -> str:
-    """SHA-256 over the package's own source files, so that --skip-unchanged notices a code change."""
+    """SHA-256 over the package's own source files (provenance: which code made the reports)."""
     h = hashlib.sha256()
     pkg = Path(__file__).resolve().parent
     for f in sorted(pkg.rglob("*")):
@@ -290,13 +290,16 @@ def folder_hash(folder: Path) -> str:
 
 
 def fingerprint(job: Job, _cache: dict | None = None) -> str:
-    """What a report depends on: its notebook, parameters, data (and settings) files and the package code.
+    """What a report depends on: its notebook, parameters, data (and settings) files, and the versions of
+    this package and of the key libraries. ``--skip-unchanged`` re-runs a report when any of them changed.
 
-    Two runs with the same fingerprint produce the same report, apart from timestamps.
+    The package's code hash is recorded in the manifest but not part of the fingerprint (the issue's
+    contract is the package *version*): in a development checkout, bump the version or leave
+    ``--skip-unchanged`` off after code changes.
     """
     cache = {} if _cache is None else _cache
     parts = {"notebook": _sha256(notebook_path(job.notebook)), "parameters": job.parameters,
-             "package": [__version__, code_hash()]}
+             "versions": versions()}
     for key in ("data_dir", "config_file"):
         value = job.parameters.get(key)
         if value:
