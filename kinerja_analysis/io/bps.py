@@ -55,7 +55,7 @@ def _sheet(path: Path) -> tuple[pd.DataFrame, str]:
     try:
         xl = pd.ExcelFile(path, engine="openpyxl")
         sheet = xl.sheet_names[0]
-        return xl.parse(sheet, header=None, dtype=object), sheet
+        return pd.read_excel(xl, sheet_name=sheet, header=None, dtype=object), sheet
     except (OSError, ValueError, KeyError) as exc:
         raise DataError(f"{path}: cannot read the spreadsheet ({exc})") from exc
 

@@ -29,8 +29,10 @@ def dagri_code(code) -> str:
     >>> dagri_code("7501"), dagri_code("92"), dagri_code("75.01")
     ('75.01', '92', '75.01')
     """
-    s = str(code).strip().replace(".", "")
-    if not (s.isascii() and s.isdigit() and len(s) in (2, 4)):
+    raw = str(code).strip()
+    s = raw.replace(".", "")
+    dotted_ok = "." not in raw or (len(raw) == 5 and raw[2] == ".")
+    if not (dotted_ok and s.isascii() and s.isdigit() and len(s) in (2, 4)):
         raise DataError(f"not a Kemendagri province or kab/kota code: {code!r}")
     return s if len(s) == 2 else f"{s[:2]}.{s[2:]}"
 
