@@ -25,6 +25,8 @@ from . import panel as P
 from .config import Periods
 
 Cluster = Literal["region", "opd"]
+#: below this many clusters CR1 is unreliable and the cluster jackknife (CR3) is computed beside it
+FEW_CLUSTERS = 30
 Method = Literal["auto", "unit", "aggregate"]
 
 
@@ -65,18 +67,19 @@ def _estimate(panel: pd.DataFrame, kind: str, *, outcome: str, cluster: Cluster,
         raise ValueError(f"cluster must be 'region' or 'opd', found {cluster!r}")
     if outcome not in panel.columns:
         raise ValueError(f"outcome {outcome!r} is not in the panel; have: {', '.join(P.OUTCOMES)}")
-    pan = panel.copy(deep=False)
-    terms = P.add_terms(pan, kind, periods=periods)
-    frame, how = P.estimation_frame(pan, outcome, terms, method=method)
+    frame, how = P.estimation_frame(panel, outcome, method=method)
+    terms = P.add_terms(frame, kind, periods=periods)  # on the (small, new) estimation frame
     n_obs = float(frame["n"].sum()) if how == "aggregate" else len(frame)
     n_clusters = int(frame[f"{cluster}_id"].nunique())
     fit = _fit(frame, how, outcome, terms, cluster, "CRV1")
+    if jackknife is None:  # CR3 refits the model once per cluster: worth it, and cheap, only when few
+        jackknife = n_clusters < FEW_CLUSTERS
     fit3 = _fit(frame, how, outcome, terms, cluster, "CRV3") if jackknife and n_clusters >= 3 else None
     return fit, fit3, terms, how, n_obs, n_clusters
 
 
 def did(panel: pd.DataFrame, *, outcome: str = "achievement", cluster: Cluster = "region",
-        method: Method = "auto", periods: Periods | None = None, jackknife: bool = True) -> pd.DataFrame:
+        method: Method = "auto", periods: Periods | None = None, jackknife: bool | None = None) -> pd.DataFrame:
     """Continuous-dose two-way fixed-effects DiD: effect per 10 pp of cut in the refocusing and post years.
 
     Parameters
@@ -89,8 +92,9 @@ def did(panel: pd.DataFrame, *, outcome: str = "achievement", cluster: Cluster =
         Cluster of the standard errors: region across regions, OPD within one region.
     method : {"auto", "unit", "aggregate"}
         ``auto`` uses the exact OPD-year shortcut on a balanced panel, the units otherwise.
-    jackknife : bool
-        Also give the CR3 (cluster jackknife) interval, ``ci_low_cr3``/``ci_high_cr3``.
+    jackknife : bool, optional
+        Also give the CR3 (cluster jackknife) interval, ``ci_low_cr3``/``ci_high_cr3``; by default only
+        with fewer than :data:`FEW_CLUSTERS` clusters.
 
     Returns
     -------
@@ -114,7 +118,7 @@ def did(panel: pd.DataFrame, *, outcome: str = "achievement", cluster: Cluster =
 
 
 def event_study(panel: pd.DataFrame, *, outcome: str = "achievement", cluster: Cluster = "region",
-                method: Method = "auto", periods: Periods | None = None, jackknife: bool = True,
+                method: Method = "auto", periods: Periods | None = None, jackknife: bool | None = None,
                 seed: int = 20200401, reps: int = 10_000) -> pd.DataFrame:
     """Event study with the reference year (2019) at 0: per-year effect per 10 pp of cut.
 

@@ -64,23 +64,20 @@ def build(kinerja: pd.DataFrame, dose: pd.DataFrame | None = None, *, periods: P
     [['A', 'pre', 3.0, 100.0], ['A', 'refocusing', 3.0, 90.0], ['B', 'pre', 0.0, 99.0], ['B', 'refocusing', 0.0, 98.0]]
     """
     periods = periods or Periods()
-    years = [y for name in periods.names for y in periods.years(name)]
-    k = kinerja[kinerja["year"].isin(years)]
     cols = [c for c in (*KEYS, "year", "achievement", "met", "achievement_original", "target",
-                        "target_original", "dose") if c in k.columns]
-    k = k[cols]
+                        "target_original", "dose") if c in kinerja.columns]
+    k = kinerja[cols]
     if "dose" not in k.columns:
         if dose is None:
             raise DataError("the impact panel needs each OPD's dose: pass `dose` (region_code, opd, dose)")
         k = k.merge(dose[["region_code", "opd", "dose"]], on=["region_code", "opd"], how="left")
-    k = k[k["dose"].notna()]
-    out = pd.DataFrame({c: k[c].to_numpy() for c in (*KEYS, "year")})
-    year = out["year"].to_numpy()
-    period = np.full(len(out), None, dtype=object)
-    for name in periods.names:
-        lo, hi = getattr(periods, name)
-        period[(year >= lo) & (year <= hi)] = name
-    out["period"] = period
+    code = period_codes(k["year"].to_numpy(), periods)
+    keep = (code >= 0) & k["dose"].notna().to_numpy()
+    if not keep.all():
+        k, code = k[keep], code[keep]
+    # keys keep their dtype (a categorical stays categorical: no millions of Python strings)
+    out = pd.DataFrame({c: k[c].array for c in (*KEYS, "year")})
+    out["period"] = pd.Categorical.from_codes(code, list(periods.names))
     out["dose"] = k["dose"].to_numpy(dtype=float)
     out["dose10"] = out["dose"] * 10.0
     ach = k["achievement"].to_numpy(dtype=float)
@@ -98,12 +95,53 @@ def build(kinerja: pd.DataFrame, dose: pd.DataFrame | None = None, *, periods: P
         t0 = k["target_original"].to_numpy(dtype=float)
         revised = ~np.isnan(t0) & ~np.isnan(t) & (t0 != t)
         out["revised"] = np.where(np.isnan(t), np.nan, revised * 100.0)
-    # integer ids: factorising codes once is much cheaper than grouping on strings later
-    r = pd.factorize(out["region_code"])[0]
-    o = pd.factorize(pd.MultiIndex.from_arrays([r, pd.factorize(out["opd"])[0]]))[0]
-    u = pd.factorize(pd.MultiIndex.from_arrays([o, pd.factorize(out["indicator_id"])[0]]))[0]
+    # integer ids from integer arithmetic: factorising tuples of strings is slow on millions of rows
+    r = pd.factorize(out["region_code"])[0].astype(np.int64)
+    o = _combine(r, pd.factorize(out["opd"])[0])
+    u = _combine(o, pd.factorize(out["indicator_id"])[0])
     out["region_id"], out["opd_id"], out["unit_id"] = r, o, u
     return out
+
+
+def period_codes(year: np.ndarray, periods: Periods) -> np.ndarray:
+    """0, 1, 2 for pre, refocusing, post; -1 for a year outside the periods.
+
+    >>> period_codes(np.array([2017, 2019, 2020, 2023]), Periods()).tolist()
+    [-1, 0, 1, 2]
+    """
+    code = np.full(len(year), -1, dtype=np.int8)
+    for j, name in enumerate(periods.names):
+        lo, hi = getattr(periods, name)
+        code[(year >= lo) & (year <= hi)] = j
+    return code
+
+
+def _year_codes(year: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct years (sorted) and each row's index into them, by counting (no sort of the rows)."""
+    year = np.asarray(year, dtype=np.int64)
+    lo = int(year.min())
+    present = np.flatnonzero(np.bincount(year - lo))
+    lookup = np.full(int(year.max()) - lo + 1, -1, dtype=np.int64)
+    lookup[present] = np.arange(len(present))
+    return present + lo, lookup[year - lo]
+
+
+def _is(col: pd.Series, value: str) -> np.ndarray:
+    """``col == value`` as a boolean array, through the codes when ``col`` is categorical (fast)."""
+    if isinstance(col.dtype, pd.CategoricalDtype):
+        cats = list(col.cat.categories)
+        return col.cat.codes.to_numpy() == cats.index(value) if value in cats else np.zeros(len(col), bool)
+    return col.to_numpy() == value
+
+
+def _combine(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Dense ids of the pairs (a, b) of non-negative integer codes."""
+    key = a.astype(np.int64) * (int(b.max()) + 1 if len(b) else 1) + b
+    size = int(key.max()) + 1 if len(key) else 0
+    if size <= 1 << 26:  # counting is much faster than hashing for keys in a moderate range
+        lookup = np.cumsum(np.bincount(key, minlength=size) > 0) - 1
+        return lookup[key]
+    return pd.factorize(key)[0].astype(np.int64)
 
 
 def add_terms(panel: pd.DataFrame, kind: Literal["did", "event"], *, periods: Periods | None = None) -> list[str]:
@@ -122,10 +160,9 @@ def add_terms(panel: pd.DataFrame, kind: Literal["did", "event"], *, periods: Pe
     periods = periods or Periods()
     d = panel["dose10"].to_numpy(dtype=float)
     if kind == "did":
-        per = panel["period"].to_numpy()
         names = []
         for name in ("refocusing", "post"):
-            panel[f"treat_{name}"] = d * (per == name)
+            panel[f"treat_{name}"] = d * _is(panel["period"], name)
             names.append(f"treat_{name}")
         return names
     if kind == "event":
@@ -156,51 +193,58 @@ def is_balanced(panel: pd.DataFrame, outcome: str = "achievement") -> bool:
     year = panel["year"].to_numpy()[ok]
     if len(unit) == 0:
         return False
-    _, y_code = np.unique(year, return_inverse=True)
-    n_years = int(y_code.max()) + 1
+    years, y_code = _year_codes(year)
+    n_years = len(years)
     n_units = int(unit.max()) + 1
     counts = np.bincount(unit * n_years + y_code, minlength=n_units * n_years)
     present = np.bincount(unit, minlength=n_units) > 0
     return bool((counts.reshape(n_units, n_years)[present] == 1).all())
 
 
-def aggregate(panel: pd.DataFrame, outcome: str, terms: Sequence[str]) -> pd.DataFrame:
+def aggregate(panel: pd.DataFrame, outcome: str, *, weights_only: bool = False) -> pd.DataFrame:
     """Mean of ``outcome`` per OPD-year with its weight ``n`` (units averaged), for the exact shortcut.
 
-    The terms are constant within OPD-year (they are the OPD's dose times year or period dummies), so
-    their means are their values.
+    Columns constant within an OPD-year (``region_id``, ``period``, ``dose10``) are carried over, so the
+    treatment terms can be added to the small frame afterwards.
 
     >>> p = pd.DataFrame({"region_id": [0] * 4, "opd_id": [0, 0, 0, 0], "year": [2019, 2019, 2020, 2020],
-    ...                   "y": [90.0, 100.0, 80.0, 100.0], "t": [0.0, 0.0, 2.0, 2.0]})
-    >>> aggregate(p, "y", ["t"])[["year", "y", "t", "n"]].values.tolist()
-    [[2019.0, 95.0, 0.0, 2.0], [2020.0, 90.0, 2.0, 2.0]]
+    ...                   "y": [90.0, 100.0, 80.0, 100.0], "dose10": [2.0] * 4,
+    ...                   "period": pd.Categorical(["pre", "pre", "refocusing", "refocusing"])})
+    >>> aggregate(p, "y")[["year", "y", "dose10", "n"]].values.tolist()
+    [[2019.0, 95.0, 2.0, 2.0], [2020.0, 90.0, 2.0, 2.0]]
     """
-    d = panel[panel[outcome].notna()]
-    year = d["year"].to_numpy()
-    years, y_code = np.unique(year, return_inverse=True)
-    opd = d["opd_id"].to_numpy()
-    key = opd.astype(np.int64) * len(years) + y_code
-    uniq, inv = np.unique(key, return_inverse=True)
-    n = np.bincount(inv).astype(float)
-    out = {"opd_id": (uniq // len(years)).astype(np.int64), "year": years[uniq % len(years)]}
-    region = np.zeros(len(uniq), dtype=np.int64)
-    region[inv] = d["region_id"].to_numpy()
-    out["region_id"] = region
-    for col in (outcome, *terms):
-        out[col] = np.bincount(inv, weights=d[col].to_numpy(dtype=float)) / n
-    out["n"] = n
+    ok = panel[outcome].notna().to_numpy()
+    d = panel if ok.all() else panel[ok]
+    years, y_code = _year_codes(d["year"].to_numpy())
+    opd = d["opd_id"].to_numpy().astype(np.int64)
+    n_cells = (int(opd.max()) + 1) * len(years) if len(opd) else 0
+    key = opd * len(years) + y_code
+    n_all = np.bincount(key, minlength=n_cells).astype(float)
+    cells = np.flatnonzero(n_all)  # OPD-years that have data, in OPD then year order
+    out = {"opd_id": cells // len(years), "year": years[cells % len(years)]}
+    for col in ("region_id", "dose10", "period"):
+        if col in d.columns:
+            values = d[col].cat.codes.to_numpy() if col == "period" else d[col].to_numpy()
+            cell_values = np.zeros(n_cells, dtype=values.dtype)
+            cell_values[key] = values  # constant within a cell: any row's value is the cell's
+            out[col] = cell_values[cells]
+    if "period" in out:
+        out["period"] = pd.Categorical.from_codes(out["period"], d["period"].cat.categories)
+    out[outcome] = np.bincount(key, weights=d[outcome].to_numpy(dtype=float), minlength=n_cells)[cells] / n_all[cells]
+    out["n"] = n_all[cells]
     return pd.DataFrame(out)
 
 
-def estimation_frame(panel: pd.DataFrame, outcome: str, terms: Sequence[str], *,
+def estimation_frame(panel: pd.DataFrame, outcome: str, *,
                      method: Literal["auto", "unit", "aggregate"] = "auto") -> tuple[pd.DataFrame, str]:
     """The frame to estimate on and how it was made: ``"aggregate"`` (exact OPD-year shortcut) or ``"unit"``.
 
-    ``auto`` takes the shortcut only where it is exact (a balanced panel), and the units otherwise.
+    ``auto`` takes the shortcut only where it is exact (a balanced panel), and the units otherwise. The
+    frame is new (adding treatment terms to it leaves ``panel`` unchanged).
 
     >>> p = pd.DataFrame({"unit_id": [0, 0], "opd_id": [0, 0], "region_id": [0, 0], "year": [2019, 2020],
-    ...                   "y": [1.0, 2.0], "t": [0.0, 1.0]})
-    >>> estimation_frame(p, "y", ["t"])[1]
+    ...                   "y": [1.0, 2.0], "dose10": [1.0, 1.0]})
+    >>> estimation_frame(p, "y")[1]
     'aggregate'
     """
     if method not in ("auto", "unit", "aggregate"):
@@ -208,5 +252,6 @@ def estimation_frame(panel: pd.DataFrame, outcome: str, terms: Sequence[str], *,
     if method == "auto":
         method = "aggregate" if is_balanced(panel, outcome) else "unit"
     if method == "aggregate":
-        return aggregate(panel, outcome, terms), "aggregate"
-    return panel[panel[outcome].notna()], "unit"
+        return aggregate(panel, outcome), "aggregate"
+    ok = panel[outcome].notna().to_numpy()
+    return (panel.copy(deep=False) if ok.all() else panel[ok].copy(deep=False)), "unit"

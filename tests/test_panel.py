@@ -84,6 +84,7 @@ def test_auto_falls_back_to_units_when_unbalanced_and_shortcut_would_be_wrong():
 
 def test_aggregate_hand_values():
     p = pd.DataFrame({"region_id": [0, 0, 0, 1], "opd_id": [0, 0, 0, 1], "year": [2019, 2019, 2020, 2019],
-                      "y": [90.0, 100.0, np.nan, 70.0], "t": [1.0, 1.0, 1.0, 0.0]})
-    a = P.aggregate(p, "y", ["t"])
-    assert a[["opd_id", "year", "y", "n", "region_id"]].values.tolist() == [[0, 2019, 95.0, 2.0, 0], [1, 2019, 70.0, 1.0, 1]]
+                      "y": [90.0, 100.0, np.nan, 70.0], "dose10": [1.5, 1.5, 1.5, 0.0]})
+    a = P.aggregate(p, "y")
+    assert a[["opd_id", "year", "y", "n", "region_id", "dose10"]].values.tolist() == [
+        [0, 2019, 95.0, 2.0, 0, 1.5], [1, 2019, 70.0, 1.0, 1, 0.0]]
