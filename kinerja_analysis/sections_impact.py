@@ -145,7 +145,7 @@ def terciles(p: Prepared, r: ImpactResults, lang: str = "en") -> pd.DataFrame:
     for per in ("refocusing", "post"):
         row = {L.t("period", lang): L.period_label(per, lang)}
         for x in ("T1", "T2", "T3"):
-            row[L.t(f"imp_lbl_{x.lower()}", lang)] = t.loc[(x, f"change_{per}"), "estimate"]
+            row[L.t(f"imp_col_{x.lower()}", lang)] = t.loc[(x, f"change_{per}"), "estimate"]
         c = t.loc[("T3-T1", f"crude_did_{per}")]
         row[L.t("imp_col_crude", lang)] = c["estimate"]
         row[L.t("imp_col_ci", lang)] = _ci(c["ci_low"], c["ci_high"], lang)
