@@ -216,7 +216,7 @@ def data_checks(r: Report) -> pd.DataFrame:
     trap = rd.issues[rd.issues["rule"] == "duplicate_label"]
     closed = idt[(idt["gap_budget_if_double_counted"].abs() > 1e6) & idt["ok"]]
     report.bullets([
-        L.t("pv_check_files", lang, files=len(rd.files), rows=len(rd.accounts) * 2, pemda=rd.anggaran["region_name"].nunique()),
+        L.t("pv_check_files", lang, files=len(rd.files), rows=L.fmt_num(len(rd.accounts) * 2, lang, 0), pemda=rd.anggaran["region_name"].nunique()),
         L.t("pv_check_identity", lang, ok=int(idt["ok"].sum()), n=len(idt)),
         L.t("pv_check_trap", lang, n=len(trap), closed=len(closed)),
         L.t("pv_check_blank", lang, n=int((rd.issues["rule"] == "blank_value").sum())),
@@ -232,7 +232,8 @@ def data_checks(r: Report) -> pd.DataFrame:
         c = list(show.columns)
         report.table(show, lang=lang, caption=L.t("pv_identity_caption", lang),
                      formats={c[2]: "rp", c[3]: "ratio_pct", c[4]: "int"})
-    report.para(L.t("pv_identity_reading", lang), css="ka-note")
+    n_blank = int((fail["n_blank_values"] > 0).sum())
+    report.para(L.t("pv_identity_reading", lang, blank=n_blank, other=len(fail) - n_blank), css="ka-note")
     report.publish("budget_identity", idt, title=L.t("pv_identity_caption", lang))
     return idt
 
