@@ -55,6 +55,12 @@ def test_pages_show_expected_headings_and_no_code(report_run):
         assert re.search(r'<img [^>]*src="data:image/png;base64,', html)
 
 
+def test_pages_stay_within_the_size_budget(report_run):
+    out, _ = report_run
+    for page in out.glob("*.html"):
+        assert page.stat().st_size < 5 * 1024 * 1024, f"{page.name}: {page.stat().st_size / 1e6:.1f} MB"
+
+
 def test_results_equal_direct_computation(report_run, demo_dir):
     out, _ = report_run
     results = json.loads((out / "results.json").read_text())["reports"]
