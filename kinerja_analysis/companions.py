@@ -46,16 +46,8 @@ def write_xlsx(tables: list[dict], path: Path) -> Path | None:
         return None
     from .io.export import write_xlsx as safe_write_xlsx
 
-    sheets = {}
-    for t in tables:
-        name = (t.get("title") or t["name"])[:31]
-        for ch in "[]:*?/\\":
-            name = name.replace(ch, " ")
-        sheets[name] = pd.DataFrame(t["data"], columns=t["columns"])
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp.xlsx")
-    safe_write_xlsx(sheets, tmp)
-    os.replace(tmp, path)
-    return path
+    sheets = {(t.get("title") or t["name"]): pd.DataFrame(t["data"], columns=t["columns"]) for t in tables}
+    return safe_write_xlsx(sheets, path)  # sheet names made valid and unique, written atomically there
 
 
 def print_pdf(html_path: Path, pdf_path: Path, *, timeout: float = 60) -> Path:
