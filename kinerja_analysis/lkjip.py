@@ -41,8 +41,9 @@ def budget_table(anggaran: pd.DataFrame, year: int, lang: str = "en") -> pd.Data
 
     >>> a = pd.DataFrame({"year": [2021, 2021], "region_code": ["x", "x"], "opd": ["A", "A"],
     ...                   "budget_original": [10.0, 10.0], "budget_revised": [8.0, 12.0], "spent": [6.0, 12.0]})
-    >>> budget_table(a, 2021, "id").iloc[0].tolist()
-    ['A', 20.0, 18.0, 90.0]
+    >>> t = budget_table(a, 2021, "id")
+    >>> t.columns.tolist(), t.iloc[0, 1:].astype(float).tolist()
+    (['OPD', 'Pagu', 'Realisasi', 'Serapan (%)'], [20.0, 18.0, 90.0])
     """
     d = ag.summarise(anggaran[(anggaran["year"] == year) & anggaran["opd"].fillna("").ne("")], ["opd"])
     return pd.DataFrame({
