@@ -6,16 +6,15 @@ lazily so that ``import kinerja_analysis as ka`` stays cheap in every papermill 
 from __future__ import annotations
 
 import importlib
+from pathlib import Path
 
 __version__ = "0.1.0"
 
-_SUBMODULES = {
-    "anggaran", "capaian", "cli", "compare", "config", "data", "demo", "errors", "impact", "labels",
-    "narrative", "paths", "plots", "render", "report", "runner", "schema", "sections", "io", "validate",
-}
+_HERE = Path(__file__).resolve().parent
 
 
 def __getattr__(name: str):
-    if name in _SUBMODULES:
+    """``ka.<module>`` imports that submodule on first use (every module of the package, by file name)."""
+    if not name.startswith("_") and ((_HERE / f"{name}.py").exists() or (_HERE / name / "__init__.py").exists()):
         return importlib.import_module(f"{__name__}.{name}")
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
