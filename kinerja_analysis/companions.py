@@ -46,7 +46,8 @@ def write_xlsx(tables: list[dict], path: Path) -> Path | None:
         return None
     from .io.export import write_xlsx as safe_write_xlsx
 
-    sheets = {(t.get("title") or t["name"]): pd.DataFrame(t["data"], columns=t["columns"]) for t in tables}
+    sheets = {(t.get("sheet") or t.get("title") or t["name"]): pd.DataFrame(t["data"], columns=t["columns"])
+              for t in tables}
     return safe_write_xlsx(sheets, path)  # sheet names made valid and unique, written atomically there
 
 

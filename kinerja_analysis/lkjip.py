@@ -59,7 +59,8 @@ def show_indicators(p, lang: str = "en", year: int | None = None) -> pd.DataFram
     year = year or p.settings.periods.refocusing[1]
     report.heading(L.t("sec_lkjip_indicators", lang, year=year))
     t = indicator_table(p.kinerja, year, lang)
-    report.publish("lkjip_indicators", t, title=L.t("sec_lkjip_indicators", lang, year=year), main=True)
+    report.publish("lkjip_indicators", t, title=L.t("sec_lkjip_indicators", lang, year=year), main=True,
+                   sheet=L.t("sheet_indicators", lang, year=year))
     report.table(t, lang=lang, sortable=True, formats={L.t("achievement", lang): "pct"}, band_col=L.t("band", lang),
                  max_rows=2000)
     return t
@@ -70,7 +71,8 @@ def show_budget(p, lang: str = "en", year: int | None = None) -> pd.DataFrame:
     year = year or p.settings.periods.refocusing[0]
     report.heading(L.t("sec_lkjip_budget", lang, year=year))
     t = budget_table(p.anggaran, year, lang)
-    report.publish("lkjip_budget", t, title=L.t("sec_lkjip_budget", lang, year=year), main=True)
+    report.publish("lkjip_budget", t, title=L.t("sec_lkjip_budget", lang, year=year), main=True,
+                   sheet=L.t("sheet_budget", lang, year=year))
     c = list(t.columns)
     report.table(t, lang=lang, sortable=True, formats={c[1]: "rp", c[2]: "rp", c[3]: "pct"},
                  caption=L.t("rp_billion", lang))

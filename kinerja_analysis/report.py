@@ -85,7 +85,8 @@ def results_from_notebook(nb) -> dict:
     return out
 
 
-def publish(name: str, df: pd.DataFrame, *, title: str = "", description: str = "", main: bool = False) -> None:
+def publish(name: str, df: pd.DataFrame, *, title: str = "", description: str = "", main: bool = False,
+            sheet: str = "") -> None:
     """Hand a tidy table behind a figure or table to the runner, which writes it beside the page
     (open data CSV, XLSX). Values travel unformatted; the page shows nothing for it. ``main=True`` marks
     a report's main tables (LKjIP layout, headers in the report language): they go into its XLSX.
@@ -93,7 +94,7 @@ def publish(name: str, df: pd.DataFrame, *, title: str = "", description: str = 
     if not re.fullmatch(r"[a-z0-9_\-]+", name):
         raise ValueError(f"table name must be lower-case letters, digits, '_' or '-': {name!r}")
     d = df.reset_index(drop=True)
-    payload = {"name": name, "title": title, "description": description, "main": bool(main),
+    payload = {"name": name, "title": title, "description": description, "main": bool(main), "sheet": sheet,
                "schema": {c: str(t) for c, t in d.dtypes.items()},
                "columns": [str(c) for c in d.columns],
                "data": json.loads(d.to_json(orient="values", date_format="iso", double_precision=15))}
