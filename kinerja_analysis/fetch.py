@@ -24,6 +24,7 @@ import urllib.request
 from pathlib import Path
 
 from .errors import DataError
+from .hashing import sha256  # noqa: F401  (also fetch.sha256 for callers)
 
 #: folder -> (repository, commit, path of the files inside the repository)
 SOURCES = {
@@ -80,14 +81,6 @@ def url_for(folder: str, name: str, mirror: str | None = None) -> str:
         return f"{mirror.rstrip('/')}/{folder}/{quoted}"
     repo, commit, prefix = SOURCES[folder]
     return f"{RAW_BASE}/{repo}/{commit}/{prefix}{quoted}"
-
-
-def sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
 
 
 def _download(url: str, dest: Path, expected: str, timeout: float) -> None:

@@ -18,7 +18,7 @@ Outcomes, all in percentage points so that every effect reads "pp per 10 pp of c
 """
 from __future__ import annotations
 
-from typing import Literal, Sequence
+from typing import Literal
 
 import numpy as np
 import pandas as pd

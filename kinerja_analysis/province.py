@@ -244,7 +244,7 @@ def anggaran_meaning(r: Report) -> pd.DataFrame:
     report.heading(L.t("pv_sec_meaning", lang))
     y = yearly_totals(r.anggaran).merge(btt_by_year(r.anggaran), on="year", how="left")
     y["btt_ratio"] = y["btt_spent"] / y["btt_budget"]
-    pre, ref = r.periods.pre, r.periods.refocusing
+    ref = r.periods.refocusing
 
     def meaning(year):
         if year in r.rd.partial_years:

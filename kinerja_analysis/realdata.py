@@ -7,7 +7,6 @@ notebooks.
 """
 from __future__ import annotations
 
-import hashlib
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,6 +15,7 @@ import pandas as pd
 
 from . import paths
 from .errors import DataError
+from .hashing import fingerprint, sha256
 
 DJPK_DIR, BPS_DIR, CODES_DIR = "djpk-apbd-jaga", "bps-provinsi-indikator-rkp", "kode-wilayah-bps-kemendagri"
 ENV_VAR = "KINERJA_REALDATA"
@@ -78,10 +78,7 @@ class RealData:
 
     @property
     def data_hash(self) -> str:
-        h = hashlib.sha256()
-        for name in sorted(self.files):
-            h.update(f"{name}:{self.files[name]}\n".encode())
-        return h.hexdigest()
+        return fingerprint(self.files)
 
     def region_name(self, code: str) -> str:
         hit = self.regions.loc[self.regions["region_code"] == code, "region_name"]
@@ -89,7 +86,6 @@ class RealData:
 
 
 def _hashes(folder: Path) -> dict:
-    from .fetch import sha256
 
     out = {}
     for sub in (DJPK_DIR, BPS_DIR, CODES_DIR):

@@ -71,17 +71,21 @@ def recorded() -> dict:
     return dict(_recorded)
 
 
-def results_from_notebook(nb) -> dict:
-    """Collect recorded results from an executed notebook (nbformat node or dict)."""
-    out: dict = {}
+def _payloads(nb, mime: str):
+    """The payloads of every output of type ``mime`` in an executed notebook, in order."""
     for cell in nb["cells"]:
         for output in cell.get("outputs", []):
             data = output.get("data", {}) if isinstance(output, dict) else {}
-            if RESULTS_MIME in data:
-                payload = data[RESULTS_MIME]
-                if isinstance(payload, str):
-                    payload = json.loads(payload)
-                out.update(payload)
+            if mime in data:
+                payload = data[mime]
+                yield json.loads(payload) if isinstance(payload, str) else payload
+
+
+def results_from_notebook(nb) -> dict:
+    """Collect recorded results from an executed notebook (nbformat node or dict)."""
+    out: dict = {}
+    for payload in _payloads(nb, RESULTS_MIME):
+        out.update(payload)
     return out
 
 
@@ -103,25 +107,14 @@ def publish(name: str, df: pd.DataFrame, *, title: str = "", description: str = 
 
 def tables_from_notebook(nb) -> list[dict]:
     """Tables published with :func:`publish`, in order, as dicts (name, title, columns, schema, data)."""
-    out = []
-    for cell in nb["cells"]:
-        for output in cell.get("outputs", []):
-            data = output.get("data", {}) if isinstance(output, dict) else {}
-            if TABLE_MIME in data:
-                payload = data[TABLE_MIME]
-                out.append(json.loads(payload) if isinstance(payload, str) else payload)
-    return out
+    return list(_payloads(nb, TABLE_MIME))
 
 
 def context_from_notebook(nb) -> dict:
     """The report context (title, region, data hash, synthetic flag) a notebook declared with :func:`context`."""
     ctx: dict = {}
-    for cell in nb["cells"]:
-        for output in cell.get("outputs", []):
-            data = output.get("data", {}) if isinstance(output, dict) else {}
-            if CONTEXT_MIME in data:
-                payload = data[CONTEXT_MIME]
-                ctx.update(json.loads(payload) if isinstance(payload, str) else payload)
+    for payload in _payloads(nb, CONTEXT_MIME):
+        ctx.update(payload)
     return ctx
 
 

@@ -130,7 +130,6 @@ def canonical_header(name: str, table: str) -> str | None:
     >>> canonical_header("realisasi", "anggaran")
     'spent'
     """
-    columns = TABLES[table][0]
     key = norm_key(name)
     # "Pagu Murni (Rp)", "Target (%)", "kode_wilayah*": a unit in brackets or a required-mark is not the name
     bare = norm_key(re.sub(r"\([^)]*\)|\[[^\]]*\]|\*", " ", str(name)))

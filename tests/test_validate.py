@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import pandas as pd
-import pytest
 
 from kinerja_analysis import cli, validate
 from kinerja_analysis.io.template import Issues

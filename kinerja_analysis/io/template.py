@@ -14,7 +14,6 @@ is unpickled, evaluated or executed.
 """
 from __future__ import annotations
 
-import hashlib
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,6 +22,7 @@ import numpy as np
 import pandas as pd
 
 from .. import schema
+from ..hashing import fingerprint, sha256  # noqa: F401  (sha256 re-exported: callers use template.sha256)
 from ..errors import DataError
 from . import grid as _grid
 from . import numbers
@@ -74,10 +74,7 @@ class Dataset:
     @property
     def data_hash(self) -> str:
         """One SHA-256 over the input files' hashes (names sorted): a short fingerprint for reports."""
-        h = hashlib.sha256()
-        for name in sorted(self.files):
-            h.update(f"{name}:{self.files[name]}\n".encode())
-        return h.hexdigest()
+        return fingerprint(self.files)
 
     @property
     def errors(self) -> pd.DataFrame:
@@ -88,21 +85,6 @@ class Dataset:
         return str(row.iloc[0]) if len(row) else str(code)
 
 
-def sha256(path: Path) -> str:
-    """SHA-256 of a file's bytes.
-
-    >>> import tempfile, os
-    >>> with tempfile.NamedTemporaryFile(delete=False) as fh:
-    ...     _ = fh.write(b"abc")
-    >>> sha256(fh.name)[:12]
-    'ba7816bf8f01'
-    >>> os.unlink(fh.name)
-    """
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
 
 
 def _empty(table: str) -> pd.DataFrame:
@@ -207,7 +189,7 @@ def read_table(path: str | Path, table: str, issues: Issues | None = None, *,
                        sheet=sheet, column=names[j])
     keep_cols = [j for j in range(width) if names[j]]
 
-    rows, data, extras = [], [], []
+    rows, data = [], []
     for k, cells in enumerate(body):
         rownum = layout.first_data_index + k + 1
         if all(_grid.blank(c) for c in cells):
