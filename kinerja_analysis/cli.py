@@ -116,7 +116,7 @@ def _run_options(args) -> dict:
     return {"n_jobs": args.jobs, "timeout": args.timeout, "show_code": args.show_code,
             "engine": "warm" if args.warm_kernels else "fresh", "executor": args.executor,
             "scheduler": args.scheduler, "skip_unchanged": args.skip_unchanged,
-            "report_timeout": args.report_timeout}
+            "report_timeout": args.report_timeout, "pdf": args.pdf}
 
 
 def _cmd_report_config(args) -> int:
@@ -238,7 +238,9 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--lang", choices=["en", "id"], default="en")
     r.add_argument("--region", action="append", help="only this region code (repeatable)")
     r.add_argument("--timeout", type=float, default=600, help="seconds per cell before a report is stopped")
-    r.add_argument("--show-code", action="store_true", help="keep the code in the pages")
+    r.add_argument("--show-code", action="store_true", help="keep the code in the pages, folded under each output")
+    r.add_argument("--pdf", action="store_true",
+                   help="also print each page to PDF with headless chromium (skipped with a note when absent)")
     r.set_defaults(func=_cmd_report)
 
     da = sub.add_parser("data", help="public real data sets (DJPK APBD, BPS outcomes, region codes)")
