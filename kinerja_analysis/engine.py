@@ -33,7 +33,7 @@ ENGINE_NAME = "kinerja-warm"
 #: modules the zygote imports before it forks kernels (override: KINERJA_WARM_PRELOAD, comma-separated)
 PRELOAD = ("ipykernel.kernelapp", "ipykernel.ipkernel", "IPython", "numpy", "pandas", "matplotlib",
            "matplotlib.pyplot", "kinerja_analysis.data", "kinerja_analysis.sections", "kinerja_analysis.report",
-           "kinerja_analysis.plots")
+           "kinerja_analysis.plots", "kinerja_analysis.sections_impact", "kinerja_analysis.lkjip")
 
 
 # --------------------------------------------------------------------------------------------------
@@ -44,7 +44,10 @@ def _zygote_main() -> None:  # pragma: no cover - runs in its own process (cover
     mods = os.environ.get("KINERJA_WARM_PRELOAD")
     for name in (mods.split(",") if mods else PRELOAD):
         if name.strip():
-            __import__(name.strip())
+            try:
+                __import__(name.strip())
+            except ImportError:  # a module of the list that this checkout does not have: imported per report
+                pass
     _warm_figure()
     _warm_data([d for d in os.environ.get("KINERJA_WARM_DATA", "").split(os.pathsep) if d])
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # forked kernels are reaped automatically

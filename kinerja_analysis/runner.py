@@ -240,6 +240,10 @@ def _git_commit() -> str | None:
         return None
 
 
+#: thread-pool sizes of BLAS, OpenMP and friends; capped in kernels when several run at once
+THREAD_VARS = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "NUMEXPR_NUM_THREADS",
+               "VECLIB_MAXIMUM_THREADS", "POLARS_MAX_THREADS", "RAYON_NUM_THREADS", "NUMBA_NUM_THREADS")
+
 #: libraries whose versions every manifest records
 KEY_LIBRARIES = ("pandas", "numpy", "matplotlib", "papermill", "nbconvert", "nbclient", "ipykernel",
                  "jupyter_client", "pyfixest", "statsmodels", "scipy")
@@ -371,6 +375,9 @@ def run(jobs: list[Job], out_dir: str | Path, *, n_jobs: int | None = None, time
     fn = functools.partial(run_job, out_dir=out_dir, timeout=timeout, show_code=show_code, engine=engine,
                            report_timeout=report_timeout, pdf=pdf)
     env = {"MPLBACKEND": os.environ.get("MPLBACKEND", "Agg"), "TQDM_DISABLE": "1"}
+    if executor == "local" and n_jobs > 1:  # N kernels at once: share the cores, as joblib/loky does
+        threads = str(max(1, (os.cpu_count() or 1) // n_jobs))
+        env.update({v: threads for v in THREAD_VARS if v not in os.environ})
     if engine == "warm":  # the warm process parses these data folders once, before it forks kernels
         folders = sorted({str(paths.resolve(j.parameters["data_dir"])) for j in todo if j.parameters.get("data_dir")})
         env["KINERJA_WARM_DATA"] = os.pathsep.join(folders)
