@@ -65,17 +65,23 @@ def _check_page(browser, path: Path, shot_name: str):
             "() => Array.from(document.images).every(i => i.complete && i.naturalWidth > 0)")
         n_images = page.evaluate("() => document.images.length")
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(ARTIFACTS / f"{shot_name}.png"), full_page=True)
+        # full-page shots of the pages reviewers look at first; the first screen of the others
+        full = path.name in ("index.html", "03_refocusing_impact.html", "04_region_report-99.01.html")
+        page.screenshot(path=str(ARTIFACTS / f"{shot_name}.png"), full_page=full)
         assert all_decoded, f"{path.name}: an image did not decode"
         assert seen["console"] == [] and seen["pageerror"] == [], (path.name, seen)
         assert seen["failed"] == [] and seen["outside"] == [], (path.name, seen)
         assert seen["dialogs"] == [], (path.name, seen)
-        # table-of-contents links land on their headings
-        links = page.eval_on_selector_all("nav.ka-toc a", "els => els.map(e => e.getAttribute('href'))")
-        for href in links:
-            page.click(f"nav.ka-toc a[href='{href}']")
-            top = page.evaluate(f"() => document.getElementById({json.dumps(href[1:])}).getBoundingClientRect().top")
-            at_end = page.evaluate("() => window.innerHeight + window.scrollY >= document.body.scrollHeight - 2")
+        # table-of-contents links land on their headings: click each link (in the page, one round trip)
+        landed = page.evaluate("""() => Array.from(document.querySelectorAll('nav.ka-toc a')).map(a => {
+            a.click();
+            const target = document.getElementById(decodeURIComponent(a.hash.slice(1)));
+            const atEnd = window.innerHeight + window.scrollY >= document.body.scrollHeight - 2;
+            return [a.getAttribute('href'), target ? target.getBoundingClientRect().top : null, atEnd,
+                    location.hash === a.hash];
+        })""")
+        for href, top, at_end, hash_ok in landed:
+            assert top is not None and hash_ok, (path.name, href)
             assert (0 <= top <= 160) or at_end, (path.name, href, top)
         return page, n_images
     except Exception:
