@@ -92,6 +92,11 @@ def render_notebook(nb, *, report_name: str, parameters: dict, context: dict, ru
     return body.replace("<!--KA-TOC-->", toc(body, lang), 1)
 
 
+#: results.json keys shown as columns of the index page
+INDEX_KEYS = ("total_cut_share_pct", "mean_capaian_pre", "mean_capaian_refocusing", "mean_capaian_post",
+              "did_refocusing_per_10pp")
+
+
 def index_page(entries: list[dict], *, title: str, lang: str = "en", synthetic: bool = False, run_time: str = "",
                key_columns: list[tuple[str, str]] | None = None) -> str:
     """The index of a report set: one row per report with status, key figures and links.
@@ -99,7 +104,8 @@ def index_page(entries: list[dict], *, title: str, lang: str = "en", synthetic: 
     ``entries`` are manifest rows (name, title, status, html, executed, duration_s, results, error).
     """
     css, js = _assets()
-    key_columns = key_columns or []
+    if key_columns is None:  # the key figures reviewers compare across reports
+        key_columns = [(key, L.t(f"index_{key}", lang)) for key in INDEX_KEYS]
     e = html.escape
     rows = []
     for ent in entries:
@@ -123,7 +129,7 @@ def index_page(entries: list[dict], *, title: str, lang: str = "en", synthetic: 
     thead = "".join(f'<th scope="col">{e(h)}</th>' for h in heads)
     banner = f'<div class="ka-banner ka-banner-top" role="note">{e(L.t("synthetic_banner", lang))}</div>' if synthetic else ""
     n_failed = sum(1 for x in entries if x.get("status") == "failed")
-    summary = f"{len(entries)} {e(L.t('report', lang).lower())}(s), {n_failed} {e(L.t('status_failed', lang))}"
+    summary = e(L.t("index_summary", lang, n=len(entries), failed=n_failed))
     return (f'<!DOCTYPE html><html lang="{lang}"><head><meta charset="utf-8">'
             f'<meta name="viewport" content="width=device-width, initial-scale=1.0"><title>{e(title)}</title>'
             f"<style>{css}</style></head><body class=\"ka-page\">{banner}<header class=\"ka-header\">"

@@ -424,11 +424,8 @@ def _write_outputs(ordered: list[dict], out_dir: Path, *, started, t0, n_jobs, e
     _atomic_write(out_dir / "manifest.json", json.dumps(manifest, indent=2, ensure_ascii=False, default=str))
     _atomic_write(out_dir / "results.json", json.dumps(results, indent=2, ensure_ascii=False, default=str))
     synthetic = any(e.get("synthetic") for e in ordered)
-    keys = [("total_cut_share_pct", L.t("cut_share", lang)), ("mean_capaian_pre", f"{L.t('mean_achievement', lang)} · {L.t('period_pre', lang)}"),
-            ("mean_capaian_refocusing", f"{L.t('mean_achievement', lang)} · {L.t('period_refocusing', lang)}"),
-            ("mean_capaian_post", f"{L.t('mean_achievement', lang)} · {L.t('period_post', lang)}")]
     _atomic_write(out_dir / "index.html", render.index_page(ordered, title=title or L.t("index_title", lang), lang=lang,
-                                                            synthetic=synthetic, run_time=started, key_columns=keys))
+                                                            synthetic=synthetic, run_time=started))
     return manifest
 
 
