@@ -10,7 +10,7 @@ undo what a notebook does to imported modules (``pd.options``, ``rcParams``, mon
 ``os.chdir``, ``sys.path``), so this engine does not try to: nothing is reused after a report ran.
 
 Use it with ``papermill.execute_notebook(..., engine_name="kinerja-warm")`` (registered on import of this
-module and as a ``papermill.engine`` entry point), or ``kinerja report --warm-kernels``. The zygote
+module; deliberately no entry point, see pyproject.toml), or ``kinerja report --warm-kernels``. The zygote
 ignores Ctrl-C, exits when its worker goes away (its stdin closes), and its kernels exit when it does
 (ipykernel's parent poller), so no kernel outlives its run.
 
