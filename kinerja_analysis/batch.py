@@ -185,8 +185,9 @@ def parse(text: str, *, source: str | Path = "<config>", base: Path | None = Non
                     raise ConfigError(f"{where}: report {jname!r} would be produced twice")
                 names_seen.add(jname)
                 region = str(params.get("region", ""))
-                if region:
-                    region = f"{region} {_dataset(data_dir, region_cache).region_name(region)}".strip()
+                name_of = _dataset(data_dir, region_cache).region_name(region) if region else ""
+                if name_of and name_of != region:
+                    region = f"{region} {name_of}"
                 jobs.append(runner.Job(name=jname, notebook=nb, parameters=params, region=region))
         result.append(ReportSet(name=name, out=out_dir, lang=lang, jobs=jobs, title=s.get("title"), warnings=warnings))
     return result
