@@ -46,7 +46,9 @@ def load(data_dir, *, settings: Settings | None = None, region: str = "") -> Pre
         from .errors import DataError
 
         known = ", ".join(sorted(ds.regions["region_code"].astype(str)))
-        raise DataError(f"region {region!r} is not in {ds.folder}; known regions: {known}")
+        from .paths import display_path  # project-relative: this text reaches the index page
+
+        raise DataError(f"region {region!r} is not in {display_path(ds.folder)}; known regions: {known}")
     k = capaian.compute(ds.kinerja, settings)
     k["period"] = k["year"].map(lambda y: settings.periods.of(int(y)) if pd.notna(y) else None)
     a = ds.anggaran.copy()
