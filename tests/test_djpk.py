@@ -12,7 +12,7 @@ from kinerja_analysis import schema
 from kinerja_analysis.errors import DataError
 from kinerja_analysis.io import djpk
 
-FIX = Path(__file__).parent / "fixtures" / "kabkota"
+from kabkota_fixture import FOLDER as FIX  # the invented fixture under the real file names
 HEADER = ",".join(djpk.COLUMNS)
 
 

@@ -9,7 +9,7 @@ import pytest
 from kinerja_analysis.errors import DataError
 from kinerja_analysis.io import djpk, regions
 
-FIX = Path(__file__).parent / "fixtures" / "kabkota"
+from kabkota_fixture import FOLDER as FIX  # the invented fixture under the real file names
 
 
 def test_dagri_code_keeps_strings():
