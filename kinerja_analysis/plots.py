@@ -60,13 +60,6 @@ def _finish(fig, ax, title, source, lang):
     return fig
 
 
-def _apply_style(fig):
-    for ax in fig.axes:
-        ax.grid(True, alpha=0.3)
-        for side in ("top", "right"):
-            ax.spines[side].set_visible(False)
-
-
 def budget_by_year(df: pd.DataFrame, *, lang="en", source="") -> plt.Figure:
     """Grouped bars of murni, perubahan and realisasi per year (Rp billion). ``df``: year + three money columns."""
     with plt.rc_context(STYLE):

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import __version__, paths
+from .hashing import sha256
 from .errors import ParameterError
 from .kernels import KERNEL_NAME
 
@@ -274,14 +275,6 @@ def code_hash() -> str:
     return h.hexdigest()
 
 
-def _sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
-
-
 def folder_hash(folder: Path) -> str:
     """One SHA-256 over every file below ``folder`` (names and contents; hidden files ignored)."""
     h = hashlib.sha256()
@@ -289,7 +282,7 @@ def folder_hash(folder: Path) -> str:
         rel = f.relative_to(folder)
         if any(part.startswith(".") for part in rel.parts):
             continue
-        h.update(f"{rel.as_posix()}:{_sha256(f)}\n".encode())
+        h.update(f"{rel.as_posix()}:{sha256(f)}\n".encode())
     return h.hexdigest()
 
 
@@ -302,14 +295,14 @@ def fingerprint(job: Job, _cache: dict | None = None) -> str:
     ``--skip-unchanged`` off after code changes.
     """
     cache = {} if _cache is None else _cache
-    parts = {"notebook": _sha256(notebook_path(job.notebook)), "parameters": job.parameters,
+    parts = {"notebook": sha256(notebook_path(job.notebook)), "parameters": job.parameters,
              "versions": versions()}
     for key in ("data_dir", "config_file"):
         value = job.parameters.get(key)
         if value:
             p = paths.resolve(value)
             if p not in cache:
-                cache[p] = folder_hash(p) if p.is_dir() else (_sha256(p) if p.is_file() else None)
+                cache[p] = folder_hash(p) if p.is_dir() else (sha256(p) if p.is_file() else None)
             parts[key] = cache[p]
     return hashlib.sha256(json.dumps(parts, sort_keys=True, default=str).encode()).hexdigest()
 
