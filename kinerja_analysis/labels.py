@@ -48,8 +48,8 @@ def t(key: str, lang: str = "en", **fmt) -> str:
 def fmt_num(x, lang: str = "en", decimals: int = 1) -> str:
     """A number with the language's separators; '–' for missing.
 
-    >>> fmt_num(1234567.891, "id", 2), fmt_num(1234567.891, "en", 2), fmt_num(float("nan"))
-    ('1.234.567,89', '1,234,567.89', '–')
+    >>> fmt_num(1234567.891, "id", 2), fmt_num(1234567.891, "en", 2), fmt_num(float("nan")), fmt_num(-0.01, "id")
+    ('1.234.567,89', '1,234,567.89', '–', '0,0')
     """
     if x is None or (isinstance(x, float) and math.isnan(x)):
         return "–"
@@ -59,7 +59,10 @@ def fmt_num(x, lang: str = "en", decimals: int = 1) -> str:
             return "–"
     except (TypeError, ValueError):
         pass
-    s = f"{float(x):,.{decimals}f}"
+    x = float(x)
+    if round(x, decimals) == 0:
+        x = 0.0  # no "-0,0" for a tiny negative
+    s = f"{x:,.{decimals}f}"
     if lang == "id":
         s = s.replace(",", "\0").replace(".", ",").replace("\0", ".")
     return s
