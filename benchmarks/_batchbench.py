@@ -31,7 +31,7 @@ def _floor_one(args):
     import papermill
     from nbconvert import HTMLExporter
 
-    from kinerja_analysis.kernels import IPCKernelManager
+    from kinerja_analysis.run.kernels import IPCKernelManager
 
     os.environ.setdefault("MPLBACKEND", "Agg")
     papermill.execute_notebook(str(src), str(out), kernel_name="python3", progress_bar=False,
@@ -74,7 +74,7 @@ def floor_time(n_reports: int, n_workers: int) -> float:
 
 
 def naive_time(jobs, n_workers: int) -> float:
-    from kinerja_analysis import runner
+    from kinerja_analysis.run import runner
 
     tmp = Path(tempfile.mkdtemp(prefix="kinerja-naive-"))
     items = [(runner.notebook_path(j.notebook), tmp / f"{i}.ipynb", j.parameters) for i, j in enumerate(jobs)]
@@ -86,7 +86,7 @@ def big_folder(n_regions: int = 48, dest: Path | None = None) -> Path:
     to other (fictitious) provinces, concatenated. demo.py's committed output is not touched."""
     import pandas as pd
 
-    from kinerja_analysis import demo
+    from kinerja_analysis.ingest import demo
 
     dest = dest or Path(tempfile.mkdtemp(prefix="kinerja-big-"))
     parts: dict[str, list] = {}

@@ -20,7 +20,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from _batchbench import big_folder, naive_time  # noqa: E402
 
-from kinerja_analysis import runner  # noqa: E402
+from kinerja_analysis.run import runner  # noqa: E402
 
 
 def _ours(jobs, n: int, engine: str) -> float:

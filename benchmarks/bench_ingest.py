@@ -19,7 +19,7 @@ from pathlib import Path
 import pandas as pd
 
 from kinerja_analysis import paths
-from kinerja_analysis.io import djpk
+from kinerja_analysis.ingest import djpk
 
 
 def main(argv=None) -> int:

@@ -51,7 +51,8 @@ def make_frame(seed: int = SEED) -> pd.DataFrame:
 
 def capaian_and_aggregates(k: pd.DataFrame) -> pd.DataFrame:
     """Capaian for every row, then mean capaian per region x year and per region x period."""
-    from kinerja_analysis import capaian, compare
+    from kinerja_analysis import capaian
+    from kinerja_analysis.analysis import compare
     from kinerja_analysis.config import Periods
 
     k["achievement"] = capaian.achievement(k["target"], k["actual"], k["polarity"])[0]
@@ -65,8 +66,8 @@ def capaian_and_aggregates(k: pd.DataFrame) -> pd.DataFrame:
 
 def package_run(k: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The package's national impact analysis: panel, DiD and event study (auto picks the exact shortcut)."""
-    from kinerja_analysis import impact
-    from kinerja_analysis import panel as P
+    from kinerja_analysis.analysis import impact
+    from kinerja_analysis.analysis import panel as P
 
     pan = P.build(k)
     return impact.did(pan), impact.event_study(pan)
@@ -84,7 +85,7 @@ def child() -> None:
 def main() -> None:
     import pyfixest as pf
 
-    from kinerja_analysis import panel as P
+    from kinerja_analysis.analysis import panel as P
 
     proc = subprocess.run([sys.executable, __file__, "--child"], capture_output=True, text=True, check=True)
     rss = json.loads(proc.stdout.strip().splitlines()[-1])

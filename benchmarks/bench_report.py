@@ -20,7 +20,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from _batchbench import floor_time  # noqa: E402
 
-from kinerja_analysis import paths, runner  # noqa: E402
+from kinerja_analysis import paths
+from kinerja_analysis.run import runner  # noqa: E402
 
 
 def main() -> None:

@@ -84,7 +84,7 @@ def _as_float(values, name: str, n: int | None = None) -> np.ndarray:
         else:
             out = np.asarray(values, dtype=float)
     except (TypeError, ValueError) as exc:
-        raise DataError(f"{name} must hold numbers (parse text with kinerja_analysis.io.numbers)") from exc
+        raise DataError(f"{name} must hold numbers (parse text with kinerja_analysis.ingest.numbers)") from exc
     if n is not None and out.ndim == 0:
         out = np.full(n, float(out))
     return out

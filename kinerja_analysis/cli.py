@@ -23,7 +23,8 @@ class _Parser(argparse.ArgumentParser):
 
 
 def _cmd_demo(args) -> int:
-    from . import demo, paths
+    from .ingest import demo
+    from . import paths
 
     out = paths.resolve(args.out, base=Path.cwd()) if args.out else paths.DEMO_DATA
     written = demo.write(out, seed=args.seed)
@@ -42,7 +43,7 @@ def _print_issues(issues, stream=sys.stdout) -> None:
 def _cmd_validate(args) -> int:
     import pandas as pd
 
-    from . import validate
+    from .ingest import validate
 
     n_err = 0
     frames = []
@@ -62,7 +63,7 @@ def _cmd_validate(args) -> int:
 
 
 def _cmd_template(args) -> int:
-    from . import blank
+    from .ingest import blank
 
     out = Path(args.out) if args.out else Path.cwd() / "template"
     written = blank.write_templates(out)
@@ -73,16 +74,16 @@ def _cmd_template(args) -> int:
 
 def _cmd_capaian(args) -> int:
     from . import capaian, config
-    from .io import template
+    from .ingest import template
 
     settings = config.load(args.config, negative_formula=args.negative_formula, cap=args.cap)
     src = Path(args.file)
     if not src.exists():
         raise DataError(f"{src}: file not found")
-    from .io.template import Issues
+    from .ingest.template import Issues
 
     issues = Issues()
-    from . import quarterly, validate
+    from .ingest import quarterly, validate
 
     df = quarterly.to_annual(template.read_table(src, "kinerja", issues), issues)
     frame = issues.frame()
@@ -99,7 +100,7 @@ def _cmd_capaian(args) -> int:
         for r in mism.itertuples():
             print(f"WARNING: {r.source}: reported capaian {r.achievement_reported:.2f} vs recomputed "
                   f"{r.achievement:.2f} ({r.diff_pp:+.2f} pp) [reported_capaian_differs]", file=sys.stderr)
-    from .io import export
+    from .run import artefacts as export
 
     dest = Path(args.output)
     if dest.suffix.lower() == ".xlsx":
@@ -120,7 +121,7 @@ def _run_options(args) -> dict:
 
 
 def _cmd_report_config(args) -> int:
-    from . import batch
+    from .run import plan as batch
 
     sets = batch.load(args.config)  # everything is validated before anything runs
     n_failed, manifests = batch.run_sets(sets, **_run_options(args))
@@ -132,8 +133,9 @@ def _cmd_report_config(args) -> int:
 
 
 def _cmd_report(args) -> int:
-    from . import batch, paths, runner
-    from .io import template
+    from .run import plan as batch, runner
+    from . import paths
+    from .ingest import template
 
     if args.executor == "dask" and not args.scheduler:
         raise ConfigError("--executor dask needs --scheduler ADDRESS (for example tcp://10.0.0.5:8786)")
@@ -141,12 +143,12 @@ def _cmd_report(args) -> int:
         return _cmd_report_config(args)
     data_dir = paths.resolve(args.data, base=Path.cwd()) if args.data else paths.DEMO_DATA
     if args.data is None and not (data_dir / "kinerja.csv").exists():
-        from . import demo
+        from .ingest import demo
 
         demo.write(data_dir)
         print(f"wrote the demo data to {data_dir}")
     out = paths.resolve(args.out, base=Path.cwd()) if args.out else paths.REPORTS / ("demo" if args.data is None else paths.safe_name(data_dir.name))
-    from . import realdata
+    from .ingest import realdata
 
     ds = None if realdata.is_realdata_folder(data_dir) else template.load_folder(data_dir)
     if ds is not None and not ds.errors.empty:
@@ -179,7 +181,8 @@ def _cmd_report(args) -> int:
 
 
 def _cmd_data_fetch(args) -> int:
-    from . import fetch, paths
+    from .ingest import fetch
+    from . import paths
 
     dest = paths.resolve(args.dest, base=Path.cwd()) if args.dest else paths.RAW_DATA
     print(f"fetching {len(fetch.FILES)} public files into {dest}" + (f" from {args.mirror}" if args.mirror else ""))

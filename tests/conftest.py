@@ -22,7 +22,7 @@ def demo_dir() -> Path:
 
 @pytest.fixture(scope="session")
 def demo_prepared(demo_dir):
-    from kinerja_analysis import data
+    from kinerja_analysis.analysis import prepare as data
 
     return data.load(demo_dir)
 
@@ -59,7 +59,7 @@ def realdata() -> Path:
 
 
 def _realdata_available() -> bool:
-    from kinerja_analysis import realdata as rd
+    from kinerja_analysis.ingest import realdata as rd
 
     return any(c.is_dir() and rd.is_realdata_folder(c) for c in rd.candidates())
 

@@ -1,0 +1,85 @@
+"""One call for notebooks: load a data folder, compute capaian, periods and each OPD's refocusing dose."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from . import anggaran as ag
+from .. import capaian
+from ..config import Settings
+from ..ingest import template
+
+
+@dataclass
+class Prepared:
+    """A loaded data folder with derived columns, optionally narrowed to one region."""
+
+    dataset: template.Dataset
+    kinerja: pd.DataFrame   # tidy kinerja + achievement, formula_used, band, met, flag, period
+    anggaran: pd.DataFrame  # tidy anggaran + period
+    dose: pd.DataFrame      # region_code, opd, dose (cut share over the refocusing years)
+    settings: Settings
+    region: str = ""
+
+    @property
+    def region_name(self) -> str:
+        return self.dataset.region_name(self.region) if self.region else ""
+
+    @property
+    def source(self) -> str:
+        return self.dataset.folder.name + (" (synthetic)" if self.dataset.synthetic else "")
+
+
+def load(data_dir, *, settings: Settings | None = None, region: str = "") -> Prepared:
+    """Load ``data_dir`` and derive everything the reports use.
+
+    >>> from kinerja_analysis import paths
+    >>> p = load(paths.DEMO_DATA, region="99.01")
+    >>> p.kinerja["region_code"].unique().tolist(), "achievement" in p.kinerja
+    (['99.01'], True)
+    """
+    settings = settings or Settings()
+    ds = template.load_folder(data_dir)
+    region = str(region or "")
+    if region and region not in set(ds.regions["region_code"]) | set(ds.kinerja["region_code"]):
+        from ..errors import DataError
+
+        known = ", ".join(sorted(ds.regions["region_code"].astype(str)))
+        from ..paths import display_path  # project-relative: this text reaches the index page
+
+        raise DataError(f"region {region!r} is not in {display_path(ds.folder)}; known regions: {known}")
+    k = capaian.compute(ds.kinerja, settings)
+    k["period"] = k["year"].map(lambda y: settings.periods.of(int(y)) if pd.notna(y) else None)
+    a = ds.anggaran.copy()
+    a["period"] = a["year"].map(lambda y: settings.periods.of(int(y)) if pd.notna(y) else None)
+    dose = ag.opd_dose(a, settings.periods)
+    if region:
+        k = k[k["region_code"] == region].reset_index(drop=True)
+        a = a[a["region_code"] == region].reset_index(drop=True)
+        dose = dose[dose["region_code"] == region].reset_index(drop=True)
+    return Prepared(dataset=ds, kinerja=k, anggaran=a, dose=dose, settings=settings, region=region)
+
+
+def start(title_key: str, *, data_dir: str, region: str = "", periods: str = "", lang: str = "en",
+          config_file: str = "", default_region: bool = False) -> Prepared:
+    """The first call of every report notebook: settings, data, title, provenance and banner.
+
+    With ``default_region=True`` an empty ``region`` means the first region in the data, so a region
+    notebook runs on the demo data with no edits.
+    """
+    from .. import config
+    from ..report import page as report
+    from .. import labels as L
+
+    overrides = {"lang": lang}
+    if periods:
+        overrides["periods"] = config.parse_periods(periods)
+    settings = config.load(config_file or None, **overrides)
+    if default_region and not region:
+        ds = template.load_folder(data_dir)
+        region = str(sorted(ds.regions["region_code"].astype(str))[0])
+    p = load(data_dir, settings=settings, region=region)
+    title = L.t(title_key, lang, region=f"{p.region_name}" if region else "")
+    report.context(title=title, dataset=p.dataset, lang=lang, region=region)
+    return p

@@ -1,0 +1,137 @@
+"""Real public data (DJPK APBD, BPS outcomes): finding the folder, loading it once, planning its report set.
+
+A real-data folder has the layout of ``../shared/realdata`` and of ``data/raw/`` after
+``kinerja data fetch``: ``djpk-apbd-jaga/``, ``bps-provinsi-indikator-rkp/``, ``kode-wilayah-bps-kemendagri/``.
+Province-level budget data has no OPD detail, so it gets the province report (notebook 05), not the OPD
+notebooks.
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from .. import paths
+from ..errors import DataError
+from ..files import fingerprint, sha256
+
+DJPK_DIR, BPS_DIR, CODES_DIR = "djpk-apbd-jaga", "bps-provinsi-indikator-rkp", "kode-wilayah-bps-kemendagri"
+ENV_VAR = "KINERJA_REALDATA"
+
+
+def is_realdata_folder(folder: str | Path) -> bool:
+    """True when ``folder`` holds DJPK/JAGA APBD CSVs (directly or in a djpk-apbd-jaga/ subfolder)."""
+    folder = Path(folder)
+    return any(folder.glob("data_apbd_*.csv")) or any(folder.glob("*/data_apbd_*.csv"))
+
+
+def candidates() -> list[Path]:
+    """Where an empty ``data_dir`` looks, in order: data/raw, $KINERJA_REALDATA, ../shared/realdata."""
+    out = [paths.RAW_DATA]
+    if os.environ.get(ENV_VAR):
+        out.append(Path(os.environ[ENV_VAR]).expanduser())
+    out.append(paths.ROOT.parent / "shared" / "realdata")
+    return out
+
+
+def find_folder(data_dir: str = "") -> Path:
+    """The real-data folder: ``data_dir`` when given (relative to the project root), else the first of
+    :func:`candidates` that holds DJPK files. Raises DataError telling the user to run the download."""
+    if data_dir:
+        folder = paths.resolve(data_dir)
+        if not is_realdata_folder(folder):
+            raise DataError(f"{folder}: no DJPK files (data_apbd_*.csv, directly or in {DJPK_DIR}/); "
+                            "run `kinerja data fetch` to download the public data into data/raw/")
+        return folder
+    for folder in candidates():
+        if folder.is_dir() and is_realdata_folder(folder):
+            return folder
+    looked = ", ".join(str(c) for c in candidates())
+    raise DataError(f"no real data folder found (looked in {looked}); run `kinerja data fetch` to download "
+                    f"the public data into data/raw/, or set {ENV_VAR}")
+
+
+def _djpk_dir(folder: Path) -> Path:
+    return folder / DJPK_DIR if (folder / DJPK_DIR).is_dir() else folder
+
+
+@dataclass
+class RealData:
+    """Everything the province report uses, loaded once."""
+
+    folder: Path
+    accounts: pd.DataFrame      # every DJPK account row, classified (djpk.read_accounts)
+    anggaran: pd.DataFrame      # tidy anggaran (belanja), pemda totals by spending type
+    revenue: pd.DataFrame       # tidy revenue (PAD, TKDD, other)
+    identity: pd.DataFrame      # budget identity per pemda-year
+    issues: pd.DataFrame        # flagged account rows (duplicates, blanks, negatives)
+    regions: pd.DataFrame       # regions table from the code files
+    outcomes: pd.DataFrame      # BPS province outcomes (tidy)
+    national: pd.DataFrame      # the "INDONESIA" rows with their kind
+    rkp: pd.DataFrame           # national RKP targets vs actual with capaian
+    partial_years: list = field(default_factory=list)
+    unmapped_names: list = field(default_factory=list)
+    files: dict = field(default_factory=dict)  # relative path -> sha256
+    synthetic: bool = False     # real public data, never the demo
+
+    @property
+    def data_hash(self) -> str:
+        return fingerprint(self.files)
+
+    def region_name(self, code: str) -> str:
+        hit = self.regions.loc[self.regions["region_code"] == code, "region_name"]
+        return str(hit.iloc[0]) if len(hit) else str(code)
+
+
+def _hashes(folder: Path) -> dict:
+
+    out = {}
+    for sub in (DJPK_DIR, BPS_DIR, CODES_DIR):
+        d = folder / sub
+        if d.is_dir():
+            for p in sorted(d.iterdir()):
+                if p.is_file() and p.suffix.lower() in (".csv", ".xlsx"):
+                    out[f"{sub}/{p.name}"] = sha256(p)
+    if not out:  # a bare folder of DJPK files
+        for p in sorted(folder.glob("data_apbd_*.csv")):
+            out[p.name] = sha256(p)
+    return out
+
+
+def load(folder: str | Path, *, cache: bool = True) -> RealData:
+    """Load a real-data folder: DJPK accounts (Parquet-cached in data/processed/), code tables, BPS files."""
+    from . import bps, djpk, regions
+
+    folder = Path(folder)
+    dj = _djpk_dir(folder)
+    codes = regions.djpk_codes(dj) if (dj / "kode_provinsi.csv").exists() or (dj / "kode_kabkota.csv").exists() \
+        else regions.codes_near(djpk.files(dj))
+    acc = djpk.read_accounts(dj, cache=cache)
+    ang = djpk.anggaran_from_accounts(acc, codes)
+    rev = djpk.revenue_from_accounts(acc, codes)
+    bps_dir = folder / BPS_DIR
+    if bps_dir.is_dir() and (folder / CODES_DIR).is_dir():
+        bridge = regions.bps_bridge(folder / CODES_DIR)
+        outcomes = bps.load_outcomes(bps_dir, bridge=bridge)
+        national = bps.load_national(bps_dir)
+        rkp = bps.rkp_capaian(bps.load_rkp_targets(bps_dir), national)
+    else:
+        outcomes = pd.DataFrame(columns=["region_code", "year", "measure", "value", "polarity"])
+        national = pd.DataFrame(columns=["measure", "year", "value", "kind"])
+        rkp = pd.DataFrame(columns=["measure", "year", "target_lower", "target_upper", "actual", "achievement"])
+    return RealData(folder=folder, accounts=acc, anggaran=ang, revenue=rev, identity=djpk.budget_identity(acc),
+                    issues=djpk.issues(acc), regions=codes, outcomes=outcomes, national=national, rkp=rkp,
+                    partial_years=djpk.partial_years(acc), unmapped_names=ang.attrs.get("unmapped_names", []),
+                    files=_hashes(folder))
+
+
+def plan_jobs(folder: str | Path, *, lang: str = "en") -> list:
+    """The report set for a real-data folder: the province report (notebook 05)."""
+    from ..run import runner
+
+    folder = Path(folder)
+    return [runner.Job(name="05_province_outcomes", notebook="05_province_outcomes",
+                       parameters={"data_dir": paths.display_path(folder), "lang": lang},
+                       region=f"{folder.name}: 34 provinsi")]

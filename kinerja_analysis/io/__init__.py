@@ -1,1 +1,0 @@
-"""Reading and writing files: the only place the package touches the file system (number parsing, templates, loaders)."""

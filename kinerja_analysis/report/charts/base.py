@@ -1,0 +1,190 @@
+"""Every chart of the reports, in one consistent style.
+
+Each function takes a tidy frame and the report language and returns a matplotlib Figure with a title,
+axis labels with units and a source line. Colours differ in lightness too, so print in greyscale works.
+"""
+from __future__ import annotations
+
+import matplotlib
+
+matplotlib.use("Agg")  # headless everywhere; notebooks display figures through report.show
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
+
+from ... import labels as L  # noqa: E402
+
+#: dark to light, distinguishable in greyscale
+PALETTE = ["#1b3a5c", "#4f7cac", "#a3c4e0", "#c8553d", "#f2a65a", "#6b8f71"]
+BAND_COLOURS = {"sangat_baik": "#1a6b3c", "baik": "#6fb07f", "cukup": "#f2d16b", "kurang": "#e58a4e",
+                "sangat_kurang": "#9e2a2b", "buruk": "#5a1010"}
+STYLE = {
+    "figure.dpi": 100, "savefig.dpi": 110, "font.size": 10, "axes.titlesize": 12, "axes.titleweight": "bold",
+    "axes.spines.top": False, "axes.spines.right": False, "axes.grid": True, "grid.alpha": 0.3,
+    "axes.prop_cycle": matplotlib.cycler(color=PALETTE), "legend.frameon": False,
+}
+
+
+def _fig(width=8.0, height=4.2):
+    with plt.rc_context(STYLE):
+        fig, ax = plt.subplots(figsize=(width, height))
+    return fig, ax
+
+
+def _decimal_comma(x, _pos=None) -> str:
+    """Tick label with a decimal comma and no grouping (years stay '2020').
+
+    >>> _decimal_comma(2.5), _decimal_comma(2020.0), _decimal_comma(-0.25)
+    ('2,5', '2020', '-0,25')
+    """
+    return f"{x:.6g}".replace(".", ",")
+
+
+def localise(fig, lang: str) -> None:
+    """Numeric tick labels in the report language (Indonesian: decimal comma)."""
+    if lang != "id":
+        return
+    from matplotlib.ticker import FuncFormatter, ScalarFormatter
+
+    for ax in fig.axes:
+        for axis in (ax.xaxis, ax.yaxis):
+            if isinstance(axis.get_major_formatter(), ScalarFormatter):
+                axis.set_major_formatter(FuncFormatter(_decimal_comma))
+
+
+def _finish(fig, ax, title, source, lang):
+    localise(fig, lang)
+    ax.set_title(title, loc="left")
+    fig.text(0.01, 0.01, L.t("source_line", lang, source=source), fontsize=8, color="#555555", ha="left")
+    fig.tight_layout(rect=(0, 0.04, 1, 1))
+    return fig
+
+
+def budget_by_year(df: pd.DataFrame, *, lang="en", source="") -> plt.Figure:
+    """Grouped bars of murni, perubahan and realisasi per year (Rp billion). ``df``: year + three money columns."""
+    with plt.rc_context(STYLE):
+        fig, ax = _fig()
+        years = df["year"].astype(int).to_numpy()
+        x = np.arange(len(years))
+        cols = ["budget_original", "budget_revised", "spent"]
+        hatches = ["", "//", ".."]
+        for i, col in enumerate(cols):
+            ax.bar(x + (i - 1) * 0.27, df[col].to_numpy() / 1e9, width=0.27, label=L.t(col, lang),
+                   color=PALETTE[i], hatch=hatches[i], edgecolor="white")
+        ax.set_xticks(x, [str(y) for y in years])
+        ax.set_xlabel(L.t("year", lang))
+        ax.set_ylabel(L.t("rp_billion", lang))
+        ax.legend(ncols=3, loc="upper left", bbox_to_anchor=(0, -0.12))
+        _shade_refocusing(ax, years, x)
+        return _finish(fig, ax, L.t("fig_budget_years", lang), source, lang)
+
+
+def _shade_refocusing(ax, years, x, ref=(2020, 2021)):
+    idx = [i for i, y in enumerate(years) if ref[0] <= y <= ref[1]]
+    if idx:
+        ax.axvspan(x[idx[0]] - 0.5, x[idx[-1]] + 0.5, color="#999999", alpha=0.12, lw=0)
+
+
+def change_by_type(df: pd.DataFrame, *, lang="en", source="") -> plt.Figure:
+    """Horizontal bars of perubahan minus murni (Rp billion) per spending type and refocusing year.
+
+    ``df``: year, spending_type, budget_original, budget_revised. Rupiah rather than % keeps a small
+    budget line that grew several-fold (BTT) from dwarfing the large cuts.
+    """
+    with plt.rc_context(STYLE):
+        d = df.assign(change=(df["budget_revised"] - df["budget_original"]) / 1e9)
+        piv = d.pivot_table(index="spending_type", columns="year", values="change", aggfunc="sum")
+        piv = piv.loc[piv.abs().max(axis=1).sort_values().index]
+        fig, ax = _fig(8, 0.45 * len(piv) + 1.8)
+        y = np.arange(len(piv))
+        h = 0.8 / max(len(piv.columns), 1)
+        hatches = ["", "//", "..", "xx"]
+        for i, year in enumerate(piv.columns):
+            ax.barh(y + i * h - 0.4 + h / 2, piv[year].to_numpy(), height=h, label=str(year),
+                    color=PALETTE[(i * 2) % 6], hatch=hatches[i % 4], edgecolor="white")
+        ax.set_yticks(y, [L.spending_label(s, lang) for s in piv.index])
+        ax.axvline(0, color="black", lw=0.8)
+        ax.set_xlabel(L.t("change_rp", lang))
+        ax.legend(title=L.t("year", lang))
+        return _finish(fig, ax, L.t("fig_change_by_type", lang), source, lang)
+
+
+def composition_shift(df: pd.DataFrame, y0: int, y1: int, *, lang="en", source="") -> plt.Figure:
+    """Bars of the change in each spending type's share (pp). ``df``: spending_type, shift_pp."""
+    with plt.rc_context(STYLE):
+        d = df.sort_values("shift_pp")
+        fig, ax = _fig(8, 0.42 * len(d) + 1.6)
+        colours = [PALETTE[3] if v < 0 else PALETTE[0] for v in d["shift_pp"]]
+        ax.barh([L.spending_label(s, lang) for s in d["spending_type"]], d["shift_pp"], color=colours)
+        ax.axvline(0, color="black", lw=0.8)
+        ax.set_xlabel(f"{L.t('share_pct', lang)}: {L.t('pp', lang)}")
+        return _finish(fig, ax, L.t("fig_shift", lang, y0=y0, y1=y1), source, lang)
+
+
+def opd_cuts(df: pd.DataFrame, *, n=15, lang="en", source="", label_col="opd") -> plt.Figure:
+    """The ``n`` OPDs with the largest dose (cut share over 2020-21), as horizontal bars in %."""
+    with plt.rc_context(STYLE):
+        d = df.nlargest(n, "dose").iloc[::-1]
+        fig, ax = _fig(8, 0.32 * len(d) + 1.6)
+        ax.barh(d[label_col].astype(str), d["dose"] * 100, color=PALETTE[1])
+        ax.set_xlabel(L.t("dose", lang))
+        ax.tick_params(axis="y", labelsize=8)
+        return _finish(fig, ax, L.t("fig_opd_cuts", lang), source, lang)
+
+
+def capaian_by_year(df: pd.DataFrame, *, lang="en", source="", group_col: str | None = None,
+                    refocusing=(2020, 2021), ylabel_key="mean_achievement", title_key="fig_capaian_years") -> plt.Figure:
+    """Line of mean capaian per year (one line per group), refocusing years shaded.
+
+    ``df``: year, mean, optional ci_low/ci_high and ``group_col``.
+    """
+    with plt.rc_context(STYLE):
+        fig, ax = _fig()
+        groups = [(None, df)] if group_col is None else list(df.groupby(group_col, sort=True))
+        markers = ["o", "s", "^", "D", "v", "P"]
+        for i, (name, g) in enumerate(groups):
+            g = g.sort_values("year")
+            ax.plot(g["year"], g["mean"], marker=markers[i % 6], color=PALETTE[i % 6],
+                    label=None if name is None else str(name))
+            if {"ci_low", "ci_high"} <= set(g.columns):
+                ax.fill_between(g["year"], g["ci_low"], g["ci_high"], color=PALETTE[i % 6], alpha=0.15, lw=0)
+        ax.axvspan(refocusing[0] - 0.5, refocusing[1] + 0.5, color="#999999", alpha=0.15, lw=0)
+        ax.set_xticks(sorted(df["year"].unique()))
+        ax.set_xlabel(L.t("year", lang))
+        ax.set_ylabel(L.t(ylabel_key, lang))
+        if group_col is not None:
+            ax.legend(fontsize=8)
+        return _finish(fig, ax, L.t(title_key, lang), source, lang)
+
+
+def bands_by_period(df: pd.DataFrame, order, *, lang="en", source="") -> plt.Figure:
+    """Stacked bars of band shares (%) per period. ``df``: period, band, share (0-1)."""
+    with plt.rc_context(STYLE):
+        piv = df.pivot_table(index="period", columns="band", values="share", aggfunc="sum", observed=False).fillna(0)
+        periods = [p for p in ("pre", "refocusing", "post") if p in piv.index]
+        piv = piv.loc[periods]
+        fig, ax = _fig(8, 3.6)
+        left = np.zeros(len(piv))
+        hatches = ["", "", "..", "//", "xx", "\\\\"]
+        for i, band in enumerate(order):
+            if band not in piv.columns:
+                continue
+            vals = piv[band].to_numpy() * 100
+            ax.barh([L.period_label(p, lang) for p in piv.index], vals, left=left, label=L.band_label(band, lang),
+                    color=BAND_COLOURS.get(band, PALETTE[i % 6]), hatch=hatches[i % 6], edgecolor="white")
+            left += vals
+        ax.set_xlabel(L.t("share_pct", lang))
+        ax.set_xlim(0, 100)
+        ax.invert_yaxis()
+        ax.legend(ncols=len(order), loc="upper left", bbox_to_anchor=(0, -0.2), fontsize=8)
+        return _finish(fig, ax, L.t("fig_bands", lang), source, lang)
+
+
+def share_by_year(df: pd.DataFrame, *, lang="en", source="", title_key="fig_ceiling") -> plt.Figure:
+    """Bars of a share (0-1) per year, e.g. indicators at exactly 100 %."""
+    with plt.rc_context(STYLE):
+        fig, ax = _fig(8, 3.4)
+        ax.bar(df["year"].astype(str), df["share"] * 100, color=PALETTE[1])
+        ax.set_xlabel(L.t("year", lang))
+        ax.set_ylabel(L.t("share_pct", lang))
+        return _finish(fig, ax, L.t(title_key, lang), source, lang)

@@ -1,0 +1,265 @@
+"""What a notebook shows and records: headings, paragraphs, tables, figures and key results.
+
+Notebooks call these helpers so that every page looks the same and every text from data is escaped.
+Key numbers are recorded with :func:`record` as a display output of a private MIME type; the runner
+reads them back from the executed notebook into ``results.json`` (no files written from kernels).
+"""
+from __future__ import annotations
+
+import base64
+import html
+import io
+import json
+import math
+import re
+from typing import Any
+
+import pandas as pd
+
+from .. import labels as L
+
+RESULTS_MIME = "application/vnd.kinerja.results+json"
+CONTEXT_MIME = "application/vnd.kinerja.context+json"
+TABLE_MIME = "application/vnd.kinerja.table+json"
+PRIVATE_MIMES = frozenset({RESULTS_MIME, CONTEXT_MIME, TABLE_MIME})
+
+_recorded: dict[str, dict] = {}
+
+
+def _display(obj: dict, *, raw=True, metadata=None):
+    """Show an output in a running IPython kernel; outside one (scripts, doctests) do nothing."""
+    try:
+        from IPython import get_ipython
+        from IPython.display import display
+    except ImportError:  # pragma: no cover
+        return
+    if get_ipython() is None:
+        return
+    display(obj, raw=raw, metadata=metadata)
+
+
+def _clean(v):
+    if v is None:
+        return None
+    if hasattr(v, "item"):
+        v = v.item()
+    if isinstance(v, float) and (math.isnan(v) or math.isinf(v)):
+        return None
+    return v
+
+
+def record(key: str, value: Any, ci_low: Any = None, ci_high: Any = None, **extra) -> dict:
+    """Record one key result of this report (it ends up in ``results.json``).
+
+    >>> record("mean_capaian_pre", 97.25, ci_low=96.1, ci_high=98.4)["value"]
+    97.25
+    """
+    if not re.fullmatch(r"[A-Za-z0-9_.\-]+", key):
+        raise ValueError(f"result key must be letters, digits, '_', '.' or '-': {key!r}")
+    entry = {"value": _clean(value)}
+    if ci_low is not None or ci_high is not None:
+        entry["ci_low"] = _clean(ci_low)
+        entry["ci_high"] = _clean(ci_high)
+    entry.update({k: _clean(v) for k, v in extra.items()})
+    _recorded[key] = entry
+    _display({RESULTS_MIME: {key: entry}})
+    return entry
+
+
+def recorded() -> dict:
+    """Results recorded in this process so far (for interactive use)."""
+    return dict(_recorded)
+
+
+def _payloads(nb, mime: str):
+    """The payloads of every output of type ``mime`` in an executed notebook, in order."""
+    for cell in nb["cells"]:
+        for output in cell.get("outputs", []):
+            data = output.get("data", {}) if isinstance(output, dict) else {}
+            if mime in data:
+                payload = data[mime]
+                yield json.loads(payload) if isinstance(payload, str) else payload
+
+
+def results_from_notebook(nb) -> dict:
+    """Collect recorded results from an executed notebook (nbformat node or dict)."""
+    out: dict = {}
+    for payload in _payloads(nb, RESULTS_MIME):
+        out.update(payload)
+    return out
+
+
+def publish(name: str, df: pd.DataFrame, *, title: str = "", description: str = "", main: bool = False,
+            sheet: str = "") -> None:
+    """Hand a tidy table behind a figure or table to the runner, which writes it beside the page
+    (open data CSV, XLSX). Values travel unformatted; the page shows nothing for it. ``main=True`` marks
+    a report's main tables (LKjIP layout, headers in the report language): they go into its XLSX.
+    """
+    if not re.fullmatch(r"[a-z0-9_\-]+", name):
+        raise ValueError(f"table name must be lower-case letters, digits, '_' or '-': {name!r}")
+    d = df.reset_index(drop=True)
+    payload = {"name": name, "title": title, "description": description, "main": bool(main), "sheet": sheet,
+               "schema": {c: str(t) for c, t in d.dtypes.items()},
+               "columns": [str(c) for c in d.columns],
+               "data": json.loads(d.to_json(orient="values", date_format="iso", double_precision=15))}
+    _display({TABLE_MIME: payload})
+
+
+def tables_from_notebook(nb) -> list[dict]:
+    """Tables published with :func:`publish`, in order, as dicts (name, title, columns, schema, data)."""
+    return list(_payloads(nb, TABLE_MIME))
+
+
+def context_from_notebook(nb) -> dict:
+    """The report context (title, region, data hash, synthetic flag) a notebook declared with :func:`context`."""
+    ctx: dict = {}
+    for payload in _payloads(nb, CONTEXT_MIME):
+        ctx.update(payload)
+    return ctx
+
+
+def context(*, title: str, dataset=None, lang: str = "en", region: str = "", **extra) -> None:
+    """Declare the page's title and data provenance; shows the synthetic-data banner when it applies."""
+    ctx = {"title": title, "lang": lang, "region": region, **extra}
+    if dataset is not None:
+        ctx.update({"data_folder": dataset.folder.name, "data_hash": dataset.data_hash,
+                    "data_files": dataset.files, "synthetic": bool(dataset.synthetic)})
+    _display({CONTEXT_MIME: ctx})
+    heading(title, level=1)
+    if ctx.get("synthetic"):
+        _display({"text/html": f'<div class="ka-banner" role="note">{html.escape(L.t("synthetic_banner", lang))}</div>',
+                  "text/plain": L.t("synthetic_banner", lang)})
+
+
+def slug(text: str) -> str:
+    """An id for a heading.
+
+    >>> slug("Capaian by period (2018-2023)")
+    'capaian-by-period-2018-2023'
+    """
+    s = re.sub(r"[^\w\s-]", "", str(text).lower(), flags=re.UNICODE)
+    return re.sub(r"[\s_-]+", "-", s).strip("-") or "section"
+
+
+def heading(text: str, level: int = 2) -> None:
+    """A section heading (escaped), with an id for the table of contents."""
+    tag = f"h{int(level)}"
+    _display({"text/html": f'<{tag} id="{slug(text)}">{html.escape(str(text))}</{tag}>',
+              "text/plain": str(text)})
+
+
+def para(text: str, *, css: str = "") -> None:
+    """One paragraph of generated text (escaped)."""
+    cls = f' class="{css}"' if css else ""
+    _display({"text/html": f"<p{cls}>{html.escape(str(text))}</p>", "text/plain": str(text)})
+
+
+def bullets(items) -> None:
+    lis = "".join(f"<li>{html.escape(str(i))}</li>" for i in items)
+    _display({"text/html": f"<ul>{lis}</ul>", "text/plain": "\n".join(f"- {i}" for i in items)})
+
+
+def figure(fig, *, reading: str = "", alt: str = "") -> None:
+    """Embed a figure as PNG inside <figure> with alt text and a one-line reading, then close it."""
+    import matplotlib.pyplot as plt
+
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", bbox_inches="tight")
+    plt.close(fig)
+    b64 = base64.b64encode(buf.getvalue()).decode()
+    title = ""
+    if fig.axes and fig.axes[0].get_title(loc="left"):
+        title = fig.axes[0].get_title(loc="left")
+    alt_text = alt or " ".join(x for x in (title, reading) if x)
+    cap = f"<figcaption>{html.escape(reading)}</figcaption>" if reading else ""
+    _display({"text/html": f'<figure class="ka-figure"><img src="data:image/png;base64,{b64}" '
+                           f'alt="{html.escape(alt_text, quote=True)}">{cap}</figure>',
+              "text/plain": f"[figure] {title}"})
+
+
+def table(df: pd.DataFrame, *, lang: str = "en", formats: dict | None = None, caption: str = "",
+          sortable: bool | None = None, max_rows: int = 500, band_col: str | None = None) -> None:
+    """Show a table: numbers formatted for the language, text escaped, long tables sortable.
+
+    ``formats`` maps a column to "pct" (already %), "ratio_pct" (0-1 share shown as %), "rp" (Rupiah
+    shown in miliar), "num1", "num2", "int" or "pp".
+    """
+    _display({"text/html": table_html(df, lang=lang, formats=formats, caption=caption, sortable=sortable,
+                                      max_rows=max_rows, band_col=band_col),
+              "text/plain": df.head(20).to_string()})
+
+
+def _fmt_cell(v, kind, lang):
+    if kind is None:
+        if isinstance(v, float):
+            return L.fmt_num(v, lang, 2)
+        if isinstance(v, (int,)) and not isinstance(v, bool):
+            return str(v)
+        return "" if v is None or (isinstance(v, float) and math.isnan(v)) else str(v)
+    if kind == "pct":
+        return L.fmt_num(v, lang, 1)
+    if kind == "ratio_pct":
+        return L.fmt_num(None if pd.isna(v) else v * 100, lang, 1)
+    if kind == "rp":
+        return L.rp_billion(v, lang, 1)
+    if kind == "num1":
+        return L.fmt_num(v, lang, 1)
+    if kind == "num2":
+        return L.fmt_num(v, lang, 2)
+    if kind == "int":
+        return "–" if pd.isna(v) else f"{int(v):,}".replace(",", "." if lang == "id" else ",")
+    if kind == "pp":
+        return L.fmt_pp(v, lang, 1)
+    raise ValueError(f"unknown format {kind!r}")
+
+
+def table_html(df: pd.DataFrame, *, lang="en", formats=None, caption="", sortable=None, max_rows=500,
+               band_col=None) -> str:
+    formats = formats or {}
+    sortable = len(df) > 15 if sortable is None else sortable
+    d = df.head(max_rows)
+    cls = "ka-table" + (" ka-sortable" if sortable else "")
+    parts = [f'<div class="ka-table-wrap"><table class="{cls}">']
+    if caption:
+        parts.append(f"<caption>{html.escape(caption)}</caption>")
+    parts.append("<thead><tr>")
+    for col in d.columns:
+        num = formats.get(col) is not None or pd.api.types.is_numeric_dtype(d[col])
+        num_cls = ' class="num"' if num else ""
+        parts.append(f'<th scope="col"{num_cls}>{html.escape(str(col))}</th>')
+    parts.append("</tr></thead><tbody>")
+    for row in d.itertuples(index=False):
+        parts.append("<tr>")
+        for col, v in zip(d.columns, row):
+            kind = formats.get(col)
+            text = _fmt_cell(v, kind, lang)
+            if band_col is not None and col == band_col and isinstance(v, str) and v:
+                text = L.band_label(v, lang)
+            is_num = kind is not None or isinstance(v, (int, float)) and not isinstance(v, bool)
+            sort_key = ""
+            if is_num and v is not None and not (isinstance(v, float) and math.isnan(v)):
+                try:
+                    sort_key = f' data-sort="{float(v)!r}"'
+                except (TypeError, ValueError):
+                    sort_key = ""
+            extra = ""
+            if band_col is not None and col == band_col:
+                extra = f' data-band="{html.escape(str(v))}"'
+            cls_attr = ' class="num"' if is_num else ""
+            parts.append(f"<td{cls_attr}{sort_key}{extra}>{html.escape(text)}</td>")
+        parts.append("</tr>")
+    parts.append("</tbody></table></div>")
+    if len(df) > max_rows:
+        parts.append(f'<p class="ka-note">{len(df) - max_rows} more rows not shown.</p>')
+    return "".join(parts)
+
+
+def keyfigures(items) -> None:
+    """A row of summary boxes: [(value text, label), ...]."""
+    e = html.escape
+    # inline styles too, so the boxes also read well inside JupyterLab (the page stylesheet refines them)
+    box = 'style="display:inline-block;margin:0 .6rem .6rem 0;padding:.4rem .8rem;background:#f4f6f9"'
+    inner = "".join(f'<div {box}><b style="display:block;font-size:1.3rem">{e(str(v))}</b>'
+                    f"<span>{e(str(lab))}</span></div>" for v, lab in items)
+    _display({"text/html": f'<div class="ka-keyfig">{inner}</div>',
+              "text/plain": " | ".join(f"{lab}: {v}" for v, lab in items)})

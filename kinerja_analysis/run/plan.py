@@ -1,0 +1,291 @@
+"""Report-set configuration (``kinerja report --config runs.toml``): parse and validate before anything runs.
+
+A config lists one or more report sets. Each set names notebooks, a parameter grid, the data folder,
+the language and the output folder; ``examples/runs.toml`` is the documented example. Everything is
+checked up front, so that a nightly job fails in a second with a clear message, not after an hour:
+unknown keys, unknown notebooks, parameter names the notebook does not declare in its ``parameters``
+cell, wrong types, missing data folders, region codes that are not in the data, clashing output folders.
+"""
+from __future__ import annotations
+
+import itertools
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .. import paths
+from ..errors import ConfigError, ParameterError
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib
+
+_TOP_KEYS = {"set", "defaults", "settings"}
+_SET_KEYS = {"name", "notebooks", "data", "out", "lang", "settings", "parameters", "grid", "title"}
+_DEFAULT_KEYS = {"data", "lang", "settings", "out_root"}
+
+
+@dataclass
+class ReportSet:
+    """One validated report set: the jobs to run and where their pages, index and manifest go."""
+
+    name: str
+    out: Path
+    lang: str
+    jobs: list = field(default_factory=list)
+    title: str | None = None
+    #: problems that do not stop the run (for example a region code that is not in the data)
+    warnings: list = field(default_factory=list)
+
+
+def is_batch_config(path: str | Path) -> bool:
+    """True when the TOML file lists report sets (``[[set]]``), False for a plain settings file."""
+    return "set" in _read(Path(path))
+
+
+def _read(path: Path) -> dict:
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read the config: {exc}") from exc
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: not valid TOML: {exc}") from exc
+
+
+def _where(path: Path, i: int, name: str | None) -> str:
+    return f"{path}: [[set]] #{i + 1}" + (f" ({name!r})" if name else "")
+
+
+def _dataset(data_dir: Path, cache: dict):
+    if data_dir not in cache:
+        from ..ingest import template
+
+        cache[data_dir] = template.load_folder(data_dir)
+    return cache[data_dir]
+
+
+def _regions(data_dir: Path, cache: dict) -> list[str]:
+    ds = _dataset(data_dir, cache)
+    return sorted(set(ds.regions["region_code"].astype(str)) | set(ds.kinerja["region_code"].astype(str)))
+
+
+def parse(text: str, *, source: str | Path = "<config>", base: Path | None = None) -> list[ReportSet]:
+    """Parse and validate a report-set config given as TOML text; return the sets with their jobs.
+
+    Relative paths are taken from ``base`` (the config file's folder when read with :func:`load`).
+
+    >>> sets = parse('[[set]]\\nname = "q"\\nnotebooks = ["02_achievement_before_after"]\\nout = "/tmp/q"\\n')
+    >>> sets[0].name, [j.name for j in sets[0].jobs], sets[0].jobs[0].parameters["data_dir"]
+    ('q', ['02_achievement_before_after'], 'data/demo')
+    """
+    from . import runner
+
+    source = Path(str(source))
+    base = base or Path.cwd()
+    try:
+        doc = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{source}: not valid TOML: {exc}") from exc
+    unknown = set(doc) - _TOP_KEYS
+    if unknown:
+        raise ConfigError(f"{source}: unknown top-level key(s) {', '.join(sorted(unknown))}; "
+                          f"expected: {', '.join(sorted(_TOP_KEYS))}")
+    sets_doc = doc.get("set")
+    if not isinstance(sets_doc, list) or not sets_doc:
+        raise ConfigError(f"{source}: no report set: add at least one [[set]] table")
+    defaults = doc.get("defaults", {})
+    bad = set(defaults) - _DEFAULT_KEYS
+    if bad:
+        raise ConfigError(f"{source}: [defaults]: unknown key(s) {', '.join(sorted(bad))}; "
+                          f"expected: {', '.join(sorted(_DEFAULT_KEYS))}")
+    region_cache: dict = {}
+    out_seen: dict[Path, str] = {}
+    result = []
+    for i, s in enumerate(sets_doc):
+        name = s.get("name")
+        where = _where(source, i, name)
+        bad = set(s) - _SET_KEYS
+        if bad:
+            raise ConfigError(f"{where}: unknown key(s) {', '.join(sorted(bad))}; expected: {', '.join(sorted(_SET_KEYS))}")
+        if not isinstance(name, str) or not name.strip():
+            raise ConfigError(f"{where}: 'name' (text) is required")
+        notebooks = s.get("notebooks")
+        notebooks = [notebooks] if isinstance(notebooks, str) else notebooks
+        if not notebooks or not all(isinstance(n, str) for n in notebooks):
+            raise ConfigError(f"{where}: 'notebooks' must be a notebook name or a list of them, "
+                              f"e.g. [\"04_region_report\"]; known: {', '.join(runner.NOTEBOOKS)}")
+        lang = s.get("lang", defaults.get("lang", "en"))
+        if lang not in ("en", "id"):
+            raise ConfigError(f"{where}: lang must be \"en\" or \"id\", found {lang!r}")
+        data = s.get("data", defaults.get("data"))
+        data_dir = paths.DEMO_DATA if data is None else paths.resolve(data, base=base)
+        if not data_dir.is_dir():
+            raise ConfigError(f"{where}: data folder {data!r} not found (looked in {data_dir})")
+        out_root = defaults.get("out_root")
+        out = s.get("out") or (str(Path(out_root) / paths.safe_name(name)) if out_root else None)
+        if not isinstance(out, str):
+            raise ConfigError(f"{where}: 'out' (output folder) is required, or set [defaults] out_root")
+        out_dir = paths.resolve(out, base=base)
+        if out_dir in out_seen:
+            raise ConfigError(f"{where}: output folder {out_dir} is also used by set {out_seen[out_dir]!r}")
+        out_seen[out_dir] = name
+        settings = s.get("settings", defaults.get("settings"))
+        if settings is not None:
+            sp = paths.resolve(settings, base=base)
+            if not sp.is_file():
+                raise ConfigError(f"{where}: settings file {settings!r} not found (looked in {sp})")
+            from .. import config
+
+            config.load(sp)  # a bad settings file fails here, not in every kernel
+            settings = str(sp)
+        fixed = s.get("parameters", {})
+        grid = s.get("grid", {})
+        if not isinstance(fixed, dict) or not isinstance(grid, dict):
+            raise ConfigError(f"{where}: 'parameters' and 'grid' must be tables")
+        clash = set(fixed) & set(grid)
+        if clash:
+            raise ConfigError(f"{where}: {', '.join(sorted(clash))} given both in 'parameters' and in 'grid'")
+        axes = []
+        warnings: list[str] = []
+        for key, values in grid.items():
+            if values == "all":
+                if key != "region":
+                    raise ConfigError(f"{where}: grid.{key} = \"all\" is only known for 'region'")
+                values = _regions(data_dir, region_cache)
+            if not isinstance(values, list) or not values:
+                raise ConfigError(f"{where}: grid.{key} must be a non-empty list (or \"all\" for region), "
+                                  f"found {values!r}")
+            if key == "region":  # an unknown code fails its own report only: the others still run
+                known = set(_regions(data_dir, region_cache))
+                missing = [v for v in values if str(v) not in known]
+                if missing:
+                    warnings.append(f"{where}: grid.region: {', '.join(map(repr, missing))} not in {data_dir}; "
+                                    f"those reports will fail (known: {', '.join(sorted(known))})")
+            axes.append((key, values))
+        jobs = []
+        names_seen = set()
+        for nb in notebooks:
+            if not runner.notebook_path(nb).exists():
+                raise ConfigError(f"{where}: unknown notebook {nb!r}; known: {', '.join(runner.NOTEBOOKS)}")
+            declared = runner.notebook_parameters(nb)
+            base_params = {"data_dir": paths.display_path(data_dir), "lang": lang}
+            if settings is not None:
+                base_params["config_file"] = settings
+            base_params = {k: v for k, v in base_params.items() if k in declared}
+            for combo in itertools.product(*[v for _, v in axes]) if axes else [()]:
+                params = {**base_params, **fixed, **{k: v for (k, _), v in zip(axes, combo)}}
+                try:
+                    params = runner.check_parameters(nb, params)
+                except ParameterError as exc:
+                    raise ConfigError(f"{where}: {exc}") from exc
+                suffix = "-".join(str(v) for v in combo)
+                jname = f"{Path(nb).stem}-{suffix}" if suffix else Path(nb).stem
+                if jname in names_seen:
+                    raise ConfigError(f"{where}: report {jname!r} would be produced twice")
+                names_seen.add(jname)
+                region = str(params.get("region", ""))
+                name_of = _dataset(data_dir, region_cache).region_name(region) if region else ""
+                if name_of and name_of != region:
+                    region = f"{region} {name_of}"
+                jobs.append(runner.Job(name=jname, notebook=nb, parameters=params, region=region))
+        result.append(ReportSet(name=name, out=out_dir, lang=lang, jobs=jobs, title=s.get("title"), warnings=warnings))
+    return result
+
+
+def load(path: str | Path) -> list[ReportSet]:
+    """Read and validate a report-set config file (see :func:`parse`)."""
+    p = Path(path).resolve()
+    if not p.is_file():
+        raise ConfigError(f"{path}: config file not found")
+    try:
+        text = p.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise ConfigError(f"{p}: cannot read the config: {exc}") from exc
+    return parse(text, source=p, base=p.parent)
+
+
+class Progress:
+    """Progress of a run: a live tqdm bar on a terminal, plain log lines otherwise (cron mail stays readable).
+
+    Each plain line has the status, the report, its start and end time and its duration.
+    """
+
+    def __init__(self, total: int, *, label: str = "", stream=None, tty: bool | None = None):
+        self.stream = stream or sys.stdout
+        self.tty = self.stream.isatty() if tty is None else tty
+        self.bar = None
+        self.failed = 0
+        if self.tty:
+            from tqdm import tqdm
+
+            self.bar = tqdm(total=total, desc=label or "reports", unit="report", file=self.stream,
+                            dynamic_ncols=True)
+
+    def __call__(self, entry: dict) -> None:
+        status = entry.get("status", "?")
+        self.failed += status == "failed"
+        if self.bar is not None:
+            self.bar.update(1)
+            self.bar.set_postfix(failed=self.failed)
+            if status == "failed":
+                self.bar.write(f"FAILED {entry['name']}: {entry.get('error')}")
+            return
+        start = (entry.get("started") or "")[11:19]
+        end = (entry.get("finished") or "")[11:19]
+        line = (f"{status.upper():11} {entry['name']}  start {start or '-'}  end {end or '-'}  "
+                f"{entry.get('duration_s') or 0:.1f} s")
+        if status == "skipped":
+            line += "  (unchanged since the last run)"
+        if entry.get("error") and status != "skipped":
+            line += f"  {entry['error']}"
+        print(line, file=self.stream, flush=True)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()
+
+
+def run_sets(sets: list[ReportSet], *, stream=None, **options) -> tuple[int, list[dict]]:
+    """Run validated report sets one after the other; return (number of failed reports, manifests).
+
+    ``options`` go to :func:`kinerja_analysis.run.runner.run` (n_jobs, engine, executor, scheduler,
+    skip_unchanged, timeout, report_timeout, show_code). Ctrl-C/SIGTERM propagates as KeyboardInterrupt
+    after the interrupted set's manifest is written.
+    """
+    from . import runner
+
+    stream = stream or sys.stdout
+    n_failed, manifests = 0, []
+    for rs in sets:
+        print(f"set {rs.name!r}: {len(rs.jobs)} report(s) -> {rs.out}", file=stream, flush=True)
+        for w in rs.warnings:
+            print(f"warning: {w}", file=sys.stderr, flush=True)
+        progress = Progress(len(rs.jobs), label=rs.name, stream=stream)
+        try:
+            manifest = runner.run(rs.jobs, rs.out, lang=rs.lang, title=rs.title, progress=progress, **options)
+        finally:
+            progress.close()
+        manifests.append(manifest)
+        failed = [e for e in manifest["reports"] if e["status"] == "failed"]
+        n_failed += len(failed)
+        run = manifest["run"]
+        print(f"set {rs.name!r}: {run['n_reports'] - len(failed)} ok ({run['n_skipped']} unchanged), "
+              f"{len(failed)} failed, {run['duration_s']:.1f} s; index: {rs.out / 'index.html'}", file=stream, flush=True)
+    return n_failed, manifests
+
+
+def summary(manifests: list[dict]) -> str:
+    """The closing summary of failed reports (empty when none failed), with where to look."""
+    lines = []
+    for m in manifests:
+        for e in m["reports"]:
+            if e["status"] == "failed":
+                lines.append(f"  {e['name']}: {e.get('error')}")
+    if not lines:
+        return ""
+    return (f"{len(lines)} report(s) failed:\n" + "\n".join(lines)
+            + "\nthe executed notebooks, with the error, are in each set's executed/ folder")
+
+
+__all__ = ["Progress", "ReportSet", "is_batch_config", "load", "parse", "run_sets", "summary"]

@@ -1,0 +1,121 @@
+"""The analysts' path in a real browser: JupyterLab from the environment `make lab` builds (.venv-lab),
+started on 127.0.0.1 with a token and no browser of its own; Chromium (through Playwright) opens
+notebooks/04_region_report.ipynb, runs all cells, and every cell must finish without an error or warning.
+The notebook is never saved, so the committed file stays without outputs.
+"""
+from __future__ import annotations
+
+import os
+import re
+import secrets
+import socket
+import subprocess
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from kinerja_analysis.run import companions
+from kinerja_analysis import paths
+
+pytestmark = pytest.mark.slow
+
+LAB_PYTHON = Path(os.environ.get("KINERJA_LAB_PYTHON", paths.ROOT / ".venv-lab" / "bin" / "python"))
+CHROMIUM = companions.find_chromium()
+ARTIFACTS = Path(os.environ.get("KINERJA_ARTIFACTS", paths.ROOT / "test-artifacts"))
+
+if CHROMIUM is None:
+    pytest.skip("chromium is not installed; CI installs it", allow_module_level=True)
+if not LAB_PYTHON.exists():
+    pytest.skip(f"no JupyterLab environment at {LAB_PYTHON} (run `make lab` or `make test`)", allow_module_level=True)
+sync_api = pytest.importorskip("playwright.sync_api", reason="playwright (python) is not installed")
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def lab_server(tmp_path_factory):
+    if subprocess.run([str(LAB_PYTHON), "-c", "import jupyterlab"], capture_output=True).returncode != 0:
+        pytest.skip(f"jupyterlab is not installed in {LAB_PYTHON}")
+    port, token = _free_port(), secrets.token_hex(16)
+    home = tmp_path_factory.mktemp("labhome")
+    env = {**os.environ, "JUPYTER_RUNTIME_DIR": str(home / "runtime"), "JUPYTER_CONFIG_DIR": str(home / "config"),
+           "JUPYTERLAB_SETTINGS_DIR": str(home / "settings"), "JUPYTERLAB_WORKSPACES_DIR": str(home / "ws")}
+    # render every cell (no windowing, so the test sees all prompts) and do not ask about news
+    settings = home / "settings"
+    (settings / "@jupyterlab" / "notebook-extension").mkdir(parents=True)
+    (settings / "@jupyterlab" / "notebook-extension" / "tracker.jupyterlab-settings").write_text(
+        '{"windowingMode": "none"}')
+    (settings / "@jupyterlab" / "apputils-extension").mkdir(parents=True)
+    (settings / "@jupyterlab" / "apputils-extension" / "notification.jupyterlab-settings").write_text(
+        '{"fetchNews": "false", "checkForUpdates": false}')
+    log = open(home / "lab.log", "w")
+    proc = subprocess.Popen(
+        [str(LAB_PYTHON), "-m", "jupyterlab", "--no-browser", "--ServerApp.ip=127.0.0.1", f"--ServerApp.port={port}",
+         f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={paths.ROOT}",
+         "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate", "--LabApp.extension_manager=readonly",
+         "--ServerApp.allow_root=True"],
+        stdout=log, stderr=subprocess.STDOUT, env=env)
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.time() + 90
+    while time.time() < deadline:
+        try:
+            with urllib.request.urlopen(f"{base}/api/status?token={token}", timeout=2) as r:
+                if r.status == 200:
+                    break
+        except OSError:
+            time.sleep(0.5)
+        if proc.poll() is not None:
+            pytest.fail("JupyterLab exited: " + (home / "lab.log").read_text()[-2000:])
+    else:
+        proc.terminate()
+        pytest.fail("JupyterLab did not start in 90 s: " + (home / "lab.log").read_text()[-2000:])
+    yield base, token
+    proc.terminate()
+    try:
+        proc.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+    log.close()
+
+
+def test_region_notebook_runs_in_jupyterlab(lab_server):
+    base, token = lab_server
+    nb_path = paths.NOTEBOOKS / "04_region_report.ipynb"
+    before = nb_path.read_bytes()
+    args = [f for f in companions.CHROMIUM_FLAGS if f != "--headless"]
+    with sync_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=args)
+        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        page.goto(f"{base}/lab/tree/notebooks/04_region_report.ipynb?token={token}")
+        page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=90_000)
+        # a fresh JupyterLab asks which kernel to start: take the notebook's own (python3)
+        try:
+            page.locator(".jp-Dialog button.jp-mod-accept").click(timeout=15_000)
+        except sync_api.TimeoutError:
+            pass
+        # wait for the kernel to be ready, then Run > Run All Cells
+        page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']", timeout=90_000)
+        page.click(".lm-MenuBar-itemLabel:text-is('Run')")
+        page.click(".lm-Menu-itemLabel:text-is('Run All Cells')")
+        n_code = page.locator(".jp-Notebook .jp-CodeCell").count()
+
+        def done():
+            prompts = page.locator(".jp-Notebook .jp-CodeCell .jp-InputPrompt").all_inner_texts()
+            return len(prompts) == n_code and all(re.fullmatch(r"\[\d+\]:", t.strip()) for t in prompts)
+        deadline = time.time() + 180
+        while time.time() < deadline and not done():
+            page.wait_for_timeout(500)
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / "jupyterlab-04_region_report.png"), full_page=False)
+        assert done(), page.locator(".jp-InputPrompt").all_inner_texts()
+        errors = page.locator(".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']").all_inner_texts()
+        assert errors == [], errors
+        assert page.locator(".jp-OutputArea-output h1").count() >= 1  # the report title was shown
+        browser.close()
+    assert nb_path.read_bytes() == before, "the notebook was modified on disk"
