@@ -12,6 +12,7 @@ from pathlib import Path
 
 from . import __version__
 from .errors import ConfigError, DataError, KinerjaError, ParameterError
+from .config import DEFAULT_SEED
 
 EXIT_OK, EXIT_FAIL, EXIT_USAGE = 0, 1, 2
 
@@ -204,7 +205,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     d = sub.add_parser("demo", help="write the synthetic demo data folder")
     d.add_argument("--out", help="folder (default: data/demo in the project)")
-    d.add_argument("--seed", type=int, default=20200401)
+    d.add_argument("--seed", type=int, default=DEFAULT_SEED)
     d.set_defaults(func=_cmd_demo)
 
     v = sub.add_parser("validate", help="check data folders or files; exit 1 on errors")

@@ -61,6 +61,10 @@ class Periods:
         return list(range(lo, hi + 1))
 
 
+#: the seed of every random draw (bootstraps, the demo data) unless a setting or option says otherwise
+DEFAULT_SEED = 20200401
+
+
 @dataclass(frozen=True)
 class Settings:
     """All analysis choices. Defaults follow DESIGN.md section 4.
@@ -82,7 +86,7 @@ class Settings:
     #: original murni target where one is given
     target_basis: Literal["revised", "original"] = "revised"
     lang: Lang = "en"
-    seed: int = 20200401
+    seed: int = DEFAULT_SEED
     n_bootstrap: int = 999
 
     def __post_init__(self):

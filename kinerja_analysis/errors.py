@@ -18,17 +18,29 @@ class ParseError(DataError):
     """A value that cannot be parsed, with where it came from."""
 
 
-class ConfigError(KinerjaError):
-    """A bad settings file, report-set config or option."""
+class ConfigError(KinerjaError, ValueError):
+    """A bad settings file, report-set config or option (a ValueError too, as Python's own option checks)."""
 
 
 class ParameterError(KinerjaError):
     """A notebook parameter that is unknown or of the wrong type."""
 
 
-class ReportError(KinerjaError):
-    """One or more reports failed; ``failures`` lists them."""
+def check_option(name: str, value, allowed) -> None:
+    """The one check of a choice among known values: raise :class:`ConfigError` naming the option, the
+    allowed values and the nearest one.
 
-    def __init__(self, message: str, failures=None):
-        super().__init__(message)
-        self.failures = failures or []
+    >>> check_option("lang", "en", ("en", "id"))
+    >>> check_option("lang", "eng", ("en", "id"))
+    Traceback (most recent call last):
+    ...
+    kinerja_analysis.errors.ConfigError: lang must be one of 'en', 'id'; did you mean 'en'? (found 'eng')
+    """
+    allowed = tuple(allowed)
+    if value in allowed:
+        return
+    import difflib
+
+    near = difflib.get_close_matches(str(value), [str(a) for a in allowed], n=1)
+    hint = f"; did you mean {near[0]!r}?" if near else ""
+    raise ConfigError(f"{name} must be one of {', '.join(repr(a) for a in allowed)}{hint} (found {value!r})")

@@ -111,3 +111,18 @@ def band_label(code: str, lang: str = "en") -> str:
 
 def period_label(name: str, lang: str = "en") -> str:
     return t(f"period_{name}", lang)
+
+
+def headers(df: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """Column names in the report language, where the catalogue has them (tidy names as keys)."""
+    return df.rename(columns={c: t(c, lang) for c in df.columns if isinstance(c, str) and c in TEXT})
+
+
+def translated(values: pd.Series, prefix: str, lang: str, empty_key: str | None = None) -> pd.Series:
+    """Each value's catalogue text under ``prefix`` where there is one; ``empty_key``'s text for blanks."""
+    def one(v):
+        if (v == "" or v is None or v != v) and empty_key:
+            return t(empty_key, lang)
+        key = f"{prefix}{v}"
+        return t(key, lang) if key in TEXT else v
+    return values.map(one)

@@ -6,6 +6,8 @@ from typing import Sequence
 import numpy as np
 import pandas as pd
 
+from ..config import DEFAULT_SEED
+
 PERIOD_ORDER = ["pre", "refocusing", "post"]
 
 
@@ -137,7 +139,7 @@ def _bootstrap(stat, n_clusters: int, *, n_resamples: int, seed: int, confidence
 
 
 def period_differences(kinerja: pd.DataFrame, *, cluster: str = "region", outcomes: Sequence[str] = ("achievement", "met"),
-                       n_resamples: int = 999, seed: int = 20200401, confidence: float = 0.95) -> pd.DataFrame:
+                       n_resamples: int = 999, seed: int = DEFAULT_SEED, confidence: float = 0.95) -> pd.DataFrame:
     """Mean per period and the differences refocusing − pre and post − pre, with cluster-bootstrap CIs.
 
     The bootstrap resamples the independent unit, never rows: whole regions (``cluster="region"``,
@@ -198,7 +200,7 @@ def dose_terciles(dose: pd.DataFrame) -> pd.DataFrame:
 
 
 def tercile_comparison(kinerja: pd.DataFrame, dose: pd.DataFrame, *, cluster: str = "region",
-                       outcome: str = "achievement", n_resamples: int = 999, seed: int = 20200401,
+                       outcome: str = "achievement", n_resamples: int = 999, seed: int = DEFAULT_SEED,
                        confidence: float = 0.95) -> pd.DataFrame:
     """Mean capaian per dose tercile and period, and the crude difference-in-differences T3 − T1.
 

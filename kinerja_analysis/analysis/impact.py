@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd
 
 from . import panel as P
-from ..config import Periods
+from ..config import DEFAULT_SEED, Periods
 
 Cluster = Literal["region", "opd"]
 #: below this many clusters CR1 is unreliable and the cluster jackknife (CR3) is computed beside it
@@ -119,7 +119,7 @@ def did(panel: pd.DataFrame, *, outcome: str = "achievement", cluster: Cluster =
 
 def event_study(panel: pd.DataFrame, *, outcome: str = "achievement", cluster: Cluster = "region",
                 method: Method = "auto", periods: Periods | None = None, jackknife: bool | None = None,
-                seed: int = 20200401, reps: int = 10_000) -> pd.DataFrame:
+                seed: int = DEFAULT_SEED, reps: int = 10_000) -> pd.DataFrame:
     """Event study with the reference year (2019) at 0: per-year effect per 10 pp of cut.
 
     Pointwise CIs are CR1 with t(G − 1); ``sim_low``/``sim_high`` are simultaneous (sup-t) bands from

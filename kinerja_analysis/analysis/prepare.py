@@ -1,4 +1,4 @@
-"""One call for notebooks: load a data folder, compute capaian, periods and each OPD's refocusing dose."""
+"""Prepare a data folder for analysis: load it, compute capaian, periods and each OPD's refocusing dose."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -60,26 +60,3 @@ def load(data_dir, *, settings: Settings | None = None, region: str = "") -> Pre
         dose = dose[dose["region_code"] == region].reset_index(drop=True)
     return Prepared(dataset=ds, kinerja=k, anggaran=a, dose=dose, settings=settings, region=region)
 
-
-def start(title_key: str, *, data_dir: str, region: str = "", periods: str = "", lang: str = "en",
-          config_file: str = "", default_region: bool = False) -> Prepared:
-    """The first call of every report notebook: settings, data, title, provenance and banner.
-
-    With ``default_region=True`` an empty ``region`` means the first region in the data, so a region
-    notebook runs on the demo data with no edits.
-    """
-    from .. import config
-    from ..report import page as report
-    from .. import labels as L
-
-    overrides = {"lang": lang}
-    if periods:
-        overrides["periods"] = config.parse_periods(periods)
-    settings = config.load(config_file or None, **overrides)
-    if default_region and not region:
-        ds = template.load_folder(data_dir)
-        region = str(sorted(ds.regions["region_code"].astype(str))[0])
-    p = load(data_dir, settings=settings, region=region)
-    title = L.t(title_key, lang, region=f"{p.region_name}" if region else "")
-    report.context(title=title, dataset=p.dataset, lang=lang, region=region)
-    return p

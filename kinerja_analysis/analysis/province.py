@@ -19,7 +19,7 @@ from .. import labels as L
 from . import pefa
 from ..report.charts import province as plots_province
 from ..report import page as report
-from ..config import Periods
+from ..config import DEFAULT_SEED, Periods
 
 CUT_TYPES = ("barang_jasa", "modal")
 COVID_TYPES = ("btt", "bansos", "hibah")
@@ -101,7 +101,7 @@ def outcome_changes(outcomes: pd.DataFrame, periods: Periods) -> pd.DataFrame:
     return m.reset_index()
 
 
-def bootstrap_corr(x, y, *, n_boot: int = 2000, seed: int = 20200401, level: float = 0.95) -> tuple[float, float, float]:
+def bootstrap_corr(x, y, *, n_boot: int = 2000, seed: int = DEFAULT_SEED, level: float = 0.95) -> tuple[float, float, float]:
     """Pearson r with a percentile bootstrap CI that resamples the units (provinces), not rows of a panel.
 
     >>> rng = np.random.default_rng(1); x = rng.normal(size=200)
@@ -142,7 +142,7 @@ def fit_line(x, y, *, n_grid: int = 50, level: float = 0.95) -> dict:
 
 
 def outcome_vs_cut(outcomes: pd.DataFrame, cuts: pd.DataFrame, periods: Periods, *, n_boot: int = 2000,
-                   seed: int = 20200401) -> pd.DataFrame:
+                   seed: int = DEFAULT_SEED) -> pd.DataFrame:
     """Per measure and window: n, r with bootstrap CI, OLS slope (outcome units per pp of cut intensity)."""
     ch = outcome_changes(outcomes, periods).merge(cuts, on="region_code", how="inner")
     rows = []
@@ -170,7 +170,7 @@ def pefa_counts(scores: pd.DataFrame, column: str = "pi1_band") -> pd.DataFrame:
 class Report:
     """The loaded real data plus the report's choices (periods, language, bootstrap size)."""
 
-    def __init__(self, rd, periods: Periods, lang: str = "en", n_boot: int = 2000, seed: int = 20200401):
+    def __init__(self, rd, periods: Periods, lang: str = "en", n_boot: int = 2000, seed: int = DEFAULT_SEED):
         self.rd, self.periods, self.lang, self.n_boot, self.seed = rd, periods, lang, n_boot, seed
         self.source = L.t("pv_source", lang)
         self.anggaran = rd.anggaran
@@ -183,7 +183,7 @@ class Report:
         return self.rd.region_name(code).replace("Provinsi ", "")
 
 
-def start(data_dir: str = "", *, lang: str = "en", periods: str = "", n_boot: int = 2000, seed: int = 20200401,
+def start(data_dir: str = "", *, lang: str = "en", periods: str = "", n_boot: int = 2000, seed: int = DEFAULT_SEED,
           cache: bool = True) -> Report:
     """Find and load the real data, declare the page (title, provenance) and return the report state."""
     from .. import config

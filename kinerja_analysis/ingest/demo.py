@@ -24,9 +24,8 @@ import numpy as np
 import pandas as pd
 
 from .. import schema
-from ..config import Periods
+from ..config import DEFAULT_SEED, Periods
 
-DEFAULT_SEED = 20200401
 PERIODS = Periods()
 YEARS = tuple(range(PERIODS.pre[0], PERIODS.post[1] + 1))
 REFOCUSING_YEARS = tuple(PERIODS.years("refocusing"))

@@ -13,30 +13,13 @@ from ..charts import base as plots
 from .. import page as report
 from ... import labels as L
 from ...analysis.prepare import Prepared
+from ..start import scope_label, source_label
 
 BAND_ORDER = ["sangat_baik", "baik", "cukup", "kurang", "sangat_kurang"]
 
 
-def _source(p: Prepared, lang: str) -> str:
-    return L.t("source_demo", lang) if p.dataset.synthetic else p.dataset.folder.name
 
 
-def _headers(df: pd.DataFrame, lang: str) -> pd.DataFrame:
-    """Column names in the report language, where the catalogue has them (tidy names as keys)."""
-    return df.rename(columns={c: L.t(c, lang) for c in df.columns if isinstance(c, str) and c in L.TEXT})
-
-
-def _translated(values: pd.Series, prefix: str, lang: str, empty_key: str | None = None) -> pd.Series:
-    def one(v):
-        if (v == "" or v is None or v != v) and empty_key:
-            return L.t(empty_key, lang)
-        key = f"{prefix}{v}"
-        return L.t(key, lang) if key in L.TEXT else v
-    return values.map(one)
-
-
-def _scope(p: Prepared, lang: str) -> str:
-    return p.region_name if p.region else L.t("all_regions", lang)
 
 
 # ---------------------------------------------------------------- budget
@@ -45,7 +28,7 @@ def budget_years(p: Prepared, lang: str = "en") -> pd.DataFrame:
     report.heading(L.t("sec_budget_years", lang))
     yearly = ag.summarise(p.anggaran, ["year"])
     report.publish("budget_by_year", yearly, title=L.t("fig_budget_years", lang))
-    report.figure(plots.budget_by_year(yearly, lang=lang, source=_source(p, lang)), reading=L.t("read_budget_years", lang))
+    report.figure(plots.budget_by_year(yearly, lang=lang, source=source_label(p, lang)), reading=L.t("read_budget_years", lang))
     show = yearly.rename(columns={"year": L.t("year", lang), "budget_original": L.t("budget_original", lang) + " (" + L.t("rp_billion", lang) + ")",
                                   "budget_revised": L.t("budget_revised", lang) + " (" + L.t("rp_billion", lang) + ")",
                                   "spent": L.t("spent", lang) + " (" + L.t("rp_billion", lang) + ")",
@@ -65,7 +48,7 @@ def cuts_by_type(p: Prepared, lang: str = "en") -> pd.DataFrame:
     years = p.settings.periods.years("refocusing")
     t = ag.summarise(p.anggaran[p.anggaran["year"].isin(years)], ["year", "spending_type"])
     report.publish("budget_by_type", t, title=L.t("fig_change_by_type", lang))
-    report.figure(plots.change_by_type(t, lang=lang, source=_source(p, lang)), reading=L.t("read_change_by_type", lang))
+    report.figure(plots.change_by_type(t, lang=lang, source=source_label(p, lang)), reading=L.t("read_change_by_type", lang))
     both = ag.summarise(p.anggaran[p.anggaran["year"].isin(years)], ["spending_type"])
     for row in both.itertuples():
         report.record(f"cut_share_{row.spending_type}_pct", None if pd.isna(row.cut_share) else float(row.cut_share * 100))
@@ -89,7 +72,7 @@ def composition_shift(p: Prepared, lang: str = "en") -> pd.DataFrame:
     y1 = p.settings.periods.refocusing[0]
     shift = ag.composition_shift(comp, y0, y1, by=())
     report.publish("composition_shift", shift, title=L.t("fig_shift", lang, y0=y0, y1=y1))
-    report.figure(plots.composition_shift(shift, y0, y1, lang=lang, source=_source(p, lang)), reading=L.t("read_shift", lang))
+    report.figure(plots.composition_shift(shift, y0, y1, lang=lang, source=source_label(p, lang)), reading=L.t("read_shift", lang))
     return shift
 
 
@@ -101,7 +84,7 @@ def most_cut_opds(p: Prepared, lang: str = "en", n: int = 15) -> pd.DataFrame:
                      on=["region_code", "opd"], how="left")
     d["label"] = d["opd"] if p.region else d["region_code"] + " · " + d["opd"]
     report.publish("opd_cuts", d.drop(columns=["label"]), title=L.t("fig_opd_cuts", lang))
-    report.figure(plots.opd_cuts(d, n=n, lang=lang, source=_source(p, lang), label_col="label"),
+    report.figure(plots.opd_cuts(d, n=n, lang=lang, source=source_label(p, lang), label_col="label"),
                   reading=L.t("read_opd_cuts", lang))
     top = d.nlargest(n, "dose")
     show = pd.DataFrame({
@@ -128,7 +111,7 @@ def capaian_periods(p: Prepared, lang: str = "en", *, record_prefix: str = "") -
     yearly = compare.yearly_means(p.kinerja, by=["region_code"] if by_region else [])
     if by_region:
         yearly["region"] = yearly["region_code"].map(p.dataset.region_name)
-    report.figure(plots.capaian_by_year(yearly, lang=lang, source=_source(p, lang), group_col="region" if by_region else None,
+    report.figure(plots.capaian_by_year(yearly, lang=lang, source=source_label(p, lang), group_col="region" if by_region else None,
                                         refocusing=p.settings.periods.refocusing),
                   reading=L.t("read_capaian_years", lang))
     for row in pm.itertuples():
@@ -147,7 +130,7 @@ def bands(p: Prepared, lang: str = "en") -> pd.DataFrame:
     bs = compare.band_shares(p.kinerja, by=["period"])
     report.publish("bands_by_period", bs, title=L.t("fig_bands", lang))
     order = [k for _, k in p.settings.bands]
-    report.figure(plots.bands_by_period(bs, order, lang=lang, source=_source(p, lang)), reading=L.t("read_bands", lang))
+    report.figure(plots.bands_by_period(bs, order, lang=lang, source=source_label(p, lang)), reading=L.t("read_bands", lang))
     return bs
 
 
@@ -175,7 +158,7 @@ def coverage(p: Prepared, lang: str = "en") -> pd.DataFrame:
     wide.columns = [str(c) for c in wide.columns]
     wide.insert(1, L.t("region", lang), wide["region_code"].map(p.dataset.region_name))
     wide.insert(2, L.t("n_opd", lang), wide["region_code"].map(k.groupby("region_code")["opd"].nunique()))
-    report.table(_headers(wide, lang), lang=lang,
+    report.table(L.headers(wide, lang), lang=lang,
                  caption=L.t("n_indicators", lang) + " · " + L.t("year", lang))
     report.record("n_indicator_rows", int(len(k)))
     report.record("n_regions", int(k["region_code"].nunique()))
@@ -188,7 +171,7 @@ def flags(p: Prepared, lang: str = "en") -> pd.DataFrame:
     f = f[f.ne("")]
     counts = f.value_counts().rename_axis("flag").reset_index(name="n")
     counts["share"] = counts["n"] / len(p.kinerja)
-    show = pd.DataFrame({L.t("flag", lang): _translated(counts["flag"], "flag_", lang), L.t("count", lang): counts["n"],
+    show = pd.DataFrame({L.t("flag", lang): L.translated(counts["flag"], "flag_", lang), L.t("count", lang): counts["n"],
                          L.t("share_pct", lang): counts["share"]})
     c = list(show.columns)
     report.table(show, lang=lang, formats={c[1]: "int", c[2]: "ratio_pct"})
@@ -200,8 +183,8 @@ def polarity_mix(p: Prepared, lang: str = "en") -> pd.DataFrame:
     report.heading(L.t("sec_polarity", lang))
     mix = p.kinerja.groupby(["polarity", "formula_used"], dropna=False).size().rename("n").reset_index()
     mix["share"] = mix["n"] / mix["n"].sum()
-    show = pd.DataFrame({L.t("polarity", lang): _translated(mix["polarity"], "pol_", lang),
-                         L.t("formula", lang): _translated(mix["formula_used"], "formula_", lang, "formula_none"),
+    show = pd.DataFrame({L.t("polarity", lang): L.translated(mix["polarity"], "pol_", lang),
+                         L.t("formula", lang): L.translated(mix["formula_used"], "formula_", lang, "formula_none"),
                          L.t("count", lang): mix["n"], L.t("share_pct", lang): mix["share"]})
     c = list(show.columns)
     report.table(show, lang=lang, formats={c[2]: "int", c[3]: "ratio_pct"})
@@ -212,7 +195,7 @@ def ceiling(p: Prepared, lang: str = "en") -> pd.DataFrame:
     report.heading(L.t("sec_ceiling", lang))
     s = compare.share_at_ceiling(p.kinerja)
     report.publish("share_at_100", s, title=L.t("fig_ceiling", lang))
-    report.figure(plots.share_by_year(s, lang=lang, source=_source(p, lang)), reading=L.t("read_ceiling", lang))
+    report.figure(plots.share_by_year(s, lang=lang, source=source_label(p, lang)), reading=L.t("read_ceiling", lang))
     overall = float(((p.kinerja["achievement"] - 100).abs() < 1e-9)[p.kinerja["achievement"].notna()].mean())
     report.para(L.t("s_ceiling", lang, share=L.fmt_pct(overall, lang, ratio=True)))
     report.record("share_at_100", overall)
@@ -242,19 +225,19 @@ def validation_issues(p: Prepared, lang: str = "en") -> pd.DataFrame:
     report.para(L.t("s_no_issues", lang) if issues.empty else L.t("s_issues", lang, errors=n_err, warnings=n_warn))
     if not issues.empty:
         counts = validate.summary(issues)  # one line per check, then every warning with file, sheet and row
-        report.table(_headers(counts.assign(severity=_translated(counts["severity"], "sev_", lang),
+        report.table(L.headers(counts.assign(severity=L.translated(counts["severity"], "sev_", lang),
                                             rule=[validate.rule_label(r, lang) for r in counts["rule"]]), lang),
                      lang=lang, caption=L.t("vr_by_rule", lang), formats={"n": "int"})
         order = {"error": 0, "warning": 1, "info": 2}
         show = issues.assign(_o=issues["severity"].map(order)).sort_values(["_o", "file", "row"], kind="stable")
-        show = show.drop(columns="_o").assign(severity=lambda d: _translated(d["severity"], "sev_", lang),
+        show = show.drop(columns="_o").assign(severity=lambda d: L.translated(d["severity"], "sev_", lang),
                                               row=lambda d: [("" if pd.isna(r) else str(int(r))) for r in d["row"]])
         if lang != "en":  # the validator words its messages in English; use the rule's catalogue text where there is one
             show["message"] = [L.t(f"rule_{r}", lang) if f"rule_{r}" in L.TEXT else m
                                for r, m in zip(show["rule"], show["message"])]
         if n_warn:
             report.para(L.t("vr_warnings_listed", lang))
-        report.table(_headers(show, lang), lang=lang, max_rows=300)
+        report.table(L.headers(show, lang), lang=lang, max_rows=300)
     report.record("n_errors", n_err)
     report.record("n_warnings", n_warn)
     return issues
@@ -266,7 +249,7 @@ def crosswalk(p: Prepared, lang: str = "en") -> pd.DataFrame:
     if p.region:
         cw = cw[cw["region_code"] == p.region]
     cols = [c for c in ("region_code", "opd_old", "opd_new", "year_effective", "note") if c in cw.columns]
-    report.table(_headers(cw[cols], lang), lang=lang)
+    report.table(L.headers(cw[cols], lang), lang=lang)
     return cw
 
 

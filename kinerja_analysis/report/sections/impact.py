@@ -16,7 +16,7 @@ from .. import page as report
 from ... import labels as L
 from ...analysis import panel as P
 from ...analysis.prepare import Prepared
-from .budget import _scope, _source
+from ..start import scope_label, source_label
 
 #: robustness outcomes, in display order, and the result-key stem of each
 ROBUST_KEYS = {"achievement": "", "capped": "capped_", "met": "met_", "achievement_original": "original_target_"}
@@ -100,7 +100,7 @@ def summary(p: Prepared, r: ImpactResults, lang: str = "en") -> None:
         (L.fmt_pp(b["estimate"], lang) + " " + L.t("pp", lang), L.t("imp_box_did_post", lang)),
         (L.fmt_pp(crude["estimate"], lang) + " " + L.t("pp", lang), L.t("imp_box_crude", lang)),
     ])
-    report.para(L.t("imp_s_summary", lang, scope=_scope(p, lang), ref=_est_ci(a["estimate"], a["ci_low"], a["ci_high"], lang),
+    report.para(L.t("imp_s_summary", lang, scope=scope_label(p, lang), ref=_est_ci(a["estimate"], a["ci_low"], a["ci_high"], lang),
                     post=_est_ci(b["estimate"], b["ci_low"], b["ci_high"], lang), g=int(a["n_clusters"]),
                     cluster=_cluster_word(r, lang)))
     clear = a["ci_low"] > 0 or a["ci_high"] < 0
@@ -141,7 +141,7 @@ def terciles(p: Prepared, r: ImpactResults, lang: str = "en") -> pd.DataFrame:
     fmt = {f"{x}_{y}": L.fmt_pp(t.loc[(x, f"change_{y}"), "estimate"], lang) for x in ("T1", "T3") for y in ("refocusing", "post")}
     reading = L.t("imp_read_terciles", lang, d3=L.fmt_num(t.loc[("T3", "mean_pre"), "dose_mean"] * 100, lang, 0),
                   d1=L.fmt_num(t.loc[("T1", "mean_pre"), "dose_mean"] * 100, lang, 0), **fmt)
-    report.figure(plots_impact.tercile_years(yearly, lang=lang, source=_source(p, lang), refocusing=p.settings.periods.refocusing),
+    report.figure(plots_impact.tercile_years(yearly, lang=lang, source=source_label(p, lang), refocusing=p.settings.periods.refocusing),
                   reading=reading)
     rows = []
     for per in ("refocusing", "post"):
@@ -172,7 +172,7 @@ def dose_response(p: Prepared, r: ImpactResults, lang: str = "en") -> pd.DataFra
     lo, hi = b.iloc[0], b.iloc[-1]
     reading = L.t("imp_read_dose", lang, c1=L.fmt_pp(lo["change"], lang), d1=L.fmt_num(lo["dose_mean"], lang, 0),
                   c5=L.fmt_pp(hi["change"], lang), d5=L.fmt_num(hi["dose_mean"], lang, 0))
-    report.figure(plots_impact.dose_response(r.bins, r.points, lang=lang, source=_source(p, lang)), reading=reading)
+    report.figure(plots_impact.dose_response(r.bins, r.points, lang=lang, source=source_label(p, lang)), reading=reading)
     return r.bins
 
 
@@ -210,7 +210,7 @@ def event_study(p: Prepared, r: ImpactResults, lang: str = "en", *, record_prefi
     reading = L.t("imp_read_event", lang, y1=first_ref, e1=L.fmt_pp(est.at[first_ref, "estimate"], lang), ylast=last,
                   elast=L.fmt_pp(est.at[last, "estimate"], lang), ref=ref_year,
                   ypre=pre[0] if pre else "–", epre=L.fmt_pp(est.at[pre[0], "estimate"], lang) if pre else "–")
-    report.figure(plots_impact.event_study(es, lang=lang, source=_source(p, lang), refocusing=p.settings.periods.refocusing),
+    report.figure(plots_impact.event_study(es, lang=lang, source=source_label(p, lang), refocusing=p.settings.periods.refocusing),
                   reading=reading)
     for row in es.itertuples():
         if row.reference:
@@ -274,7 +274,7 @@ def checks(p: Prepared, r: ImpactResults, lang: str = "en") -> pd.DataFrame:
                   hi=L.fmt_pct(ct["share"].max(), lang, ratio=True),
                   t3=L.fmt_pct(ref_share[ref_share["tercile"] == "T3"]["share"].mean(), lang, ratio=True),
                   t1=L.fmt_pct(ref_share[ref_share["tercile"] == "T1"]["share"].mean(), lang, ratio=True))
-    report.figure(plots_impact.ceiling_terciles(ct, lang=lang, source=_source(p, lang)), reading=reading)
+    report.figure(plots_impact.ceiling_terciles(ct, lang=lang, source=source_label(p, lang)), reading=reading)
     _robust_table(r, lang)
     if rev is not None:
         report.record("revision_per_10pp", rev["estimate"], ci_low=rev["ci_low"], ci_high=rev["ci_high"])
@@ -327,7 +327,7 @@ def region_impact(p: Prepared, r: ImpactResults, lang: str = "en") -> pd.DataFra
     reading = L.t("imp_read_dose", lang, c1=L.fmt_pp(lo["change"], lang), d1=L.fmt_num(lo["dose_mean"], lang, 0),
                   c5=L.fmt_pp(hi["change"], lang), d5=L.fmt_num(hi["dose_mean"], lang, 0))
     report.publish("dose_response_opd", r.points, title=L.t("imp_fig_dose_response", lang))
-    report.figure(plots_impact.dose_response(r.bins, r.points, lang=lang, source=_source(p, lang)), reading=reading)
+    report.figure(plots_impact.dose_response(r.bins, r.points, lang=lang, source=source_label(p, lang)), reading=reading)
     report.para(L.t("imp_s_region_caveat", lang), css="ka-caveat")
     return r.did
 
@@ -356,7 +356,7 @@ def peer_comparison(p: Prepared, lang: str = "en") -> pd.DataFrame:
     reading = L.t("imp_read_peers", lang, region=p.region_name, n=len(m) - 1,
                   v=L.fmt_pct(row.at["mean_capaian_refocusing", "value"], lang),
                   pm=L.fmt_pct(row.at["mean_capaian_refocusing", "peer_mean"], lang), y0=refy[0], y1=refy[-1])
-    report.figure(plots_impact.peer_years(own, py, region_label=p.region_name, lang=lang, source=_source(p, lang),
+    report.figure(plots_impact.peer_years(own, py, region_label=p.region_name, lang=lang, source=source_label(p, lang),
                                           refocusing=p.settings.periods.refocusing), reading=reading)
     show = pd.DataFrame({
         L.t("imp_col_measure", lang): [L.t(f"imp_m_{x}", lang) for x in table["measure"]],
@@ -389,7 +389,7 @@ def efficiency_section(p: Prepared, lang: str = "en") -> pd.DataFrame:
     label = "opd" if p.region else "label"
     if not p.region:
         q = q.assign(label=q["region_code"] + " · " + q["opd"])
-    report.figure(plots_impact.efficiency_quadrants(q, c, s, lang=lang, source=_source(p, lang), label_col=label), reading=reading)
+    report.figure(plots_impact.efficiency_quadrants(q, c, s, lang=lang, source=source_label(p, lang), label_col=label), reading=reading)
     show = pd.DataFrame({L.t("opd", lang): q["opd"], L.t("imp_col_capaian_short", lang): q["capaian"],
                          L.t("imp_col_serapan_short", lang): q["serapan"] * 100,
                          L.t("imp_col_eff_ratio", lang): q["efficiency_ratio"],
