@@ -12,6 +12,7 @@ import io
 import json
 import math
 import re
+import sys
 from typing import Any
 
 import pandas as pd
@@ -161,11 +162,10 @@ def bullets(items) -> None:
 
 def figure(fig, *, reading: str = "", alt: str = "") -> None:
     """Embed a figure as PNG inside <figure> with alt text and a one-line reading, then close it."""
-    import matplotlib.pyplot as plt
-
     buf = io.BytesIO()
     fig.savefig(buf, format="png", bbox_inches="tight")
-    plt.close(fig)
+    if "matplotlib.pyplot" in sys.modules:  # a figure an analyst made with pyplot: release it
+        sys.modules["matplotlib.pyplot"].close(fig)
     b64 = base64.b64encode(buf.getvalue()).decode()
     title = ""
     if fig.axes and fig.axes[0].get_title(loc="left"):

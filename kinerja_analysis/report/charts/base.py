@@ -1,18 +1,17 @@
 """Every chart of the reports, in one consistent style.
 
 Each function takes a tidy frame and the report language and returns a matplotlib Figure with a title,
-axis labels with units and a source line. Colours differ in lightness too, so print in greyscale works.
+axis labels with units and a source line. Figures are made with the object API (:func:`new_figure`), never
+through pyplot, and importing this module does not switch matplotlib's backend. Colours differ in lightness too, so print in greyscale works.
 """
 from __future__ import annotations
 
 import matplotlib
+import numpy as np
+import pandas as pd
+from matplotlib.figure import Figure
 
-matplotlib.use("Agg")  # headless everywhere; notebooks display figures through report.show
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import pandas as pd  # noqa: E402
-
-from ... import labels as L  # noqa: E402
+from ... import labels as L
 
 #: dark to light, distinguishable in greyscale
 PALETTE = ["#1b3a5c", "#4f7cac", "#a3c4e0", "#c8553d", "#f2a65a", "#6b8f71"]
@@ -25,10 +24,15 @@ STYLE = {
 }
 
 
-def _fig(width=8.0, height=4.2):
-    with plt.rc_context(STYLE):
-        fig, ax = plt.subplots(figsize=(width, height))
-    return fig, ax
+def new_figure(width=8.0, height=4.2, nrows=None, ncols=None):
+    """A figure in the report style, made without pyplot: it never touches the global backend or pyplot's
+    list of open figures, so an analyst's own ``plt.plot(...)`` in JupyterLab works as usual and no chart
+    is shown twice. With ``nrows``/``ncols`` given, the axes come as a 2-d array."""
+    with matplotlib.rc_context(STYLE):
+        fig = Figure(figsize=(width, height))
+        if nrows is None and ncols is None:
+            return fig, fig.subplots()
+        return fig, fig.subplots(nrows or 1, ncols or 1, squeeze=False)
 
 
 def _decimal_comma(x, _pos=None) -> str:
@@ -52,7 +56,7 @@ def localise(fig, lang: str) -> None:
                 axis.set_major_formatter(FuncFormatter(_decimal_comma))
 
 
-def _finish(fig, ax, title, source, lang):
+def finish(fig, ax, title, source, lang):
     localise(fig, lang)
     ax.set_title(title, loc="left")
     fig.text(0.01, 0.01, L.t("source_line", lang, source=source), fontsize=8, color="#555555", ha="left")
@@ -60,10 +64,10 @@ def _finish(fig, ax, title, source, lang):
     return fig
 
 
-def budget_by_year(df: pd.DataFrame, *, lang="en", source="") -> plt.Figure:
+def budget_by_year(df: pd.DataFrame, *, lang="en", source="") -> Figure:
     """Grouped bars of murni, perubahan and realisasi per year (Rp billion). ``df``: year + three money columns."""
-    with plt.rc_context(STYLE):
-        fig, ax = _fig()
+    with matplotlib.rc_context(STYLE):
+        fig, ax = new_figure()
         years = df["year"].astype(int).to_numpy()
         x = np.arange(len(years))
         cols = ["budget_original", "budget_revised", "spent"]
@@ -76,7 +80,7 @@ def budget_by_year(df: pd.DataFrame, *, lang="en", source="") -> plt.Figure:
         ax.set_ylabel(L.t("rp_billion", lang))
         ax.legend(ncols=3, loc="upper left", bbox_to_anchor=(0, -0.12))
         _shade_refocusing(ax, years, x)
-        return _finish(fig, ax, L.t("fig_budget_years", lang), source, lang)
+        return finish(fig, ax, L.t("fig_budget_years", lang), source, lang)
 
 
 def _shade_refocusing(ax, years, x, ref=(2020, 2021)):
@@ -85,17 +89,17 @@ def _shade_refocusing(ax, years, x, ref=(2020, 2021)):
         ax.axvspan(x[idx[0]] - 0.5, x[idx[-1]] + 0.5, color="#999999", alpha=0.12, lw=0)
 
 
-def change_by_type(df: pd.DataFrame, *, lang="en", source="") -> plt.Figure:
+def change_by_type(df: pd.DataFrame, *, lang="en", source="") -> Figure:
     """Horizontal bars of perubahan minus murni (Rp billion) per spending type and refocusing year.
 
     ``df``: year, spending_type, budget_original, budget_revised. Rupiah rather than % keeps a small
     budget line that grew several-fold (BTT) from dwarfing the large cuts.
     """
-    with plt.rc_context(STYLE):
+    with matplotlib.rc_context(STYLE):
         d = df.assign(change=(df["budget_revised"] - df["budget_original"]) / 1e9)
         piv = d.pivot_table(index="spending_type", columns="year", values="change", aggfunc="sum")
         piv = piv.loc[piv.abs().max(axis=1).sort_values().index]
-        fig, ax = _fig(8, 0.45 * len(piv) + 1.8)
+        fig, ax = new_figure(8, 0.45 * len(piv) + 1.8)
         y = np.arange(len(piv))
         h = 0.8 / max(len(piv.columns), 1)
         hatches = ["", "//", "..", "xx"]
@@ -106,40 +110,40 @@ def change_by_type(df: pd.DataFrame, *, lang="en", source="") -> plt.Figure:
         ax.axvline(0, color="black", lw=0.8)
         ax.set_xlabel(L.t("change_rp", lang))
         ax.legend(title=L.t("year", lang))
-        return _finish(fig, ax, L.t("fig_change_by_type", lang), source, lang)
+        return finish(fig, ax, L.t("fig_change_by_type", lang), source, lang)
 
 
-def composition_shift(df: pd.DataFrame, y0: int, y1: int, *, lang="en", source="") -> plt.Figure:
+def composition_shift(df: pd.DataFrame, y0: int, y1: int, *, lang="en", source="") -> Figure:
     """Bars of the change in each spending type's share (pp). ``df``: spending_type, shift_pp."""
-    with plt.rc_context(STYLE):
+    with matplotlib.rc_context(STYLE):
         d = df.sort_values("shift_pp")
-        fig, ax = _fig(8, 0.42 * len(d) + 1.6)
+        fig, ax = new_figure(8, 0.42 * len(d) + 1.6)
         colours = [PALETTE[3] if v < 0 else PALETTE[0] for v in d["shift_pp"]]
         ax.barh([L.spending_label(s, lang) for s in d["spending_type"]], d["shift_pp"], color=colours)
         ax.axvline(0, color="black", lw=0.8)
         ax.set_xlabel(f"{L.t('share_pct', lang)}: {L.t('pp', lang)}")
-        return _finish(fig, ax, L.t("fig_shift", lang, y0=y0, y1=y1), source, lang)
+        return finish(fig, ax, L.t("fig_shift", lang, y0=y0, y1=y1), source, lang)
 
 
-def opd_cuts(df: pd.DataFrame, *, n=15, lang="en", source="", label_col="opd") -> plt.Figure:
+def opd_cuts(df: pd.DataFrame, *, n=15, lang="en", source="", label_col="opd") -> Figure:
     """The ``n`` OPDs with the largest dose (cut share over 2020-21), as horizontal bars in %."""
-    with plt.rc_context(STYLE):
+    with matplotlib.rc_context(STYLE):
         d = df.nlargest(n, "dose").iloc[::-1]
-        fig, ax = _fig(8, 0.32 * len(d) + 1.6)
+        fig, ax = new_figure(8, 0.32 * len(d) + 1.6)
         ax.barh(d[label_col].astype(str), d["dose"] * 100, color=PALETTE[1])
         ax.set_xlabel(L.t("dose", lang))
         ax.tick_params(axis="y", labelsize=8)
-        return _finish(fig, ax, L.t("fig_opd_cuts", lang), source, lang)
+        return finish(fig, ax, L.t("fig_opd_cuts", lang), source, lang)
 
 
 def capaian_by_year(df: pd.DataFrame, *, lang="en", source="", group_col: str | None = None,
-                    refocusing=(2020, 2021), ylabel_key="mean_achievement", title_key="fig_capaian_years") -> plt.Figure:
+                    refocusing=(2020, 2021), ylabel_key="mean_achievement", title_key="fig_capaian_years") -> Figure:
     """Line of mean capaian per year (one line per group), refocusing years shaded.
 
     ``df``: year, mean, optional ci_low/ci_high and ``group_col``.
     """
-    with plt.rc_context(STYLE):
-        fig, ax = _fig()
+    with matplotlib.rc_context(STYLE):
+        fig, ax = new_figure()
         groups = [(None, df)] if group_col is None else list(df.groupby(group_col, sort=True))
         markers = ["o", "s", "^", "D", "v", "P"]
         for i, (name, g) in enumerate(groups):
@@ -154,16 +158,16 @@ def capaian_by_year(df: pd.DataFrame, *, lang="en", source="", group_col: str | 
         ax.set_ylabel(L.t(ylabel_key, lang))
         if group_col is not None:
             ax.legend(fontsize=8)
-        return _finish(fig, ax, L.t(title_key, lang), source, lang)
+        return finish(fig, ax, L.t(title_key, lang), source, lang)
 
 
-def bands_by_period(df: pd.DataFrame, order, *, lang="en", source="") -> plt.Figure:
+def bands_by_period(df: pd.DataFrame, order, *, lang="en", source="") -> Figure:
     """Stacked bars of band shares (%) per period. ``df``: period, band, share (0-1)."""
-    with plt.rc_context(STYLE):
+    with matplotlib.rc_context(STYLE):
         piv = df.pivot_table(index="period", columns="band", values="share", aggfunc="sum", observed=False).fillna(0)
         periods = [p for p in ("pre", "refocusing", "post") if p in piv.index]
         piv = piv.loc[periods]
-        fig, ax = _fig(8, 3.6)
+        fig, ax = new_figure(8, 3.6)
         left = np.zeros(len(piv))
         hatches = ["", "", "..", "//", "xx", "\\\\"]
         for i, band in enumerate(order):
@@ -177,14 +181,14 @@ def bands_by_period(df: pd.DataFrame, order, *, lang="en", source="") -> plt.Fig
         ax.set_xlim(0, 100)
         ax.invert_yaxis()
         ax.legend(ncols=len(order), loc="upper left", bbox_to_anchor=(0, -0.2), fontsize=8)
-        return _finish(fig, ax, L.t("fig_bands", lang), source, lang)
+        return finish(fig, ax, L.t("fig_bands", lang), source, lang)
 
 
-def share_by_year(df: pd.DataFrame, *, lang="en", source="", title_key="fig_ceiling") -> plt.Figure:
+def share_by_year(df: pd.DataFrame, *, lang="en", source="", title_key="fig_ceiling") -> Figure:
     """Bars of a share (0-1) per year, e.g. indicators at exactly 100 %."""
-    with plt.rc_context(STYLE):
-        fig, ax = _fig(8, 3.4)
+    with matplotlib.rc_context(STYLE):
+        fig, ax = new_figure(8, 3.4)
         ax.bar(df["year"].astype(str), df["share"] * 100, color=PALETTE[1])
         ax.set_xlabel(L.t("year", lang))
         ax.set_ylabel(L.t("share_pct", lang))
-        return _finish(fig, ax, L.t(title_key, lang), source, lang)
+        return finish(fig, ax, L.t(title_key, lang), source, lang)

@@ -1,21 +1,22 @@
 """Charts of the impact, peer and efficiency sections, in the style of :mod:`kinerja_analysis.report.charts.base`."""
 from __future__ import annotations
 
-import matplotlib.pyplot as plt
+import matplotlib
+from matplotlib.figure import Figure
 import numpy as np
 import pandas as pd
 
 from ... import labels as L
-from .base import PALETTE, STYLE, _fig, _finish
+from .base import PALETTE, STYLE, finish, new_figure
 
 
-def dose_response(bins: pd.DataFrame, points: pd.DataFrame, *, lang="en", source="") -> plt.Figure:
+def dose_response(bins: pd.DataFrame, points: pd.DataFrame, *, lang="en", source="") -> Figure:
     """OPDs (light dots) and dose bins (mean change with 95 % CI) of change in capaian against cut share.
 
     ``bins``/``points`` from :func:`kinerja_analysis.analysis.impact.dose_response` (dose in % in bins, 0-1 in points).
     """
-    with plt.rc_context(STYLE):
-        fig, ax = _fig(8, 4.6)
+    with matplotlib.rc_context(STYLE):
+        fig, ax = new_figure(8, 4.6)
         ax.scatter(points["dose"] * 100, points["change_refocusing"], s=10, color=PALETTE[2], alpha=0.6,
                    label=L.t("imp_lbl_opd", lang), zorder=1)
         styles = {"refocusing": (PALETTE[0], "o", "-"), "post": (PALETTE[3], "s", "--")}
@@ -30,13 +31,13 @@ def dose_response(bins: pd.DataFrame, points: pd.DataFrame, *, lang="en", source
         ax.set_xlabel(L.t("imp_ax_dose", lang))
         ax.set_ylabel(L.t("imp_ax_change", lang))
         ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(0, -0.14), ncols=2)
-        return _finish(fig, ax, L.t("imp_fig_dose_response", lang), source, lang)
+        return finish(fig, ax, L.t("imp_fig_dose_response", lang), source, lang)
 
 
-def event_study(es: pd.DataFrame, *, lang="en", source="", refocusing=(2020, 2021)) -> plt.Figure:
+def event_study(es: pd.DataFrame, *, lang="en", source="", refocusing=(2020, 2021)) -> Figure:
     """Per-year effect per 10 pp of cut with pointwise 95 % CIs (bars) and simultaneous bands (shaded)."""
-    with plt.rc_context(STYLE):
-        fig, ax = _fig(8, 4.2)
+    with matplotlib.rc_context(STYLE):
+        fig, ax = new_figure(8, 4.2)
         e = es.sort_values("year")
         years = e["year"].to_numpy()
         ax.axvspan(refocusing[0] - 0.5, refocusing[1] + 0.5, color="#999999", alpha=0.12, lw=0)
@@ -55,13 +56,13 @@ def event_study(es: pd.DataFrame, *, lang="en", source="", refocusing=(2020, 202
         ax.set_xlabel(L.t("year", lang))
         ax.set_ylabel(L.t("imp_ax_effect", lang))
         ax.legend(fontsize=8, loc="lower right")
-        return _finish(fig, ax, L.t("imp_fig_event_study", lang), source, lang)
+        return finish(fig, ax, L.t("imp_fig_event_study", lang), source, lang)
 
 
-def tercile_years(yearly: pd.DataFrame, *, lang="en", source="", refocusing=(2020, 2021)) -> plt.Figure:
+def tercile_years(yearly: pd.DataFrame, *, lang="en", source="", refocusing=(2020, 2021)) -> Figure:
     """Mean capaian per year for the least-, middle- and most-cut thirds of OPDs. ``yearly``: tercile, year, mean."""
-    with plt.rc_context(STYLE):
-        fig, ax = _fig(8, 4.0)
+    with matplotlib.rc_context(STYLE):
+        fig, ax = new_figure(8, 4.0)
         ax.axvspan(refocusing[0] - 0.5, refocusing[1] + 0.5, color="#999999", alpha=0.15, lw=0)
         for i, (terc, marker, colour) in enumerate(zip(("T1", "T2", "T3"), ("o", "s", "^"),
                                                         (PALETTE[2], PALETTE[1], PALETTE[0]))):
@@ -72,13 +73,13 @@ def tercile_years(yearly: pd.DataFrame, *, lang="en", source="", refocusing=(202
         ax.set_xlabel(L.t("year", lang))
         ax.set_ylabel(L.t("mean_achievement", lang))
         ax.legend(fontsize=8)
-        return _finish(fig, ax, L.t("imp_fig_terciles", lang), source, lang)
+        return finish(fig, ax, L.t("imp_fig_terciles", lang), source, lang)
 
 
-def ceiling_terciles(df: pd.DataFrame, *, lang="en", source="") -> plt.Figure:
+def ceiling_terciles(df: pd.DataFrame, *, lang="en", source="") -> Figure:
     """Grouped bars: share of unit-years at exactly 100 % per year and dose tercile (``share`` 0-1)."""
-    with plt.rc_context(STYLE):
-        fig, ax = _fig(8, 3.6)
+    with matplotlib.rc_context(STYLE):
+        fig, ax = new_figure(8, 3.6)
         years = sorted(df["year"].unique())
         x = np.arange(len(years))
         for i, (terc, colour, hatch) in enumerate(zip(("T1", "T2", "T3"), (PALETTE[2], PALETTE[1], PALETTE[0]),
@@ -90,14 +91,14 @@ def ceiling_terciles(df: pd.DataFrame, *, lang="en", source="") -> plt.Figure:
         ax.set_xlabel(L.t("year", lang))
         ax.set_ylabel(L.t("share_pct", lang))
         ax.legend(fontsize=8, ncols=3, loc="upper left", bbox_to_anchor=(0, -0.15))
-        return _finish(fig, ax, L.t("imp_fig_ceiling_terciles", lang), source, lang)
+        return finish(fig, ax, L.t("imp_fig_ceiling_terciles", lang), source, lang)
 
 
 def efficiency_quadrants(q: pd.DataFrame, c: float, s: float, *, lang="en", source="", label_col="opd",
-                         n_labels: int = 6) -> plt.Figure:
+                         n_labels: int = 6) -> Figure:
     """Capaian (%) against serapan (%) per OPD, split into four quadrants at the thresholds (dashed)."""
-    with plt.rc_context(STYLE):
-        fig, ax = _fig(8, 5.2)
+    with matplotlib.rc_context(STYLE):
+        fig, ax = new_figure(8, 5.2)
         colours = {"high_capaian_low_serapan": PALETTE[0], "high_capaian_high_serapan": PALETTE[1],
                    "low_capaian_high_serapan": PALETTE[3], "low_capaian_low_serapan": PALETTE[4]}
         markers = {"high_capaian_low_serapan": "o", "high_capaian_high_serapan": "s",
@@ -115,17 +116,17 @@ def efficiency_quadrants(q: pd.DataFrame, c: float, s: float, *, lang="en", sour
         ax.set_xlabel(L.t("imp_ax_serapan", lang))
         ax.set_ylabel(L.t("mean_achievement", lang))
         ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(0, -0.12), ncols=2)
-        return _finish(fig, ax, L.t("imp_fig_efficiency", lang), source, lang)
+        return finish(fig, ax, L.t("imp_fig_efficiency", lang), source, lang)
 
 
 def peer_years(region: pd.DataFrame, peers: pd.DataFrame, *, region_label: str, lang="en", source="",
-               refocusing=(2020, 2021)) -> plt.Figure:
+               refocusing=(2020, 2021)) -> Figure:
     """The region's mean capaian per year (line) within the range of its peers (band) and their mean (dashed).
 
     ``region``: year, mean. ``peers``: year, mean, min, max (of the other regions' yearly means).
     """
-    with plt.rc_context(STYLE):
-        fig, ax = _fig(8, 4.0)
+    with matplotlib.rc_context(STYLE):
+        fig, ax = new_figure(8, 4.0)
         ax.axvspan(refocusing[0] - 0.5, refocusing[1] + 0.5, color="#999999", alpha=0.12, lw=0)
         p = peers.sort_values("year")
         ax.fill_between(p["year"], p["min"], p["max"], color=PALETTE[2], alpha=0.45, lw=0,
@@ -137,4 +138,4 @@ def peer_years(region: pd.DataFrame, peers: pd.DataFrame, *, region_label: str, 
         ax.set_xlabel(L.t("year", lang))
         ax.set_ylabel(L.t("mean_achievement", lang))
         ax.legend(fontsize=8)
-        return _finish(fig, ax, L.t("imp_fig_peers", lang), source, lang)
+        return finish(fig, ax, L.t("imp_fig_peers", lang), source, lang)

@@ -1,12 +1,13 @@
 """Charts of the province report (real DJPK and BPS data), in the style of :mod:`kinerja_analysis.report.charts.base`."""
 from __future__ import annotations
 
-import matplotlib.pyplot as plt
+import matplotlib
+from matplotlib.figure import Figure
 import numpy as np
 import pandas as pd
 
 from ... import labels as L
-from .base import PALETTE, STYLE, _finish, _fig
+from .base import PALETTE, STYLE, finish, new_figure
 
 #: spending types drawn separately; the rest is grouped as "other"
 MAIN_TYPES = ["pegawai", "barang_jasa", "modal", "btt", "bansos", "hibah", "bantuan_keuangan"]
@@ -18,10 +19,10 @@ def _tn(x):
     return np.asarray(x, dtype=float) / 1e12
 
 
-def budget_vs_spent(yearly: pd.DataFrame, *, lang="en", source="", partial=()) -> plt.Figure:
+def budget_vs_spent(yearly: pd.DataFrame, *, lang="en", source="", partial=()) -> Figure:
     """Bars of total belanja Anggaran and Realisasi per year (Rp trillion); partial years hatched."""
-    with plt.rc_context(STYLE):
-        fig, ax = _fig(8, 3.8)
+    with matplotlib.rc_context(STYLE):
+        fig, ax = new_figure(8, 3.8)
         years = yearly["year"].astype(int).to_numpy()
         x = np.arange(len(years))
         ax.bar(x - 0.2, _tn(yearly["budget_revised"]), 0.4, color=PALETTE[0], label=L.t("pv_anggaran", lang))
@@ -31,13 +32,13 @@ def budget_vs_spent(yearly: pd.DataFrame, *, lang="en", source="", partial=()) -
         ax.set_xlabel(L.t("year", lang) + (" (* " + L.t("pv_partial_short", lang) + ")" if len(partial) else ""))
         ax.set_ylabel(L.t("pv_rp_trillion", lang))
         ax.legend(ncols=2, loc="upper left", bbox_to_anchor=(0, -0.2), fontsize=8)
-        return _finish(fig, ax, L.t("pv_fig_totals", lang), source, lang)
+        return finish(fig, ax, L.t("pv_fig_totals", lang), source, lang)
 
 
-def btt_ratio(df: pd.DataFrame, *, lang="en", source="") -> plt.Figure:
+def btt_ratio(df: pd.DataFrame, *, lang="en", source="") -> Figure:
     """BTT realised as a multiple of its "Anggaran" per year (log scale): the 2020 caveat in one picture."""
-    with plt.rc_context(STYLE):
-        fig, ax = _fig(8, 3.4)
+    with matplotlib.rc_context(STYLE):
+        fig, ax = new_figure(8, 3.4)
         ratio = df["btt_spent"] / df["btt_budget"]
         ax.bar(df["year"].astype(str), ratio, color=[PALETTE[3] if r > 1 else PALETTE[1] for r in ratio])
         ax.axhline(1, color="black", lw=0.8)
@@ -46,17 +47,17 @@ def btt_ratio(df: pd.DataFrame, *, lang="en", source="") -> plt.Figure:
             ax.text(xi, r * 1.08, L.fmt_num(r, lang, 2) + "×", ha="center", fontsize=8)
         ax.set_xlabel(L.t("year", lang))
         ax.set_ylabel(L.t("pv_btt_ratio_axis", lang))
-        return _finish(fig, ax, L.t("pv_fig_btt", lang), source, lang)
+        return finish(fig, ax, L.t("pv_fig_btt", lang), source, lang)
 
 
-def composition(comp: pd.DataFrame, *, lang="en", source="", title_key="pv_fig_composition") -> plt.Figure:
+def composition(comp: pd.DataFrame, *, lang="en", source="", title_key="pv_fig_composition") -> Figure:
     """Stacked 100 % bars of each spending type's share of realised belanja per year.
     ``comp``: year, spending_type, share (0-1)."""
-    with plt.rc_context(STYLE):
+    with matplotlib.rc_context(STYLE):
         d = comp.assign(group=comp["spending_type"].where(comp["spending_type"].isin(MAIN_TYPES), "other"))
         piv = d.pivot_table(index="year", columns="group", values="share", aggfunc="sum").fillna(0) * 100
         order = [t for t in MAIN_TYPES + ["other"] if t in piv.columns]
-        fig, ax = _fig(8.5, 4.6)
+        fig, ax = new_figure(8.5, 4.6)
         bottom = np.zeros(len(piv))
         x = [str(y) for y in piv.index]
         for t in order:
@@ -71,33 +72,33 @@ def composition(comp: pd.DataFrame, *, lang="en", source="", title_key="pv_fig_c
         ax.set_xlabel(L.t("year", lang))
         ax.set_ylabel(L.t("share_pct", lang))
         ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=8)
-        return _finish(fig, ax, L.t(title_key, lang), source, lang)
+        return finish(fig, ax, L.t(title_key, lang), source, lang)
 
 
-def cut_intensity(df: pd.DataFrame, *, lang="en", source="") -> plt.Figure:
+def cut_intensity(df: pd.DataFrame, *, lang="en", source="") -> Figure:
     """Ranked horizontal bars of each province's cut intensity (pp). ``df``: name, cut_intensity_pp."""
-    with plt.rc_context(STYLE):
+    with matplotlib.rc_context(STYLE):
         d = df.sort_values("cut_intensity_pp")
-        fig, ax = _fig(8, 0.24 * len(d) + 1.6)
+        fig, ax = new_figure(8, 0.24 * len(d) + 1.6)
         colours = [PALETTE[3] if v > 0 else PALETTE[1] for v in d["cut_intensity_pp"]]
         ax.barh(d["name"].astype(str), d["cut_intensity_pp"], color=colours)
         ax.axvline(0, color="black", lw=0.8)
         ax.axvline(float(d["cut_intensity_pp"].median()), color="#555555", lw=0.8, ls="--")
         ax.tick_params(axis="y", labelsize=7.5)
         ax.set_xlabel(L.t("pv_cut_axis", lang))
-        return _finish(fig, ax, L.t("pv_fig_cut", lang), source, lang)
+        return finish(fig, ax, L.t("pv_fig_cut", lang), source, lang)
 
 
-def scatter_fits(panels: list[dict], *, lang="en", source="", title="") -> plt.Figure:
+def scatter_fits(panels: list[dict], *, lang="en", source="", title="") -> Figure:
     """Small multiples: x = cut intensity, y = outcome change, OLS line with its 95 % CI band.
 
     Each panel: {"x", "y", "labels", "grid", "fit", "lo", "hi", "title", "ylabel", "r", "r_lo", "r_hi"}.
     """
-    with plt.rc_context(STYLE):
+    with matplotlib.rc_context(STYLE):
         n = len(panels)
         cols = 3 if n > 4 else max(n, 1)
         rows = int(np.ceil(n / cols))
-        fig, axes = plt.subplots(rows, cols, figsize=(3.4 * cols, 3.1 * rows + 0.6), squeeze=False)
+        fig, axes = new_figure(3.4 * cols, 3.1 * rows + 0.6, nrows=rows, ncols=cols)
         for ax, p in zip(axes.ravel(), panels):
             ax.fill_between(p["grid"], p["lo"], p["hi"], color=PALETTE[2], alpha=0.35, lw=0)
             ax.plot(p["grid"], p["fit"], color=PALETTE[0], lw=1.4)
@@ -121,10 +122,10 @@ def scatter_fits(panels: list[dict], *, lang="en", source="", title="") -> plt.F
         return fig
 
 
-def pefa_counts(counts: pd.DataFrame, *, lang="en", source="", title_key="pv_fig_pefa") -> plt.Figure:
+def pefa_counts(counts: pd.DataFrame, *, lang="en", source="", title_key="pv_fig_pefa") -> Figure:
     """Stacked bars: number of provinces per PEFA band (A-D) and year. ``counts``: year x A..D."""
-    with plt.rc_context(STYLE):
-        fig, ax = _fig(8, 3.6)
+    with matplotlib.rc_context(STYLE):
+        fig, ax = new_figure(8, 3.6)
         colours = {"A": "#1a6b3c", "B": "#6fb07f", "C": "#f2d16b", "D": "#9e2a2b"}
         bottom = np.zeros(len(counts))
         x = [str(y) for y in counts.index]
@@ -136,4 +137,4 @@ def pefa_counts(counts: pd.DataFrame, *, lang="en", source="", title_key="pv_fig
         ax.set_xlabel(L.t("year", lang))
         ax.set_ylabel(L.t("pv_n_provinces", lang))
         ax.legend(ncols=4, loc="upper left", bbox_to_anchor=(0, -0.18), fontsize=8)
-        return _finish(fig, ax, L.t(title_key, lang), source, lang)
+        return finish(fig, ax, L.t(title_key, lang), source, lang)
