@@ -10,10 +10,10 @@ LABSTAMP := $(LABVENV)/.installed
 JOBS   ?= 2
 
 .DEFAULT_GOAL := help
-.PHONY: help report test lab demo clean
+.PHONY: help report test test-fast lint lab demo clean
 
 help: ## list the targets
-	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS=":.*## "} {printf "  make %-8s %s\n", $$1, $$2}'
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS=":.*## "} {printf "  make %-10s %s\n", $$1, $$2}'
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -34,6 +34,13 @@ $(LABSTAMP): pyproject.toml
 
 test: $(STAMP) $(LABSTAMP) ## run the whole test suite (unit, notebooks, end-to-end, browser, JupyterLab)
 	$(PY) -m pytest -q
+
+test-fast: $(STAMP) ## unit tests and doctests only: no notebooks, end-to-end, browser or JupyterLab runs (about a minute)
+	$(PY) -m pytest -q -m "not slow" tests kinerja_analysis
+
+lint: $(STAMP) ## ruff: lint rules and formatting (the whole tree passes both)
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
 
 lab: $(LABSTAMP) ## open the notebooks in JupyterLab (its own environment, .venv-lab)
 	$(LABVENV)/bin/jupyter lab notebooks/

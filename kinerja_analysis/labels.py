@@ -2,13 +2,17 @@
 
 All headings, axis labels and generated sentences live in the message catalogues ``messages/*.json`` and
 are looked up here, so that a page is never mixed-language.
-``tests/test_labels.py`` fails when a key lacks either language.
+``tests/base/test_config_labels.py`` fails when a key lacks either language.
 """
 from __future__ import annotations
 
 import json
 import math
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # only for annotations: pandas is not imported for a label lookup
+    import pandas as pd
 
 LANGS = ("en", "id")
 MESSAGES = Path(__file__).resolve().parent / "messages"

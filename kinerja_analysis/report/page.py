@@ -23,6 +23,9 @@ RESULTS_MIME = "application/vnd.kinerja.results+json"
 CONTEXT_MIME = "application/vnd.kinerja.context+json"
 TABLE_MIME = "application/vnd.kinerja.table+json"
 PRIVATE_MIMES = frozenset({RESULTS_MIME, CONTEXT_MIME, TABLE_MIME})
+#: shown beside a private payload: front ends (JupyterLab, VS Code) render this empty text instead of a
+#: "no renderer for this output" placeholder; the HTML page drops the whole output (run.render)
+_QUIET = {"text/plain": ""}
 
 _recorded: dict[str, dict] = {}
 
@@ -63,7 +66,7 @@ def record(key: str, value: Any, ci_low: Any = None, ci_high: Any = None, **extr
         entry["ci_high"] = _clean(ci_high)
     entry.update({k: _clean(v) for k, v in extra.items()})
     _recorded[key] = entry
-    _display({RESULTS_MIME: {key: entry}})
+    _display({RESULTS_MIME: {key: entry}, **_QUIET})
     return entry
 
 
@@ -103,7 +106,7 @@ def publish(name: str, df: pd.DataFrame, *, title: str = "", description: str = 
                "schema": {c: str(t) for c, t in d.dtypes.items()},
                "columns": [str(c) for c in d.columns],
                "data": json.loads(d.to_json(orient="values", date_format="iso", double_precision=15))}
-    _display({TABLE_MIME: payload})
+    _display({TABLE_MIME: payload, **_QUIET})
 
 
 def tables_from_notebook(nb) -> list[dict]:
@@ -125,7 +128,7 @@ def context(*, title: str, dataset=None, lang: str = "en", region: str = "", **e
     if dataset is not None:
         ctx.update({"data_folder": dataset.folder.name, "data_hash": dataset.data_hash,
                     "data_files": dataset.files, "synthetic": bool(dataset.synthetic)})
-    _display({CONTEXT_MIME: ctx})
+    _display({CONTEXT_MIME: ctx, **_QUIET})
     heading(title, level=1)
     if ctx.get("synthetic"):
         _display({"text/html": f'<div class="ka-banner" role="note">{html.escape(L.t("synthetic_banner", lang))}</div>',

@@ -62,7 +62,7 @@ def _without_private_outputs(nb):
     private = PRIVATE_MIMES
     for cell in nb.cells:
         if cell.get("outputs"):
-            cell.outputs = [o for o in cell.outputs if not (o.get("data") and set(o["data"]) <= private)]
+            cell.outputs = [o for o in cell.outputs if not (o.get("data") and set(o["data"]) & private)]
     return nb
 
 
