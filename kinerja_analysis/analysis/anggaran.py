@@ -8,7 +8,7 @@ Pure functions: DataFrames in, DataFrames out. Values are full Rupiah.
 """
 from __future__ import annotations
 
-from typing import Sequence
+from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
@@ -61,6 +61,32 @@ def summarise(anggaran: pd.DataFrame, by: Sequence[str]) -> pd.DataFrame:
     out["cut_share"] = cut_share(out["budget_original"], out["budget_revised"]).to_numpy()
     out["absorption"] = absorption(out["spent"], out["budget_revised"]).to_numpy()
     return out
+
+
+def period_total(anggaran: pd.DataFrame, period: str = "refocusing") -> pd.DataFrame:
+    """The three budget sums of one period (its ``period`` column) in one row, with cut share and absorption;
+    no row when the period has no budget lines.
+
+    >>> df = pd.DataFrame({"period": ["pre", "refocusing", "refocusing"], "budget_original": [9.0, 100.0, 100.0],
+    ...                    "budget_revised": [9.0, 50.0, 70.0], "spent": [9.0, 45.0, 70.0]})
+    >>> period_total(df)[["budget_original", "cut_share"]].values.tolist()
+    [[200.0, 0.4]]
+    """
+    return summarise(anggaran[anggaran["period"] == period].assign(_all=1), ["_all"])
+
+
+def cuts_by_type(anggaran: pd.DataFrame, years: Sequence[int]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Budget sums, cut share and absorption per spending type over ``years``: per year and type, and pooled
+    over the years per type.
+
+    >>> df = pd.DataFrame({"year": [2020, 2021, 2021], "spending_type": ["modal"] * 3,
+    ...                    "budget_original": [100.0, 100.0, 50.0], "budget_revised": [50.0, 100.0, 50.0], "spent": [1.0] * 3})
+    >>> per_year, pooled = cuts_by_type(df, [2020, 2021])
+    >>> per_year["cut_share"].tolist(), pooled["cut_share"].tolist()
+    ([0.5, 0.0], [0.2])
+    """
+    sub = anggaran[anggaran["year"].isin(list(years))]
+    return summarise(sub, ["year", "spending_type"]), summarise(sub, ["spending_type"])
 
 
 def by_type(anggaran: pd.DataFrame) -> pd.DataFrame:

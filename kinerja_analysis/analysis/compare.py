@@ -1,12 +1,14 @@
-"""Before / during / after comparisons of capaian (DESIGN.md section 5)."""
+"""Before / during / after comparisons of capaian (DESIGN.md section 5), and the facts of a region's reading."""
 from __future__ import annotations
 
-from typing import Sequence
+from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
 
-from ..config import DEFAULT_SEED
+from ..config import DEFAULT_SEED, Periods
+from . import anggaran as ag
+from . import bootstrap as B
 
 PERIOD_ORDER = ["pre", "refocusing", "post"]
 
@@ -72,6 +74,20 @@ def opd_period_change(kinerja: pd.DataFrame, dose: pd.DataFrame | None = None) -
     return wide
 
 
+def opd_cuts(kinerja: pd.DataFrame, dose: pd.DataFrame) -> pd.DataFrame:
+    """Each OPD's dose (cut share over the refocusing years) beside its mean capaian per period and change.
+
+    >>> k = pd.DataFrame({"region_code": ["a"] * 2, "opd": ["x"] * 2, "period": ["pre", "refocusing"],
+    ...                   "achievement": [100.0, 94.0], "met": [True, False]})
+    >>> d = pd.DataFrame({"region_code": ["a"], "opd": ["x"], "dose": [0.3]})
+    >>> opd_cuts(k, d)[["dose", "pre", "refocusing", "change_refocusing"]].values.tolist()
+    [[0.3, 100.0, 94.0, -6.0]]
+    """
+    change = opd_period_change(kinerja, dose)
+    return dose.merge(change[["region_code", "opd", "pre", "refocusing", "post", "change_refocusing"]],
+                      on=["region_code", "opd"], how="left")
+
+
 def share_at_ceiling(kinerja: pd.DataFrame, by: Sequence[str] = ("year",), *, tol: float = 1e-9) -> pd.DataFrame:
     """Share of indicator-years whose capaian is exactly 100 % (the reporting ceiling).
 
@@ -97,47 +113,6 @@ def share_revised(kinerja: pd.DataFrame, by: Sequence[str] = ("year",)) -> pd.Da
 
 
 # ---------------------------------------------------------------- differences with honest uncertainty
-def _cluster_ids(d: pd.DataFrame, cluster: str) -> np.ndarray:
-    """Integer cluster ids: ``region`` resamples regions; ``opd`` resamples OPDs (within their region)."""
-    if cluster == "region":
-        return pd.factorize(d["region_code"])[0]
-    if cluster == "opd":
-        return pd.factorize(pd.MultiIndex.from_arrays([d["region_code"], d["opd"]]))[0]
-    raise ValueError(f"cluster must be 'region' or 'opd', found {cluster!r}")
-
-
-def _outcome_values(d: pd.DataFrame, outcome: str) -> np.ndarray:
-    if outcome == "met":  # share of targets met, in % so that differences read in pp
-        return d["met"].astype("Float64").to_numpy(dtype=float, na_value=np.nan) * 100.0
-    return d[outcome].to_numpy(dtype=float)
-
-
-def _cell_sums(g: np.ndarray, cell: np.ndarray, y: np.ndarray, n_clusters: int, n_cells: int):
-    """Per cluster × cell: sum of ``y`` and number of rows (rows with NaN ``y`` left out)."""
-    ok = ~np.isnan(y) & (cell >= 0)
-    idx = g[ok] * n_cells + cell[ok]
-    s = np.bincount(idx, weights=y[ok], minlength=n_clusters * n_cells).reshape(n_clusters, n_cells)
-    n = np.bincount(idx, minlength=n_clusters * n_cells).reshape(n_clusters, n_cells).astype(float)
-    return s, n
-
-
-def _bootstrap(stat, n_clusters: int, *, n_resamples: int, seed: int, confidence: float):
-    """Percentile CI of ``stat(cluster_index_array)`` over clusters resampled with replacement."""
-    import warnings
-
-    from scipy import stats
-
-    if n_clusters < 2:
-        return np.nan, np.nan
-    with np.errstate(invalid="ignore", divide="ignore"), warnings.catch_warnings():
-        # a statistic that every resample gives alike (no spread) is a valid, if degenerate, answer
-        warnings.simplefilter("ignore", stats.DegenerateDataWarning)
-        res = stats.bootstrap((np.arange(n_clusters),), lambda i, axis=-1: stat(i), vectorized=True,
-                              n_resamples=n_resamples, confidence_level=confidence, method="percentile",
-                              rng=np.random.default_rng(seed))
-    return float(res.confidence_interval.low), float(res.confidence_interval.high)
-
-
 def period_differences(kinerja: pd.DataFrame, *, cluster: str = "region", outcomes: Sequence[str] = ("achievement", "met"),
                        n_resamples: int = 999, seed: int = DEFAULT_SEED, confidence: float = 0.95) -> pd.DataFrame:
     """Mean per period and the differences refocusing − pre and post − pre, with cluster-bootstrap CIs.
@@ -164,12 +139,12 @@ def period_differences(kinerja: pd.DataFrame, *, cluster: str = "region", outcom
     [-5.0, -5.0, -5.0]
     """
     d = kinerja[kinerja["period"].notna()]
-    g = _cluster_ids(d, cluster)
+    g = B.cluster_ids(d, cluster)
     n_g = int(g.max()) + 1 if len(g) else 0
     cell = pd.Categorical(d["period"], PERIOD_ORDER).codes.astype(np.int64)
     rows = []
     for outcome in outcomes:
-        s, n = _cell_sums(g, cell, _outcome_values(d, outcome), n_g, len(PERIOD_ORDER))
+        s, n = B.cell_sums(g, cell, B.outcome_values(d, outcome), n_g, len(PERIOD_ORDER))
 
         def means(i, s=s, n=n):
             with np.errstate(invalid="ignore", divide="ignore"):
@@ -180,7 +155,7 @@ def period_differences(kinerja: pd.DataFrame, *, cluster: str = "region", outcom
         quantities["diff_refocusing"] = lambda m: m[..., 1] - m[..., 0]
         quantities["diff_post"] = lambda m: m[..., 2] - m[..., 0]
         for q, f in quantities.items():
-            lo, hi = _bootstrap(lambda i, f=f: f(means(i)), n_g, n_resamples=n_resamples, seed=seed,
+            lo, hi = B.percentile_ci(lambda i, f=f: f(means(i)), n_g, n_resamples=n_resamples, seed=seed,
                                 confidence=confidence)
             rows.append({"outcome": outcome, "quantity": q, "estimate": float(f(full)), "ci_low": lo,
                          "ci_high": hi, "n_clusters": n_g})
@@ -197,6 +172,13 @@ def dose_terciles(dose: pd.DataFrame) -> pd.DataFrame:
     d = dose[dose["dose"].notna()].copy()
     d["tercile"] = pd.qcut(d["dose"].rank(method="first"), 3, labels=["T1", "T2", "T3"]).astype(str)
     return d
+
+
+def tercile_years(kinerja: pd.DataFrame, dose: pd.DataFrame) -> pd.DataFrame:
+    """Mean capaian per year for each dose tercile (:func:`dose_terciles`): ``tercile, year, mean, n``."""
+    terc = dose_terciles(dose)
+    k = kinerja.merge(terc[["region_code", "opd", "tercile"]], on=["region_code", "opd"], how="inner")
+    return yearly_means(k, by=["tercile"])
 
 
 def tercile_comparison(kinerja: pd.DataFrame, dose: pd.DataFrame, *, cluster: str = "region",
@@ -227,12 +209,12 @@ def tercile_comparison(kinerja: pd.DataFrame, dose: pd.DataFrame, *, cluster: st
     terc = dose_terciles(dose)
     d = kinerja[kinerja["period"].notna()].merge(terc[["region_code", "opd", "tercile"]],
                                                   on=["region_code", "opd"], how="inner")
-    g = _cluster_ids(d, cluster)
+    g = B.cluster_ids(d, cluster)
     n_g = int(g.max()) + 1 if len(g) else 0
     t = pd.Categorical(d["tercile"], ["T1", "T2", "T3"]).codes.astype(np.int64)
     p = pd.Categorical(d["period"], PERIOD_ORDER).codes.astype(np.int64)
     cell = np.where((t >= 0) & (p >= 0), t * 3 + p, -1)
-    s, n = _cell_sums(g, cell, _outcome_values(d, outcome), n_g, 9)
+    s, n = B.cell_sums(g, cell, B.outcome_values(d, outcome), n_g, 9)
 
     def means(i):
         with np.errstate(invalid="ignore", divide="ignore"):
@@ -255,13 +237,49 @@ def tercile_comparison(kinerja: pd.DataFrame, dose: pd.DataFrame, *, cluster: st
     specs += [("T3-T1", "crude_did", per, None) for per in PERIOD_ORDER[1:]]
     for label, name, per, j in specs:
         f = q(name, per, j)
-        lo, hi = _bootstrap(lambda i, f=f: f(means(i)), n_g, n_resamples=n_resamples, seed=seed,
+        lo, hi = B.percentile_ci(lambda i, f=f: f(means(i)), n_g, n_resamples=n_resamples, seed=seed,
                             confidence=confidence)
         rows.append({"tercile": label, "quantity": f"{name}_{per}", "estimate": float(f(full)), "ci_low": lo,
                      "ci_high": hi,
                      "dose_mean": float(info.at[label, "dose_mean"]) if label in info.index else np.nan,
                      "n_opd": int(info.at[label, "n_opd"]) if label in info.index else int(len(terc))})
     return pd.DataFrame(rows)
+
+
+def region_facts(kinerja: pd.DataFrame, anggaran: pd.DataFrame, dose: pd.DataFrame, *,
+                 periods: Periods | None = None) -> dict:
+    """The numbers a region's plain-language reading is built from: the refocusing cut (all, by spending
+    type, BTT in the first refocusing year), mean capaian per period, and the change of the most-cut
+    quarter of OPDs against the rest.
+    """
+    ref_years = (periods or Periods()).years("refocusing")
+    a = anggaran
+    ref = a[a["year"].isin(ref_years)]
+    total = ag.summarise(ref.assign(_all=1), ["_all"])
+    by_t = ag.summarise(ref, ["spending_type"]).set_index("spending_type")
+    btt = ag.summarise(a[(a["year"] == ref_years[0]) & (a["spending_type"] == "btt")].assign(_all=1), ["_all"])
+    pm = period_means(kinerja).set_index("period")
+    change = opd_period_change(kinerja, dose).dropna(subset=["dose", "change_refocusing"])
+    n_top = max(1, len(change) // 4)
+    top = change.nlargest(n_top, "dose")
+    rest = change.drop(top.index)
+
+    def get(frame, key, col):
+        return float(frame.at[key, col]) if key in frame.index and pd.notna(frame.at[key, col]) else float("nan")
+
+    return {
+        "cut_share": float(total["cut_share"].iloc[0]) if len(total) else float("nan"),
+        "cut_amount": float((total["budget_original"] - total["budget_revised"]).iloc[0]) if len(total) else float("nan"),
+        "cut_barang_jasa": get(by_t, "barang_jasa", "cut_share"),
+        "cut_modal": get(by_t, "modal", "cut_share"),
+        "btt_original": float(btt["budget_original"].iloc[0]) if len(btt) else float("nan"),
+        "btt_revised": float(btt["budget_revised"].iloc[0]) if len(btt) else float("nan"),
+        "capaian": {per: get(pm, per, "mean") for per in ("pre", "refocusing", "post")},
+        "n_top": int(len(top)),
+        "top_cut": float(top["dose"].mean()) if len(top) else float("nan"),
+        "top_change": float(top["change_refocusing"].mean()) if len(top) else float("nan"),
+        "rest_change": float(rest["change_refocusing"].mean()) if len(rest) else float("nan"),
+    }
 
 
 def group_means(kinerja: pd.DataFrame, by: Sequence[str], *, outcome: str = "achievement") -> pd.DataFrame:
@@ -295,7 +313,7 @@ def group_means(kinerja: pd.DataFrame, by: Sequence[str], *, outcome: str = "ach
     n = counts[cells]
     out = {}
     rest = cells.copy()
-    for col, uniques in zip(reversed(list(by)), reversed(levels)):
+    for col, uniques in zip(reversed(list(by)), reversed(levels), strict=False):
         out[col] = np.asarray(uniques)[rest % (len(uniques) + 1) - 1]
         rest = rest // (len(uniques) + 1)
     frame = pd.DataFrame({c: out[c] for c in by})

@@ -16,18 +16,31 @@ estimates and standard errors with frequency weights; elsewhere the units are us
 from __future__ import annotations
 
 import warnings
-from typing import Literal, Sequence
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
 
-from . import panel as P
 from ..config import DEFAULT_SEED, Periods
+from . import panel as P
 
 Cluster = Literal["region", "opd"]
 #: below this many clusters CR1 is unreliable and the cluster jackknife (CR3) is computed beside it
 FEW_CLUSTERS = 30
 Method = Literal["auto", "unit", "aggregate"]
+
+
+@dataclass
+class Model:
+    """A model's tidy rows and the pyfixest fits behind them, for ``.summary()``, ``.tidy()`` or ``.coef()``."""
+
+    table: pd.DataFrame
+    #: the pyfixest ``Feols`` fit with CR1 (cluster-robust) standard errors
+    cr1: Any
+    #: the same model with CR3 (cluster jackknife) standard errors, or None when not computed
+    cr3: Any = None
 
 
 def _fit(frame: pd.DataFrame, how: str, outcome: str, terms: Sequence[str], cluster: Cluster, vcov: str):
@@ -112,9 +125,17 @@ def did(panel: pd.DataFrame, *, outcome: str = "achievement", cluster: Cluster =
     >>> (did(P.build(k.astype({"region_code": str, "opd": str})))["estimate"].round(6) + 0.0).tolist()
     [-2.0, 0.0]
     """
+    return did_model(panel, outcome=outcome, cluster=cluster, method=method, periods=periods,
+                     jackknife=jackknife).table
+
+
+def did_model(panel: pd.DataFrame, *, outcome: str = "achievement", cluster: Cluster = "region",
+              method: Method = "auto", periods: Periods | None = None, jackknife: bool | None = None) -> Model:
+    """:func:`did` with the pyfixest fits kept: ``did_model(panel).cr1.summary()``."""
     fit, fit3, terms, how, n_obs, g = _estimate(panel, "did", outcome=outcome, cluster=cluster, method=method,
                                                 periods=periods, jackknife=jackknife)
-    return _tidy(fit, fit3, terms, outcome=outcome, how=how, n_obs=n_obs, n_clusters=g, cluster=cluster)
+    return Model(_tidy(fit, fit3, terms, outcome=outcome, how=how, n_obs=n_obs, n_clusters=g, cluster=cluster),
+                 fit, fit3)
 
 
 def event_study(panel: pd.DataFrame, *, outcome: str = "achievement", cluster: Cluster = "region",
@@ -141,6 +162,14 @@ def event_study(panel: pd.DataFrame, *, outcome: str = "achievement", cluster: C
     >>> (es.set_index("year")["estimate"].round(6) + 0.0).tolist()
     [0.0, 0.0, -1.0, 0.0, 0.0, 0.0]
     """
+    return event_study_model(panel, outcome=outcome, cluster=cluster, method=method, periods=periods,
+                             jackknife=jackknife, seed=seed, reps=reps).table
+
+
+def event_study_model(panel: pd.DataFrame, *, outcome: str = "achievement", cluster: Cluster = "region",
+                      method: Method = "auto", periods: Periods | None = None, jackknife: bool | None = None,
+                      seed: int = DEFAULT_SEED, reps: int = 10_000) -> Model:
+    """:func:`event_study` with the pyfixest fits kept: ``event_study_model(panel).cr1.tidy()``."""
     periods = periods or Periods()
     fit, fit3, terms, how, n_obs, g = _estimate(panel, "event", outcome=outcome, cluster=cluster,
                                                 method=method, periods=periods, jackknife=jackknife)
@@ -162,7 +191,7 @@ def event_study(panel: pd.DataFrame, *, outcome: str = "achievement", cluster: C
     out = pd.concat([out, pd.DataFrame([ref])], ignore_index=True).sort_values("year").reset_index(drop=True)
     out["reference"] = out["year"] == periods.reference_year
     out["year"] = out["year"].astype(int)
-    return out
+    return Model(out, fit, fit3)
 
 
 def robustness(panel: pd.DataFrame, *, outcomes: Sequence[str] = ("achievement", "capped", "met", "achievement_original"),
@@ -263,19 +292,19 @@ def continuity(kinerja: pd.DataFrame, crosswalk: pd.DataFrame | None, *, year_fr
     raw = "opd_raw" if "opd_raw" in kinerja.columns else "opd"
     a = kinerja[kinerja["year"] == year_from]
     b = kinerja[kinerja["year"] == year_to]
-    names_b = set(zip(b["region_code"], b[raw]))
-    gone = a[[(r, o) not in names_b for r, o in zip(a["region_code"], a[raw])]]
+    names_b = set(zip(b["region_code"], b[raw], strict=False))
+    gone = a[[(r, o) not in names_b for r, o in zip(a["region_code"], a[raw], strict=False)]]
     target = {}
     if crosswalk is not None and len(crosswalk):
         target = {(r.region_code, r.opd_old): r.opd_new for r in crosswalk.itertuples()}
-    units_b = set(zip(b["region_code"], b["opd"], b["indicator_id"]))
+    units_b = set(zip(b["region_code"], b["opd"], b["indicator_id"], strict=False))
     rows = []
     for (r, o), g in gone.groupby(["region_code", raw], sort=True):
         to = target.get((r, o), "")
-        cont = sum((r, m, i) in units_b for m, i in zip(g["opd"], g["indicator_id"]))
+        cont = sum((r, m, i) in units_b for m, i in zip(g["opd"], g["indicator_id"], strict=False))
         rows.append({"region_code": r, "opd_from": o, "opd_to": to, "n_indicators": int(g["indicator_id"].nunique()),
                      "mapped": bool(to) and cont == len(g)})
-    ua = set(zip(a["region_code"], a["opd"], a["indicator_id"]))
+    ua = set(zip(a["region_code"], a["opd"], a["indicator_id"], strict=False))
     counts = {"units_from": len(ua), "units_to": len(units_b), "continuing": len(ua & units_b),
               "ended": len(ua - units_b), "new": len(units_b - ua)}
     return pd.DataFrame(rows, columns=["region_code", "opd_from", "opd_to", "n_indicators", "mapped"]), counts

@@ -6,12 +6,14 @@ figure and never counted as a peer.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import pandas as pd
 
+from ..config import Periods
 from . import anggaran as ag
 from . import compare
-from ..config import Periods
 
 #: measures in display order; "higher" says which direction reads better (None: neither)
 MEASURES = {
@@ -109,3 +111,43 @@ def national_row(regions: pd.DataFrame | None) -> list[str]:
     if regions is None or "kind" not in regions.columns:
         return []
     return regions.loc[regions["kind"].astype(str).str.lower().isin(NATIONAL_KINDS), "region_code"].astype(str).tolist()
+
+
+@dataclass
+class PeerComparison:
+    """A region beside its peers: the measures table, and mean capaian per year of the region and its peers."""
+
+    region: str
+    #: one row per region (peers and the region; the national row left out)
+    measures: pd.DataFrame
+    #: :func:`peer_table`, or None when the data holds fewer than two regions
+    table: pd.DataFrame | None = None
+    #: the region's mean capaian per year: ``region_code, year, mean, n``
+    own_years: pd.DataFrame | None = None
+    #: the other regions' yearly means: ``year, mean, min, max``
+    peer_years: pd.DataFrame | None = None
+    has_national: bool = False
+
+    @property
+    def n_peers(self) -> int:
+        return len(self.measures) - 1
+
+
+def compare_with_peers(kinerja: pd.DataFrame, anggaran: pd.DataFrame, dose: pd.DataFrame | None,
+                       regions: pd.DataFrame | None, region: str, *, periods: Periods | None = None) -> PeerComparison:
+    """Compare ``region`` with the other regions of the same (all-regions) tables.
+
+    A national row of ``regions`` (:func:`national_row`) is shown beside the peers, never counted as one.
+    """
+    national = national_row(regions)
+    m = region_measures(kinerja, anggaran, dose, periods=periods)
+    nat = m.loc[national[0]] if national and national[0] in m.index else None
+    m = m.drop(index=[c for c in national if c in m.index])
+    if len(m) < 2:
+        return PeerComparison(region=region, measures=m, has_national=nat is not None)
+    table = peer_table(m, region, national=nat)
+    yearly = compare.yearly_means(kinerja[kinerja["region_code"].isin(m.index)], by=["region_code"])
+    own = yearly[yearly["region_code"] == region]
+    others = yearly[yearly["region_code"] != region].groupby("year")["mean"].agg(["mean", "min", "max"]).reset_index()
+    return PeerComparison(region=region, measures=m, table=table, own_years=own, peer_years=others,
+                          has_national=nat is not None)

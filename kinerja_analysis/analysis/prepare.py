@@ -5,10 +5,10 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from . import anggaran as ag
 from .. import capaian
 from ..config import Settings
 from ..ingest import template
+from . import anggaran as ag
 
 
 @dataclass
@@ -25,10 +25,6 @@ class Prepared:
     @property
     def region_name(self) -> str:
         return self.dataset.region_name(self.region) if self.region else ""
-
-    @property
-    def source(self) -> str:
-        return self.dataset.folder.name + (" (synthetic)" if self.dataset.synthetic else "")
 
 
 def load(data_dir, *, settings: Settings | None = None, region: str = "") -> Prepared:

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ..analysis import anggaran as ag
 from .. import labels as L
+from ..analysis import anggaran as ag
 from . import page as report
 
 
@@ -54,26 +54,25 @@ def budget_table(anggaran: pd.DataFrame, year: int, lang: str = "en") -> pd.Data
     })
 
 
-def show_indicators(p, lang: str = "en", year: int | None = None) -> pd.DataFrame:
-    """Section: the indicator table of one year (default: the last refocusing year), sortable and searchable."""
+def show_indicators(table: pd.DataFrame, p, *, year: int | None = None, lang: str | None = None) -> None:
+    """Section: one year's indicator table (:func:`indicator_table`; by default the last refocusing year),
+    sortable and searchable."""
+    lang = lang or p.settings.lang
     year = year or p.settings.periods.refocusing[1]
     report.heading(L.t("sec_lkjip_indicators", lang, year=year))
-    t = indicator_table(p.kinerja, year, lang)
-    report.publish("lkjip_indicators", t, title=L.t("sec_lkjip_indicators", lang, year=year), main=True,
+    report.publish("lkjip_indicators", table, title=L.t("sec_lkjip_indicators", lang, year=year), main=True,
                    sheet=L.t("sheet_indicators", lang, year=year))
-    report.table(t, lang=lang, sortable=True, formats={L.t("achievement", lang): "pct"}, band_col=L.t("band", lang),
+    report.table(table, lang=lang, sortable=True, formats={L.t("achievement", lang): "pct"}, band_col=L.t("band", lang),
                  max_rows=2000)
-    return t
 
 
-def show_budget(p, lang: str = "en", year: int | None = None) -> pd.DataFrame:
-    """Section: the OPD budget table of one year."""
+def show_budget(table: pd.DataFrame, p, *, year: int | None = None, lang: str | None = None) -> None:
+    """Section: one year's OPD budget table (:func:`budget_table`; by default the first refocusing year)."""
+    lang = lang or p.settings.lang
     year = year or p.settings.periods.refocusing[0]
     report.heading(L.t("sec_lkjip_budget", lang, year=year))
-    t = budget_table(p.anggaran, year, lang)
-    report.publish("lkjip_budget", t, title=L.t("sec_lkjip_budget", lang, year=year), main=True,
+    report.publish("lkjip_budget", table, title=L.t("sec_lkjip_budget", lang, year=year), main=True,
                    sheet=L.t("sheet_budget", lang, year=year))
-    c = list(t.columns)
-    report.table(t, lang=lang, sortable=True, formats={c[1]: "rp", c[2]: "rp", c[3]: "pct"},
+    c = list(table.columns)
+    report.table(table, lang=lang, sortable=True, formats={c[1]: "rp", c[2]: "rp", c[3]: "pct"},
                  caption=L.t("rp_billion", lang))
-    return t

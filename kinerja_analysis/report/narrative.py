@@ -1,49 +1,13 @@
-"""Generated plain-language readings for the region report, from computed facts only."""
+"""Generated plain-language readings for the region report, from computed facts only
+(:func:`kinerja_analysis.analysis.compare.region_facts`, plus the region's display name under ``region``)."""
 from __future__ import annotations
 
 import math
 
-import pandas as pd
-
-from ..analysis import anggaran as ag
-from ..analysis import compare
 from .. import labels as L
 
 #: a change smaller than this (pp) reads as "held"
 HOLD_PP = 1.0
-
-
-def region_facts(p) -> dict:
-    """Numbers the region reading is built from (all computed with the package's own functions)."""
-    ref_years = p.settings.periods.years("refocusing")
-    a = p.anggaran
-    ref = a[a["year"].isin(ref_years)]
-    total = ag.summarise(ref.assign(_all=1), ["_all"])
-    by_t = ag.summarise(ref, ["spending_type"]).set_index("spending_type")
-    btt = ag.summarise(a[(a["year"] == ref_years[0]) & (a["spending_type"] == "btt")].assign(_all=1), ["_all"])
-    pm = compare.period_means(p.kinerja).set_index("period")
-    change = compare.opd_period_change(p.kinerja, p.dose).dropna(subset=["dose", "change_refocusing"])
-    n_top = max(1, len(change) // 4)
-    top = change.nlargest(n_top, "dose")
-    rest = change.drop(top.index)
-
-    def get(frame, key, col):
-        return float(frame.at[key, col]) if key in frame.index and pd.notna(frame.at[key, col]) else float("nan")
-
-    return {
-        "region": p.region_name or p.region,
-        "cut_share": float(total["cut_share"].iloc[0]) if len(total) else float("nan"),
-        "cut_amount": float((total["budget_original"] - total["budget_revised"]).iloc[0]) if len(total) else float("nan"),
-        "cut_barang_jasa": get(by_t, "barang_jasa", "cut_share"),
-        "cut_modal": get(by_t, "modal", "cut_share"),
-        "btt_original": float(btt["budget_original"].iloc[0]) if len(btt) else float("nan"),
-        "btt_revised": float(btt["budget_revised"].iloc[0]) if len(btt) else float("nan"),
-        "capaian": {per: get(pm, per, "mean") for per in ("pre", "refocusing", "post")},
-        "n_top": int(len(top)),
-        "top_cut": float(top["dose"].mean()) if len(top) else float("nan"),
-        "top_change": float(top["change_refocusing"].mean()) if len(top) else float("nan"),
-        "rest_change": float(rest["change_refocusing"].mean()) if len(rest) else float("nan"),
-    }
 
 
 def region_reading(f: dict, lang: str = "en") -> list[str]:

@@ -6,12 +6,12 @@ import json
 import numpy as np
 import pandas as pd
 import pytest
-
-from kinerja_analysis.analysis import prepare as data, impact
-from kinerja_analysis.ingest import demo
-from kinerja_analysis.analysis import panel as P
-
 from test_panel import synthetic
+
+from kinerja_analysis.analysis import impact
+from kinerja_analysis.analysis import panel as P
+from kinerja_analysis.analysis import prepare as data
+from kinerja_analysis.ingest import demo
 
 
 @pytest.fixture(scope="module")
@@ -163,50 +163,3 @@ def test_bad_arguments_are_named():
         impact.did(p, cluster="indicator")
     with pytest.raises(ValueError, match="outcome"):
         impact.did(p, outcome="nope")
-
-
-def test_impact_sections_record_the_contract_keys(demo_dir):
-    """Notebook 03's sections record did_*_per_10pp with CIs (DESIGN.md section 8), equal to the model."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    from kinerja_analysis.report import page as report
-    from kinerja_analysis.report.sections import impact as si
-
-    p = data.load(demo_dir)
-    est = si.estimate(p, n_resamples=199)
-    report._recorded.clear()
-    for section in (si.summary, si.before_after, si.terciles, si.dose_response, si.did, si.event_study, si.checks):
-        section(p, est, "id")
-    rec = report.recorded()
-    direct = impact.did(P.build(p.kinerja, p.dose)).set_index("term")
-    for key, term in (("did_refocusing_per_10pp", "treat_refocusing"), ("did_post_per_10pp", "treat_post")):
-        assert rec[key]["value"] == pytest.approx(direct.loc[term, "estimate"], rel=1e-12)
-        assert rec[key]["ci_low"] == pytest.approx(direct.loc[term, "ci_low"], rel=1e-12)
-        assert rec[key]["ci_high"] == pytest.approx(direct.loc[term, "ci_high"], rel=1e-12)
-    assert rec["es_2019"]["value"] == 0 and "ci_low" in rec["es_2020"]
-    assert {"crude_did_refocusing_t3_minus_t1", "did_refocusing_capped_per_10pp", "did_refocusing_met_per_10pp",
-            "did_refocusing_original_target_per_10pp", "revision_per_10pp", "share_at_100"} <= set(rec)
-    # the capped model is attenuated on the demo too
-    assert abs(rec["did_refocusing_capped_per_10pp"]["value"]) < abs(rec["did_refocusing_per_10pp"]["value"])
-
-
-def test_region_sections_record_within_region_estimates(demo_dir):
-    import matplotlib
-
-    matplotlib.use("Agg")
-    from kinerja_analysis.report import page as report
-    from kinerja_analysis.report.sections import impact as si
-
-    p = data.load(demo_dir, region="99.02")
-    report._recorded.clear()
-    r = si.estimate(p, full=False)
-    assert r.cluster == "opd"
-    si.region_impact(p, r, "en")
-    table = si.peer_comparison(p, "en")
-    si.efficiency_section(p, "en")
-    rec = report.recorded()
-    assert rec["region_did_refocusing_per_10pp"]["ci_low"] < rec["region_did_refocusing_per_10pp"]["value"]
-    assert table["n_regions"].iloc[0] == 6 and "peer_mean_capaian_pre" in rec
-    assert sum(rec[f"n_opd_{q}"]["value"] for q in ("high_capaian_low_serapan", "high_capaian_high_serapan",
-                                                     "low_capaian_high_serapan", "low_capaian_low_serapan")) > 20

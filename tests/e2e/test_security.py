@@ -16,9 +16,8 @@ import pytest
 
 from kinerja_analysis import cli, paths
 from kinerja_analysis.report import page as report
-from kinerja_analysis.run import runner
+from kinerja_analysis.run import artefacts, execute, notebooks
 from kinerja_analysis.ingest import validate
-from kinerja_analysis.run import artefacts as export
 from kinerja_analysis.ingest.template import Issues
 
 SCRIPT = "<script>alert(1)</script>"
@@ -65,15 +64,18 @@ def hostile_folder(tmp_path_factory):
 
 
 def test_sections_escape_names_from_data(hostile_folder, monkeypatch):
+    from kinerja_analysis.analysis import compare, diagnostics
     from kinerja_analysis.analysis import prepare as data
-    from kinerja_analysis.report.sections import budget as sections
+    from kinerja_analysis.report.sections import achievement, budget, data_quality
 
     shown = []
     monkeypatch.setattr(report, "_display", lambda obj, **kw: shown.append(obj))
     p = data.load(hostile_folder)
     assert (p.kinerja["opd"] == SCRIPT).any()
-    for section in (sections.coverage, sections.opd_capaian, sections.validation_issues, sections.most_cut_opds):
-        section(p, "en")
+    data_quality.coverage(diagnostics.coverage(p.kinerja), p)
+    achievement.opd_capaian(compare.opd_period_change(p.kinerja, p.dose), p)
+    data_quality.validation_issues(validate.validate_dataset(p.dataset, settings=p.settings), p)
+    budget.most_cut_opds(compare.opd_cuts(p.kinerja, p.dose), p)
     html_text = "".join(o.get("text/html", "") for o in shown)
     _assert_escaped(html_text)
     assert "<b>Sukamaju" not in html_text
@@ -121,7 +123,7 @@ HARMLESS = ["Dinas Kesehatan", "-12,5", "+3", "-", "1.234,5", ""]
 def test_csv_export_neutralises(tmp_path):
     df = pd.DataFrame({"text": DANGEROUS + HARMLESS, "n": range(len(DANGEROUS + HARMLESS))})
     df.columns = ["=evil()", "n"]
-    path = export.write_csv(df, tmp_path / "x.csv")
+    path = artefacts.write_csv(df, tmp_path / "x.csv")
     with open(path, newline="", encoding="utf-8") as fh:
         rows = list(csv.reader(fh))
     assert rows[0] == ["'=evil()", "n"]
@@ -133,7 +135,7 @@ def test_csv_export_neutralises(tmp_path):
 
 def test_xlsx_export_neutralises(tmp_path):
     df = pd.DataFrame({"text": DANGEROUS, "x": [1.5] * len(DANGEROUS)})
-    path = export.write_xlsx({"a/b:c" + "x" * 40: df, "ok": df.head(1)}, tmp_path / "x.xlsx")
+    path = artefacts.write_xlsx({"a/b:c" + "x" * 40: df, "ok": df.head(1)}, tmp_path / "x.xlsx")
     wb = openpyxl.load_workbook(path)
     assert len(wb.sheetnames) == 2 and all(len(s) <= 31 for s in wb.sheetnames)
     for ws in wb.worksheets:
@@ -193,10 +195,10 @@ def test_runner_parameters_and_names_are_safe(tmp_path):
     marker.unlink(missing_ok=True)
     nb_path = tmp_path / "tiny.ipynb"
     _tiny_notebook(nb_path)
-    params = runner.check_parameters(nb_path, {"name": WEIRD[1], "values": json.dumps(WEIRD)})
+    params = notebooks.check_parameters(nb_path, {"name": WEIRD[1], "values": json.dumps(WEIRD)})
     out_dir = tmp_path / "out"
-    job = runner.Job(name="../../etc/evil name", notebook=str(nb_path), parameters=params)
-    entry = runner.run_job(job, out_dir, timeout=120)
+    job = execute.Job(name="../../etc/evil name", notebook=str(nb_path), parameters=params)
+    entry = execute.run_job(job, out_dir, timeout=120)
     assert entry["status"] == "ok", entry.get("error")
     assert not marker.exists(), "a parameter was executed as code"
     executed = out_dir / entry["executed"]
@@ -217,6 +219,6 @@ def test_parameters_reject_wrong_types(tmp_path):
     nb_path = tmp_path / "tiny.ipynb"
     _tiny_notebook(nb_path)
     with pytest.raises(ParameterError):
-        runner.check_parameters(nb_path, {"name": 71.1})
+        notebooks.check_parameters(nb_path, {"name": 71.1})
     with pytest.raises(ParameterError):
-        runner.check_parameters(nb_path, {"__import__('os')": "x"})
+        notebooks.check_parameters(nb_path, {"__import__('os')": "x"})

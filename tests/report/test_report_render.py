@@ -4,7 +4,7 @@ import json
 import nbformat
 import pytest
 
-from kinerja_analysis.run import render, runner
+from kinerja_analysis.run import notebooks, render
 from kinerja_analysis.report import page as report
 from kinerja_analysis.errors import ParameterError
 
@@ -30,16 +30,16 @@ def test_table_escapes_text_from_data():
 
 def test_check_parameters_rejects_unknown_and_wrong_types():
     with pytest.raises(ParameterError, match="unknown"):
-        runner.check_parameters("04_region_report", {"regoin": "99.01"})
+        notebooks.check_parameters("04_region_report", {"regoin": "99.01"})
     with pytest.raises(ParameterError, match="must be str"):
-        runner.check_parameters("04_region_report", {"region": 71.1})
-    ok = runner.check_parameters("04_region_report", {"region": "71.10", "lang": "id"})
+        notebooks.check_parameters("04_region_report", {"region": 71.1})
+    ok = notebooks.check_parameters("04_region_report", {"region": "71.10", "lang": "id"})
     assert ok["region"] == "71.10"
 
 
 def test_every_notebook_declares_the_common_parameters():
     for key in ("00_data_quality", "01_budget_refocusing", "02_achievement_before_after", "04_region_report"):
-        params = runner.notebook_parameters(key)
+        params = notebooks.notebook_parameters(key)
         assert {"data_dir", "region", "periods", "lang"} <= set(params), key
         assert all(params[n]["type"] == "str" for n in ("data_dir", "region", "lang"))
 

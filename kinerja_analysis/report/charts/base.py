@@ -64,8 +64,11 @@ def finish(fig, ax, title, source, lang):
     return fig
 
 
-def budget_by_year(df: pd.DataFrame, *, lang="en", source="") -> Figure:
-    """Grouped bars of murni, perubahan and realisasi per year (Rp billion). ``df``: year + three money columns."""
+def budget_by_year(df: pd.DataFrame, *, lang="en", source="", refocusing=(2020, 2021)) -> Figure:
+    """Grouped bars of murni, perubahan and realisasi per year (Rp billion), the refocusing years shaded.
+
+    ``df``: year + three money columns.
+    """
     with matplotlib.rc_context(STYLE):
         fig, ax = new_figure()
         years = df["year"].astype(int).to_numpy()
@@ -79,7 +82,7 @@ def budget_by_year(df: pd.DataFrame, *, lang="en", source="") -> Figure:
         ax.set_xlabel(L.t("year", lang))
         ax.set_ylabel(L.t("rp_billion", lang))
         ax.legend(ncols=3, loc="upper left", bbox_to_anchor=(0, -0.12))
-        _shade_refocusing(ax, years, x)
+        _shade_refocusing(ax, years, x, refocusing)
         return finish(fig, ax, L.t("fig_budget_years", lang), source, lang)
 
 

@@ -1,0 +1,61 @@
+"""Notebook 02 (achievement before, during and after), also used by the region report (04): each function
+shows one section of results computed by :mod:`kinerja_analysis.analysis.compare` and records its key
+numbers. ``lang`` defaults to the report language, ``p.settings.lang``.
+"""
+from __future__ import annotations
+
+import pandas as pd
+
+from ... import labels as L
+from ...analysis.prepare import Prepared
+from .. import page as report
+from ..charts import base as plots
+from ..start import source_label
+
+
+def capaian_periods(means: pd.DataFrame, yearly: pd.DataFrame, p: Prepared, *, lang: str | None = None) -> None:
+    """Mean capaian and share of targets met per period (:func:`~kinerja_analysis.analysis.compare.period_means`),
+    with a yearly line (:func:`~kinerja_analysis.analysis.compare.yearly_means`; one line per region when
+    ``yearly`` is by ``region_code`` and holds several)."""
+    lang = lang or p.settings.lang
+    report.heading(L.t("sec_period_means", lang) if not p.region else L.t("sec_capaian_periods", lang))
+    report.publish("capaian_by_period", means, title=L.t("sec_period_means", lang))
+    by_region = "region_code" in yearly.columns and yearly["region_code"].nunique() > 1
+    if by_region:
+        yearly = yearly.assign(region=yearly["region_code"].map(p.dataset.region_name))
+    report.figure(plots.capaian_by_year(yearly, lang=lang, source=source_label(p, lang), group_col="region" if by_region else None,
+                                        refocusing=p.settings.periods.refocusing),
+                  reading=L.t("read_capaian_years", lang))
+    for row in means.itertuples():
+        report.record(f"mean_capaian_{row.period}", float(row.mean))
+        report.record(f"met_share_{row.period}", float(row.met_share))
+    show = pd.DataFrame({L.t("period", lang): means["period"].map(lambda x: L.period_label(x, lang)),
+                         L.t("mean_achievement", lang): means["mean"], L.t("met_share", lang): means["met_share"],
+                         L.t("n_indicators", lang): means["n"]})
+    c = list(show.columns)
+    report.table(show, lang=lang, formats={c[1]: "pct", c[2]: "ratio_pct", c[3]: "int"})
+
+
+def bands(shares: pd.DataFrame, p: Prepared, *, lang: str | None = None) -> None:
+    """Share of indicators in each band per period (:func:`~kinerja_analysis.analysis.compare.band_shares`),
+    bands in the order of the settings' band scheme."""
+    lang = lang or p.settings.lang
+    report.heading(L.t("sec_bands", lang))
+    report.publish("bands_by_period", shares, title=L.t("fig_bands", lang))
+    order = [k for _, k in p.settings.bands]
+    report.figure(plots.bands_by_period(shares, order, lang=lang, source=source_label(p, lang)), reading=L.t("read_bands", lang))
+
+
+def opd_capaian(change: pd.DataFrame, p: Prepared, *, lang: str | None = None) -> None:
+    """Mean capaian per OPD and period (:func:`~kinerja_analysis.analysis.compare.opd_period_change`), as a
+    long, sortable table."""
+    lang = lang or p.settings.lang
+    report.heading(L.t("sec_opd_capaian", lang))
+    ch = change
+    show = pd.DataFrame({L.t("region", lang): ch["region_code"], L.t("opd", lang): ch["opd"],
+                         L.t("dose", lang): ch["dose"] * 100,
+                         L.period_label("pre", lang): ch["pre"], L.period_label("refocusing", lang): ch["refocusing"],
+                         L.period_label("post", lang): ch["post"],
+                         "Δ " + L.period_label("refocusing", lang) + " (" + L.t("pp", lang) + ")": ch["change_refocusing"]})
+    c = list(show.columns)
+    report.table(show, lang=lang, sortable=True, formats={col: "pct" for col in c[2:6]} | {c[6]: "pp"})
