@@ -28,8 +28,6 @@ REGIONS_COLUMNS = {
 }
 REGIONS_REQUIRED = ["region_code", "region_name"]
 
-OUTCOMES_COLUMNS = {"region_code": "str", "year": "int", "measure": "str", "value": "float", "polarity": "str"}
-
 #: optional crosswalk of renamed or merged OPDs: rows map ``opd_old`` to ``opd_new`` within a region
 CROSSWALK_COLUMNS = {"region_code": "str", "opd_old": "str", "opd_new": "str", "year_effective": "int", "note": "str"}
 

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from .. import labels as L
 from .. import schema
+from ..files import atomic_path
 
 KINERJA_TEMPLATE = ["region_code", "year", "opd", "sasaran", "indicator_id", "indicator", "unit", "polarity",
                     "target", "target_upper", "target_original", "actual", "formula", "achievement_reported",
@@ -46,7 +47,12 @@ LIST_ROWS = 5000
 _TEXT_COLUMNS = ("region_code", "indicator_id", "opd", "program")
 
 
-def _columns(table: str) -> list[str]:
+def columns(table: str) -> list[str]:
+    """The template's columns (tidy names), in order.
+
+    >>> columns("kinerja")[:3]
+    ['region_code', 'year', 'opd']
+    """
     return KINERJA_TEMPLATE if table == "kinerja" else ANGGARAN_TEMPLATE
 
 
@@ -56,7 +62,7 @@ def headers(table: str) -> list[str]:
     >>> headers("anggaran")[:5]
     ['kode_wilayah', 'tahun', 'opd', 'program', 'jenis_belanja']
     """
-    return [schema.INDONESIAN_HEADERS.get(c, c) for c in _columns(table)]
+    return [schema.INDONESIAN_HEADERS.get(c, c) for c in columns(table)]
 
 
 def _readme(wb, table: str) -> None:
@@ -76,7 +82,7 @@ def _readme(wb, table: str) -> None:
     ws.append(head)
     for cell in ws[ws.max_row]:
         cell.font = Font(bold=True)
-    for col in _columns(table):
+    for col in columns(table):
         req = col in required
         ws.append([schema.INDONESIAN_HEADERS.get(col, col), col,
                    f"{L.t('tpl_yes', 'en')} / {L.t('tpl_yes', 'id')}" if req else f"{L.t('tpl_no', 'en')} / {L.t('tpl_no', 'id')}",
@@ -94,7 +100,7 @@ def _sheet(wb, title: str, table: str, rows: list[dict], *, lists: bool) -> None
     from openpyxl.worksheet.datavalidation import DataValidation
 
     ws = wb.create_sheet(title)
-    cols = _columns(table)
+    cols = columns(table)
     ws.append(headers(table))
     required = set(schema.TABLES[table][1])
     for j, col in enumerate(cols, start=1):
@@ -129,13 +135,14 @@ def write_xlsx(table: str, path: Path) -> Path:
     _sheet(wb, "contoh", table, EXAMPLES[table], lists=False)
     _readme(wb, table)
     wb.active = 0
-    wb.save(path)
+    with atomic_path(path) as tmp:
+        wb.save(tmp)
     return path
 
 
 def write_csv(table: str, path: Path, rows: list[dict] | None = None) -> Path:
-    cols = _columns(table)
-    with open(path, "w", newline="", encoding="utf-8") as fh:
+    cols = columns(table)
+    with atomic_path(path) as tmp, open(tmp, "w", newline="", encoding="utf-8") as fh:
         w = csv.writer(fh)
         w.writerow(headers(table))
         for r in rows or []:

@@ -23,7 +23,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from .. import capaian
 from ..errors import DataError
+from . import regions
+from .numbers import parse_number
 
 #: file -> (measure, polarity, unit)
 PROVINCE_FILES = {
@@ -75,9 +78,7 @@ def _number(v) -> float:
         return np.nan
     if isinstance(v, (int, float, np.number)):
         return float(v)
-    from .numbers import parse_number  # Indonesian "72,5" as well as "72.5"
-
-    return float(parse_number(str(v)))
+    return float(parse_number(str(v)))  # Indonesian "72,5" as well as "72.5"
 
 
 def read_wide(path: str | Path) -> pd.DataFrame:
@@ -111,8 +112,6 @@ def load_outcomes(root: str | Path, *, bridge: pd.DataFrame | None = None) -> pd
     Province names map to Kemendagri codes through the BPS-Kemendagri bridge (``bridge``, by default read
     from ``kode-wilayah-bps-kemendagri/`` beside the BPS folder); an unmapped name raises, naming it.
     """
-    from . import regions
-
     folder = folder_of(root)
     if bridge is None:
         bridge = regions.bps_bridge(folder.parent / "kode-wilayah-bps-kemendagri")
@@ -205,8 +204,6 @@ def rkp_capaian(targets: pd.DataFrame, national: pd.DataFrame) -> pd.DataFrame:
     Only ``official`` national rows count as actuals; where the file's national row is a mean of
     provinces the actual stays empty and ``note`` says why.
     """
-    from .. import capaian
-
     off = national[national["kind"] == "official"][["measure", "year", "value"]]
     mean_only = set(zip(national.loc[national["kind"] == "mean_of_provinces", "measure"],
                         national.loc[national["kind"] == "mean_of_provinces", "year"]))

@@ -11,95 +11,45 @@ What these files hold, and the traps found in them (checked on the 2018-2025 pro
 - **Classification is by account label, not by code prefix.** The codes are the scraper's own
   (Belanja Modal is "520" under "53."), and in Permendagri 90/2019 "5.2" means something else again.
   Labels vary across years ("52. Belanja Barang Jasa" vs "52. Belanja Barang dan Jasa"), so labels are
-  normalised (number stripped, case, "dan"/"&", punctuation) and looked up in the tables below. An
+  normalised (number stripped, case, "dan"/"&", punctuation) and looked up in the tables of
+  :mod:`~kinerja_analysis.ingest.djpk_labels`. An
   unknown label raises :class:`~kinerja_analysis.errors.DataError` naming the label, file and row.
   A blank level-3 label falls back to its level-2 label and is flagged ``blank_level3``.
 - **Double counting (the trap).** From 2022 some pemda carry "Pendapatan Transfer Antar Daerah" twice
   in the same year, as "422." and as "434.", mostly with identical values. Counting both breaks the
   budget identity by exactly the 434 amount (Provinsi Lampung 2022: Rp 28.8 bn; Sumatera Barat 2023:
   Rp 27.9 bn; Papua 2024: Rp 93.3 bn); dropping the repeat closes it. Such a repeated label is flagged
-  ``duplicate_label`` and left out of the tidy tables (see :func:`issues`).
+  ``duplicate_label`` and left out of the tidy tables (see :mod:`~kinerja_analysis.ingest.djpk_checks`).
 - **Budget identity.** For "Anggaran", pendapatan - belanja + (penerimaan - pengeluaran pembiayaan)
-  should be 0 (a balanced APBD). :func:`budget_identity` checks it per pemda-year. For "Realisasi" it
-  is not 0 by design: the realised balance is next year's SiLPA.
+  should be 0 (a balanced APBD). ``djpk_checks.budget_identity`` checks it per pemda-year. For
+  "Realisasi" it is not 0 by design: the realised balance is next year's SiLPA.
 - **"Anggaran" is not one concept.** For 2020 it is largely the budget set before the COVID-19
   refocusing (province BTT was realised at about 20 times its "Anggaran"); later it is often the revised
   budget. It is loaded into ``budget_revised`` (DESIGN.md section 3) and reports say what it means.
-- **Partial years.** The last scraped year's realisation is incomplete; :func:`partial_years` flags it.
+- **Partial years.** The last scraped year's realisation is incomplete; ``djpk_checks.partial_years`` flags it.
 - Blank ``nilai`` cells are missing (NaN, flag ``blank_value``), never a silent 0; the raw text is kept.
 """
 from __future__ import annotations
 
 import hashlib
-import os
 import re
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import Iterable
 
 import numpy as np
 import pandas as pd
 
+from .. import paths as project_paths
 from ..errors import DataError
+from ..files import atomic_path
+from . import regions
+from .djpk_checks import budget_identity, counted, issues, partial_years  # noqa: F401  (djpk.issues etc. too)
+from .djpk_labels import classify, norm_label  # noqa: F401  (djpk.norm_label too)
 
 COLUMNS = ["namapemda", "provinsi", "tahun", "level1coa90", "level2coa90", "level3coa90", "jenis", "nilai"]
 JENIS = ("Anggaran", "Realisasi")
 #: bump when the parsed table changes, so that stale Parquet caches are not reused
 CACHE_VERSION = "djpk-3"
-
-SECTIONS_L1 = {"pendapatan daerah": "pendapatan", "pendapatan": "pendapatan", "belanja daerah": "belanja",
-               "belanja": "belanja", "pembiayaan daerah": "pembiayaan", "pembiayaan": "pembiayaan"}
-FINANCING_L2 = {"penerimaan pembiayaan daerah": "financing_in", "penerimaan pembiayaan": "financing_in",
-                "pengeluaran pembiayaan daerah": "financing_out", "pengeluaran pembiayaan": "financing_out"}
-
-#: normalised level-3 label -> harmonised spending_type (schema.SPENDING_TYPES)
-BELANJA_LABELS = {
-    "belanja pegawai": "pegawai", "belanja barang jasa": "barang_jasa", "belanja modal": "modal",
-    "belanja bunga": "bunga", "belanja subsidi": "subsidi", "belanja hibah": "hibah",
-    "belanja bantuan sosial": "bansos", "belanja tidak terduga": "btt", "belanja bagi hasil": "bagi_hasil",
-    "belanja bantuan keuangan": "bantuan_keuangan", "belanja lainnya": "lainnya",
-}
-#: normalised level-2 label -> spending_type, used only when the level-3 label is blank
-BELANJA_L2_FALLBACK = {
-    "belanja pegawai": "pegawai", "belanja barang jasa": "barang_jasa", "belanja modal": "modal",
-    "belanja tidak terduga": "btt", "belanja lainnya": "lainnya", "belanja transfer": "lainnya",
-}
-#: normalised level-3 label -> (revenue group, revenue type). TKDD = transfers from the centre only.
-PENDAPATAN_LABELS = {
-    "pajak daerah": ("pad", "pajak_daerah"), "retribusi daerah": ("pad", "retribusi_daerah"),
-    "hasil pengelolaan kekayaan daerah yang dipisahkan": ("pad", "kekayaan_dipisahkan"),
-    "lain lain pad yang sah": ("pad", "lain_pad"),
-    "pendapatan transfer pemerintah pusat": ("tkdd", "transfer_pusat"),
-    "pendapatan transfer antar daerah": ("other", "transfer_antar_daerah"),
-    "pendapatan hibah": ("other", "hibah"), "dana darurat": ("other", "dana_darurat"),
-    "lain lain pendapatan sesuai ketentuan peraturan perundang undangan": ("other", "lain_lain"),
-}
-PENDAPATAN_L2_FALLBACK = {"pad": ("pad", "lain_pad"), "pendapatan asli daerah": ("pad", "lain_pad"),
-                          "tkdd": ("tkdd", "transfer_pusat"), "pendapatan lainnya": ("other", "lain_lain")}
-PEMBIAYAAN_LABELS = {
-    "sisa lebih perhitungan anggaran tahun sebelumnya": "silpa", "pencairan dana cadangan": "dana_cadangan_in",
-    "penjualan kekayaan daerah yang dipisahkan": "penjualan_kekayaan", "penerimaan pinjaman daerah": "pinjaman_in",
-    "penerimaan kembali pemberian pinjaman daerah": "pengembalian_pinjaman",
-    "penerimaan pembiayaan lainnya sesuai ketentuan peraturan perundang undangan": "lainnya_in",
-    "pembentukan dana cadangan": "dana_cadangan_out", "penyertaan modal daerah": "penyertaan_modal",
-    "pembayaran cicilan pokok utang yang jatuh tempo": "cicilan_utang", "pemberian pinjaman daerah": "pinjaman_out",
-    "pengeluaran pembiayaan lainnya sesuai ketentuan peraturan perundang undangan": "lainnya_out",
-}
-_DROP_WORDS = {"dan", "dengan"}
-
-
-def norm_label(text) -> str:
-    """Normalise an account label: number prefix, case, "dan"/"dengan"/"&" and punctuation removed.
-
-    >>> norm_label("52. Belanja Barang Jasa") == norm_label("512. Belanja Barang dan Jasa")
-    True
-    >>> norm_label("414. Lain-Lain PAD yang Sah"), norm_label(None)
-    ('lain lain pad yang sah', '')
-    """
-    if text is None or (isinstance(text, float) and np.isnan(text)):
-        return ""
-    s = re.sub(r"^\s*[\d.]+\s*", "", str(text).strip().lower()).replace("&", " ")
-    words = [w for w in re.split(r"[^0-9a-z]+", s) if w and w not in _DROP_WORDS]
-    return " ".join(words)
 
 
 def files(paths) -> list[Path]:
@@ -142,31 +92,12 @@ def _read_one(path: Path):
 def _read_all(paths: list[Path]):
     """Read the files concurrently (pyarrow releases the GIL while parsing) and stack them."""
     import pyarrow as pa
-    from concurrent.futures import ThreadPoolExecutor
 
     if len(paths) == 1:
         return _read_one(paths[0])
     with ThreadPoolExecutor(max_workers=min(4, len(paths))) as pool:
         tables = list(pool.map(_read_one, paths))
     return pa.concat_tables([t.rename_columns(COLUMNS + ["source_file", "source_row"]) for t in tables])
-
-
-def _classify(l1: str, l2: str, l3: str) -> tuple[str, str, str, str] | None:
-    """(section, group, category, flag) for one label triple, or None when unknown."""
-    section = SECTIONS_L1.get(norm_label(l1))
-    n2, n3 = norm_label(l2), norm_label(l3)
-    flag = "" if n3 else "blank_level3"
-    if section == "belanja":
-        st = BELANJA_LABELS.get(n3) if n3 else BELANJA_L2_FALLBACK.get(n2)
-        return None if st is None else ("belanja", st, st, flag)
-    if section == "pendapatan":
-        hit = PENDAPATAN_LABELS.get(n3) if n3 else PENDAPATAN_L2_FALLBACK.get(n2)
-        return None if hit is None else ("pendapatan", hit[0], hit[1], flag)
-    if section == "pembiayaan":
-        sub = FINANCING_L2.get(n2)
-        cat = PEMBIAYAAN_LABELS.get(n3)
-        return None if sub is None or cat is None else (sub, sub, cat, flag)
-    return None
 
 
 def _cache_path(paths: list[Path], cache_dir: Path) -> Path:
@@ -193,9 +124,7 @@ def read_accounts(paths, *, cache: bool | str | Path = False) -> pd.DataFrame:
     paths = files(paths)
     target = None
     if cache:
-        from .. import paths as P
-
-        cache_dir = P.PROCESSED if cache is True else Path(cache)
+        cache_dir = project_paths.PROCESSED if cache is True else Path(cache)
         target = _cache_path(paths, cache_dir)
         if target.exists():
             return pd.read_parquet(target)
@@ -219,10 +148,8 @@ def read_accounts(paths, *, cache: bool | str | Path = False) -> pd.DataFrame:
     _flag_duplicates(out)
     out = _frame(out)
     if target is not None:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        tmp = target.with_suffix(f".{os.getpid()}.tmp")
-        out.to_parquet(tmp, index=False)
-        tmp.replace(target)
+        with atomic_path(target) as tmp:
+            out.to_parquet(tmp, index=False)
     return out
 
 
@@ -235,10 +162,11 @@ def _is_number(text: str) -> bool:
 
 
 def _check_codes(table) -> None:
+    import pyarrow as pa
     import pyarrow.compute as pc
 
     jenis = table.column("jenis")
-    bad = pc.invert(pc.is_in(jenis, value_set=__import__("pyarrow").array(list(JENIS))))
+    bad = pc.invert(pc.is_in(jenis, value_set=pa.array(list(JENIS))))
     if pc.any(bad).as_py():
         i = pc.index(bad, True).as_py()
         raise DataError(f"{table.column('source_file')[i].as_py()}, row {table.column('source_row')[i].as_py()}, column jenis: "
@@ -252,8 +180,6 @@ def _check_codes(table) -> None:
 
 
 KEY = ["source_file", "namapemda", "provinsi", "tahun", "level1coa90", "level2coa90", "level3coa90"]
-_RENAME = {"namapemda": "region_name", "provinsi": "province_name", "tahun": "year", "level1coa90": "level1",
-           "level2coa90": "level2", "level3coa90": "level3"}
 
 
 def _dict(arr) -> tuple[np.ndarray, np.ndarray]:
@@ -265,12 +191,12 @@ def _dict(arr) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _pair(table) -> dict:
-    import pyarrow.compute as pc
-
     """One record per account with both jenis, as a dict of numpy arrays (labels as codes + values).
 
     The scraper writes Anggaran then Realisasi for each account; that fast path is verified, and any
     other order is paired by key (a repeated key pairs in order of appearance)."""
+    import pyarrow.compute as pc
+
     n = table.num_rows
     isb = table.column("is_budget").to_numpy(zero_copy_only=False)
     col = {c: _dict(table.column(c)) for c in KEY if c != "tahun"}
@@ -319,11 +245,11 @@ def _label(rec: dict) -> None:
     hits = []
     for i in first:
         l1, l2, l3 = (v[k][c[k][i]] for k in ("level1coa90", "level2coa90", "level3coa90"))
-        hit = _classify(l1, l2, l3)
+        hit = classify(l1, l2, l3)
         if hit is None:
             raise DataError(f"{v['source_file'][c['source_file'][i]]}, row {rec['source_row'][i]}: unknown account "
                             f"label {l3!r} (level 2 {l2!r}, level 1 {l1!r}); add its normalised form "
-                            f"{norm_label(l3) or norm_label(l2)!r} to kinerja_analysis/io/djpk.py")
+                            f"{norm_label(l3) or norm_label(l2)!r} to kinerja_analysis/ingest/djpk_labels.py")
         hits.append(hit)
     inv = inv.ravel()
     for j, name in enumerate(("section", "group", "category")):
@@ -388,23 +314,12 @@ def _frame(rec: dict) -> pd.DataFrame:
     return pd.DataFrame(data)
 
 
-def _counted(acc: pd.DataFrame) -> pd.Series:
-    flag = acc["flag"]
-    cats = pd.Index(flag.cat.categories if isinstance(flag.dtype, pd.CategoricalDtype) else flag.unique()).astype(str)
-    bad = {x for x in cats if "duplicate_" in x}
-    return ~flag.isin(bad).to_numpy()
-
-
 def _codes(acc: pd.DataFrame, codes: pd.DataFrame) -> tuple[list[str], list[str]]:
-    from . import regions
-
     return regions.map_names(acc["region_name"], codes)
 
 
 def default_codes(paths) -> pd.DataFrame:
     """The DJPK code tables beside the data files (``kode_provinsi.csv``, ``kode_kabkota.csv``)."""
-    from . import regions
-
     return regions.codes_near(files(paths), bps=False)
 
 
@@ -430,7 +345,7 @@ def load_revenue(paths, *, codes: pd.DataFrame | None = None, cache: bool | str 
 
 def anggaran_from_accounts(acc: pd.DataFrame, codes: pd.DataFrame) -> pd.DataFrame:
     """:func:`load` on an already read accounts table."""
-    b = acc[(acc["section"] == "belanja").to_numpy() & _counted(acc)].reset_index(drop=True)
+    b = acc[(acc["section"] == "belanja").to_numpy() & counted(acc)].reset_index(drop=True)
     region_code, unmapped = _codes(b, codes)
     out = pd.DataFrame({"region_code": region_code, "year": b["year"].astype("int64"), "opd": "", "program": "",
                         "spending_type": b["category"].astype(object), "budget_original": np.nan,
@@ -446,7 +361,7 @@ def anggaran_from_accounts(acc: pd.DataFrame, codes: pd.DataFrame) -> pd.DataFra
 
 def revenue_from_accounts(acc: pd.DataFrame, codes: pd.DataFrame) -> pd.DataFrame:
     """:func:`load_revenue` on an already read accounts table."""
-    p = acc[(acc["section"] == "pendapatan").to_numpy() & _counted(acc)].reset_index(drop=True)
+    p = acc[(acc["section"] == "pendapatan").to_numpy() & counted(acc)].reset_index(drop=True)
     region_code, unmapped = _codes(p, codes)
     out = pd.DataFrame({"region_code": region_code, "year": p["year"].astype("int64"),
                         "revenue_group": p["group"].astype(str), "revenue_type": p["category"].astype(str),
@@ -456,85 +371,3 @@ def revenue_from_accounts(acc: pd.DataFrame, codes: pd.DataFrame) -> pd.DataFram
     out = pd.concat([out, rest], axis=1)
     out.attrs["unmapped_names"] = unmapped
     return out
-
-
-def budget_identity(acc: pd.DataFrame, *, tolerance_rp: float = 1e6) -> pd.DataFrame:
-    """Per pemda-year: pendapatan - belanja + net financing for Anggaran and Realisasi.
-
-    ``gap_budget`` should be 0 (a balanced APBD); ``ok`` says whether |gap| <= ``tolerance_rp``.
-    ``gap_budget_if_double_counted`` is the gap when the repeated labels are counted too (it shows the
-    trap). ``gap_spent`` is the realised closing balance (next year's SiLPA), not an error.
-
-    >>> acc = pd.DataFrame({"region_name": ["X"] * 4, "year": [2020] * 4,
-    ...     "section": ["pendapatan", "belanja", "financing_in", "financing_out"],
-    ...     "budget": [90.0, 100.0, 15.0, 5.0], "spent": [95.0, 90.0, 15.0, 5.0], "flag": [""] * 4})
-    >>> budget_identity(acc)[["gap_budget", "gap_spent", "ok"]].values.tolist()
-    [[0.0, 15.0, True]]
-    """
-    sign = acc["section"].map({"pendapatan": 1.0, "belanja": -1.0, "financing_in": 1.0, "financing_out": -1.0})
-    d = pd.DataFrame({"region_name": acc["region_name"], "year": acc["year"],
-                      "b": acc["budget"].fillna(0) * sign, "s": acc["spent"].fillna(0) * sign,
-                      "counted": _counted(acc)})
-    all_ = d.groupby(["region_name", "year"])[["b"]].sum().rename(columns={"b": "gap_budget_if_double_counted"})
-    c = d[d["counted"]].groupby(["region_name", "year"])[["b", "s"]].sum()
-    c = c.rename(columns={"b": "gap_budget", "s": "gap_spent"})
-    bel = acc[(acc["section"] == "belanja") & _counted(acc)].groupby(["region_name", "year"])["budget"].sum()
-    out = c.join(all_).join(bel.rename("belanja_budget")).reset_index()
-    out["gap_share"] = out["gap_budget"] / out["belanja_budget"]
-    out["ok"] = out["gap_budget"].abs() <= tolerance_rp
-    blanks = acc[acc["flag"].str.contains("blank_value", regex=False)].groupby(["region_name", "year"]).size()
-    out["n_blank_values"] = out.set_index(["region_name", "year"]).index.map(blanks).fillna(0).astype(int)
-    return out
-
-
-def partial_years(accounts: pd.DataFrame, *, ratio: float = 0.6) -> list[int]:
-    """Years whose belanja realisation share is below ``ratio`` x the median share of the other years
-    and that are the latest year in the data: the scrape caught them mid-year.
-
-    >>> acc = pd.DataFrame({"year": [2023, 2024, 2025], "section": ["belanja"] * 3,
-    ...                     "budget": [100.0, 100.0, 100.0], "spent": [92.0, 90.0, 33.0], "flag": [""] * 3})
-    >>> partial_years(acc)
-    [2025]
-    """
-    m = (accounts["section"] == "belanja").to_numpy() & _counted(accounts)
-    years = accounts["year"].to_numpy()[m].astype(np.int64)
-    uy, inv = np.unique(years, return_inverse=True)
-    by = pd.DataFrame({"budget": np.bincount(inv, np.nan_to_num(accounts["budget"].to_numpy()[m]), len(uy)),
-                       "spent": np.bincount(inv, np.nan_to_num(accounts["spent"].to_numpy()[m]), len(uy))},
-                      index=uy)
-    if len(by) < 2:
-        return []
-    share = by["spent"] / by["budget"]
-    last = int(share.index.max())
-    others = share.drop(index=last)
-    return [last] if share[last] < ratio * float(others.median()) else []
-
-
-def issues(accounts: pd.DataFrame) -> pd.DataFrame:
-    """Rows that need a reader's attention: repeated keys, repeated labels (with the value they repeat),
-    blank labels, blank and negative values. Columns: rule, file, row, region_name, year, label, budget,
-    spent, message."""
-    rows = []
-    flagged = accounts[accounts["flag"].ne("")]
-    for r in flagged.itertuples():
-        for rule in r.flag.split(";"):
-            msg = {"duplicate_key": "the same account appears twice; the repeat is not counted",
-                   "duplicate_label": "the same label under another code in the same year; not counted",
-                   "blank_level3": "blank level-3 label; classified by its level-2 label",
-                   "blank_value": "blank value: treated as missing, not as 0",
-                   "negative_value": "negative value kept as published"}[rule]
-            rows.append({"rule": rule, "file": r.source_file, "row": int(r.source_row), "region_name": r.region_name,
-                         "year": int(r.year), "label": r.level3, "budget": r.budget, "spent": r.spent, "message": msg})
-    return pd.DataFrame(rows, columns=["rule", "file", "row", "region_name", "year", "label", "budget", "spent",
-                                       "message"])
-
-
-def totals(anggaran: pd.DataFrame, by: Iterable[str] = ("region_code", "year")) -> pd.DataFrame:
-    """Total belanja (Anggaran and Realisasi) per group: sums of level-3 rows (the files have no totals).
-
-    >>> a = pd.DataFrame({"region_code": ["75"] * 2, "year": [2019] * 2, "budget_revised": [1.0, 2.0],
-    ...                   "spent": [1.0, np.nan]})
-    >>> totals(a)[["budget_revised", "spent"]].values.tolist()
-    [[3.0, 1.0]]
-    """
-    return anggaran.groupby(list(by), observed=True)[["budget_revised", "spent"]].sum(min_count=1).reset_index()

@@ -17,14 +17,14 @@ from __future__ import annotations
 import datetime as _dt
 import hashlib
 import json
-import os
 import urllib.error
 import urllib.parse
 import urllib.request
 from pathlib import Path
 
+from .. import paths
 from ..errors import DataError
-from ..files import sha256  # noqa: F401  (also fetch.sha256 for callers)
+from ..files import atomic_path, atomic_write, sha256
 
 #: folder -> (repository, commit, path of the files inside the repository)
 SOURCES = {
@@ -84,26 +84,24 @@ def url_for(folder: str, name: str, mirror: str | None = None) -> str:
 
 
 def _download(url: str, dest: Path, expected: str, timeout: float) -> None:
-    tmp = dest.with_name(f".{dest.name}.{os.getpid()}.part")
+    """Download ``url`` to ``dest`` through a temporary file that replaces ``dest`` only when the
+    checksum matches (a failed or refused download leaves nothing behind)."""
     h = hashlib.sha256()
-    try:
-        with urllib.request.urlopen(url, timeout=timeout) as resp, open(tmp, "wb") as fh:  # noqa: S310 (fixed https/mirror)
-            for chunk in iter(lambda: resp.read(1 << 16), b""):
-                h.update(chunk)
-                fh.write(chunk)
-    except urllib.error.HTTPError as exc:
-        tmp.unlink(missing_ok=True)
-        raise DataError(f"{url}: the server answered {exc.code} {exc.reason}") from None
-    except (urllib.error.URLError, OSError, TimeoutError) as exc:
-        tmp.unlink(missing_ok=True)
-        reason = getattr(exc, "reason", exc)
-        raise DataError(f"cannot download {url} ({reason}). Are you offline? Connect, or pass "
-                        f"--mirror URL pointing at a copy with the same folder layout.") from None
-    if h.hexdigest() != expected:
-        tmp.unlink(missing_ok=True)
-        raise DataError(f"{url}: checksum mismatch (expected sha256 {expected}, got {h.hexdigest()}); "
-                        f"the file was not kept")
-    os.replace(tmp, dest)
+    with atomic_path(dest, suffix=".part") as tmp:
+        try:
+            with urllib.request.urlopen(url, timeout=timeout) as resp, open(tmp, "wb") as fh:  # noqa: S310 (fixed https/mirror)
+                for chunk in iter(lambda: resp.read(1 << 16), b""):
+                    h.update(chunk)
+                    fh.write(chunk)
+        except urllib.error.HTTPError as exc:
+            raise DataError(f"{url}: the server answered {exc.code} {exc.reason}") from None
+        except (urllib.error.URLError, OSError, TimeoutError) as exc:
+            reason = getattr(exc, "reason", exc)
+            raise DataError(f"cannot download {url} ({reason}). Are you offline? Connect, or pass "
+                            f"--mirror URL pointing at a copy with the same folder layout.") from None
+        if h.hexdigest() != expected:
+            raise DataError(f"{url}: checksum mismatch (expected sha256 {expected}, got {h.hexdigest()}); "
+                            f"the file was not kept")
 
 
 def fetch(dest: str | Path | None = None, *, mirror: str | None = None, timeout: float = 60,
@@ -113,8 +111,6 @@ def fetch(dest: str | Path | None = None, *, mirror: str | None = None, timeout:
 
     Raises :class:`~kinerja_analysis.errors.DataError` when a file cannot be fetched or verified.
     """
-    from .. import paths
-
     dest = paths.RAW_DATA if dest is None else Path(dest)
     today = _dt.date.today().isoformat()
     manifest_path = dest / "manifest.json"
@@ -144,9 +140,7 @@ def fetch(dest: str | Path | None = None, *, mirror: str | None = None, timeout:
                 "sources": {f: {"repository": f"https://github.com/{r}", "commit": c, "path": p or "/"}
                             for f, (r, c, p) in SOURCES.items()},
                 "files": entries}
-    tmp = manifest_path.with_name(".manifest.json.tmp")
-    tmp.write_text(json.dumps(manifest, indent=2, ensure_ascii=False), encoding="utf-8")
-    os.replace(tmp, manifest_path)
+    atomic_write(manifest_path, json.dumps(manifest, indent=2, ensure_ascii=False))
     return manifest
 
 

@@ -53,7 +53,7 @@ _EVIDENCE = {
 _FIRST_TOKEN = r"^[^0-9]*(?:{})(?:$|[^0-9.,]|[.,](?:$|[^0-9]))"
 _EVIDENCE_RE = {s: re.compile(_FIRST_TOKEN.format(p)) for s, p in _EVIDENCE.items()}
 #: below this many text cells parse_column loops in Python: building Arrow arrays costs more than it saves
-_VECTOR_MIN = 256
+VECTOR_MIN = 256
 
 _MINUS = "-\u2212\u2013\u2010\u2011"  # hyphen-minus, minus sign, en dash, hyphens (Word turns "-" into these)
 _MAGNITUDE = {
@@ -133,7 +133,7 @@ def detect_style(texts: Iterable) -> Style:
     """
     if not (isinstance(texts, pd.Series) and texts.dtype == "string[pyarrow]"):
         cells = [v for v in texts if isinstance(v, str)]
-        if len(cells) < _VECTOR_MIN:  # a short column: a Python loop beats building Arrow arrays
+        if len(cells) < VECTOR_MIN:  # a short column: a Python loop beats building Arrow arrays
             n_id, n_en = (sum(_EVIDENCE_RE[s].search(c) is not None for c in cells) for s in ("id", "en"))
             return "en" if n_en > n_id else "id"
         texts = _text_series(cells)
@@ -343,7 +343,7 @@ def parse_column(values, *, allow_range: bool = False, style: Style | None = Non
     raw[str_pos] = arr[str_pos]
     if style is None:
         style = detect_style(arr[str_pos])
-    if len(str_pos) >= _VECTOR_MIN:
+    if len(str_pos) >= VECTOR_MIN:
         value[str_pos], upper[str_pos], status[str_pos] = _parse_texts(arr[str_pos], style, allow_range)
     else:  # a short column: a Python loop beats building Arrow arrays
         kind[str_pos] = 2

@@ -19,6 +19,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from ..errors import check_option
+from ..schema import norm_key
+
 RULES = ("cumulative", "last", "mean", "max")
 #: normalised spellings (schema.norm_key) -> rule
 RULE_VALUES = {
@@ -50,8 +53,6 @@ def period_key(value) -> str:
     >>> [PERIOD_VALUES[period_key(v)] for v in ("TW1", "tw 2", "Triwulan III", "Q4", "TW-IV")]
     ['TW1', 'TW2', 'TW3', 'TW4', 'TW4']
     """
-    from ..schema import norm_key
-
     return norm_key(value)
 
 
@@ -121,8 +122,7 @@ def to_annual(df: pd.DataFrame, issues=None, *, default_rule: str = "last") -> p
     quarterly = period.isin(QUARTERS)
     if not quarterly.any():
         return df
-    if default_rule not in RULES:
-        raise ValueError(f"default_rule must be one of {RULES}, found {default_rule!r}")
+    check_option("default_rule", default_rule, RULES)
     annual = df.loc[~quarterly].copy()
     q = df.loc[quarterly].copy()
     q["_order"] = q["period"].map({p: i for i, p in enumerate(QUARTERS)})

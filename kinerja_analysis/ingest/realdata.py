@@ -16,6 +16,7 @@ import pandas as pd
 from .. import paths
 from ..errors import DataError
 from ..files import fingerprint, sha256
+from . import bps, djpk, djpk_checks, regions
 
 DJPK_DIR, BPS_DIR, CODES_DIR = "djpk-apbd-jaga", "bps-provinsi-indikator-rkp", "kode-wilayah-bps-kemendagri"
 ENV_VAR = "KINERJA_REALDATA"
@@ -86,7 +87,6 @@ class RealData:
 
 
 def _hashes(folder: Path) -> dict:
-
     out = {}
     for sub in (DJPK_DIR, BPS_DIR, CODES_DIR):
         d = folder / sub
@@ -102,8 +102,6 @@ def _hashes(folder: Path) -> dict:
 
 def load(folder: str | Path, *, cache: bool = True) -> RealData:
     """Load a real-data folder: DJPK accounts (Parquet-cached in data/processed/), code tables, BPS files."""
-    from . import bps, djpk, regions
-
     folder = Path(folder)
     dj = _djpk_dir(folder)
     codes = regions.djpk_codes(dj) if (dj / "kode_provinsi.csv").exists() or (dj / "kode_kabkota.csv").exists() \
@@ -121,10 +119,10 @@ def load(folder: str | Path, *, cache: bool = True) -> RealData:
         outcomes = pd.DataFrame(columns=["region_code", "year", "measure", "value", "polarity"])
         national = pd.DataFrame(columns=["measure", "year", "value", "kind"])
         rkp = pd.DataFrame(columns=["measure", "year", "target_lower", "target_upper", "actual", "achievement"])
-    return RealData(folder=folder, accounts=acc, anggaran=ang, revenue=rev, identity=djpk.budget_identity(acc),
-                    issues=djpk.issues(acc), regions=codes, outcomes=outcomes, national=national, rkp=rkp,
-                    partial_years=djpk.partial_years(acc), unmapped_names=ang.attrs.get("unmapped_names", []),
-                    files=_hashes(folder))
+    return RealData(folder=folder, accounts=acc, anggaran=ang, revenue=rev,
+                    identity=djpk_checks.budget_identity(acc), issues=djpk_checks.issues(acc), regions=codes,
+                    outcomes=outcomes, national=national, rkp=rkp, partial_years=djpk_checks.partial_years(acc),
+                    unmapped_names=ang.attrs.get("unmapped_names", []), files=_hashes(folder))
 
 
 def plan_jobs(folder: str | Path, *, lang: str = "en") -> list:

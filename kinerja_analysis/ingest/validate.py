@@ -1,7 +1,7 @@
 """Data checks on tidy tables, returning a table of issues (rule, severity, file, sheet, row, column, ...).
 
 Reading problems (headers, numbers, vocabularies, spreadsheet quirks) are found by
-:mod:`kinerja_analysis.ingest.template`; this module adds the checks across rows and tables: duplicated
+:mod:`kinerja_analysis.ingest.table`; this module adds the checks across rows and tables: duplicated
 keys, impossible values, polarity or unit that changes across years, OPDs with budgets but no
 indicators (and the reverse), and the capaian the office reported against the one recomputed here.
 
@@ -10,14 +10,19 @@ what the reader did (which sheet it read, which title rows it skipped).
 """
 from __future__ import annotations
 
+import datetime as dt
 import html
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from . import template
-from .template import Issues
+from .. import __version__, capaian
+from .. import labels as L
+from ..files import atomic_write, is_formula
+from . import quarterly, template
+from .issues import Issues
+from .table import read_table
 
 KINERJA_KEY = ["region_code", "year", "opd", "indicator_id"]
 ANGGARAN_KEY = ["region_code", "year", "opd", "program", "spending_type"]
@@ -27,7 +32,6 @@ YEAR_RANGE = (2000, 2050)
 REPORTED_TOLERANCE_PP = 0.5
 #: spent above budget_revised by more than this factor is impossible (an error), above 1 a warning
 SPENT_IMPOSSIBLE = 1.5
-_FORMULA_START = ("=", "+", "@", "\t", "\r")
 _UNIT_SYNONYMS = {"persen": "%", "percent": "%", "prosen": "%", "pct": "%"}
 
 
@@ -96,12 +100,15 @@ def _check_changes(df: pd.DataFrame, issues: Issues) -> None:
 
 
 def _check_text(df: pd.DataFrame, issues: Issues) -> None:
-    """Text that a spreadsheet would run as a formula ("=HYPERLINK(...)"): kept as data, flagged."""
+    """Text that a spreadsheet would run as a formula ("=HYPERLINK(...)"): kept as data, flagged.
+
+    The rule is :func:`kinerja_analysis.files.is_formula`: a plain number ("-12,5") or dashes are harmless.
+    """
     for col in ("opd", "indicator", "sasaran", "unit", "program", "indicator_id"):
         if col not in df.columns:
             continue
         s = df[col].astype(str)
-        hit = s.str.startswith(_FORMULA_START)
+        hit = s.map(is_formula).astype(bool)
         for _, r in df[hit].iterrows():
             _add(issues, r, "formula_like_text", "warning",
                  f"{col!r} starts with {str(r[col])[:1]!r}; a spreadsheet may run it as a formula. It is kept as "
@@ -134,8 +141,6 @@ def reported_mismatch(df: pd.DataFrame, *, settings=None, tolerance: float = REP
     """
     if "achievement_reported" not in df.columns or df["achievement_reported"].isna().all():
         return df.iloc[0:0].assign(achievement=np.nan, formula_used="", diff_pp=np.nan)
-    from .. import capaian
-
     has = df["achievement_reported"].notna()
     scored = capaian.compute(df[has], settings)
     diff = scored["achievement_reported"] - scored["achievement"]
@@ -214,8 +219,6 @@ def validate_dataset(ds: template.Dataset, *, settings=None) -> pd.DataFrame:
 
 def validate_path(path: str | Path, *, settings=None) -> pd.DataFrame:
     """Validate a data folder, or a single kinerja/anggaran file (the table is taken from the file name)."""
-    from . import quarterly
-
     p = Path(path)
     if p.is_dir():
         return validate_dataset(template.load_folder(p), settings=settings)
@@ -225,7 +228,7 @@ def validate_path(path: str | Path, *, settings=None) -> pd.DataFrame:
         return issues.frame()
     stem = p.stem.lower()
     table = "anggaran" if "anggaran" in stem or "budget" in stem else "kinerja"
-    df = template.read_table(p, table, issues)
+    df = read_table(p, table, issues)
     if table == "kinerja":
         check_kinerja(quarterly.to_annual(df, issues), issues, settings=settings)
     else:
@@ -247,16 +250,12 @@ def summary(issues: pd.DataFrame) -> pd.DataFrame:
 
 def rule_label(rule: str, lang: str = "en") -> str:
     """A short name for a rule in the report language (messages/input.json), else the rule itself."""
-    from .. import labels as L
-
     key = f"rule_{rule}"
     return L.t(key, lang) if key in L.TEXT else rule
 
 
 def issues_html(issues: pd.DataFrame, *, lang: str = "en", max_rows: int = 2000) -> str:
     """The issues as an HTML fragment: a count per rule, then one table per file. Every value is escaped."""
-    from .. import labels as L
-
     e = html.escape
     parts = []
     if issues.empty:
@@ -296,11 +295,6 @@ tr.info td:first-child{background:#e8f0fb}code{font-size:.85rem;word-break:break
 
 def write_html(issues: pd.DataFrame, path: str | Path, *, source: str = "", lang: str = "en") -> Path:
     """Write a self-contained HTML validation report (to hand back to the office that sent the data)."""
-    import datetime as dt
-
-    from .. import __version__
-    from .. import labels as L
-
     e = html.escape
     n_err = int((issues["severity"] == "error").sum())
     n_warn = int((issues["severity"] == "warning").sum())
@@ -313,7 +307,4 @@ def write_html(issues: pd.DataFrame, path: str | Path, *, source: str = "", lang
             f'<p><b>{e(L.t("vr_counts", lang, errors=n_err, warnings=n_warn))}</b></p>'
             f'<p>{e(L.t("vr_explain", lang))}</p>'
             + issues_html(issues, lang=lang) + "</body></html>")
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(page, encoding="utf-8")
-    return path
+    return atomic_write(path, page)

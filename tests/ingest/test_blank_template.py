@@ -30,7 +30,7 @@ def test_readme_explains_every_column_in_both_languages(tdir, table):
     assert wb.sheetnames == ["README", table, "contoh"]
     rows = [[c.value for c in r] for r in wb["README"].iter_rows()]
     listed = {r[1]: r for r in rows if r[1] in schema.TABLES[table][0]}
-    assert set(listed) == set(blank._columns(table))
+    assert set(listed) == set(blank.columns(table))
     for col, r in listed.items():
         assert r[0] == schema.INDONESIAN_HEADERS.get(col, col)
         assert r[3] == labels.t(f"tpl_col_{col}", "en") and r[4] == labels.t(f"tpl_col_{col}", "id")

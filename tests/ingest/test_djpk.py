@@ -10,7 +10,7 @@ import pytest
 
 from kinerja_analysis import schema
 from kinerja_analysis.errors import DataError
-from kinerja_analysis.ingest import djpk
+from kinerja_analysis.ingest import djpk, djpk_checks, djpk_labels
 
 from kabkota_fixture import FOLDER as FIX  # the invented fixture under the real file names
 HEADER = ",".join(djpk.COLUMNS)
@@ -31,11 +31,11 @@ def test_files_finds_kabkota_names():
 
 
 def test_label_variants_normalise_to_one_key():
-    keys = {djpk.norm_label(x) for x in ("52. Belanja Barang Jasa", "512. Belanja Barang dan Jasa",
+    keys = {djpk_labels.norm_label(x) for x in ("52. Belanja Barang Jasa", "512. Belanja Barang dan Jasa",
                                          "Belanja Barang & Jasa", "5.2.2 belanja barang/jasa")}
     assert keys == {"belanja barang jasa"}
     # no blanket letter stripping: "Modal" stays whole
-    assert djpk.norm_label("53. Belanja Modal") == "belanja modal"
+    assert djpk_labels.norm_label("53. Belanja Modal") == "belanja modal"
 
 
 def test_belanja_totals_by_hand(ang):
@@ -81,13 +81,13 @@ def test_repeated_transfer_label_counted_once(acc):
     satu = rev[(rev["region_name"] == "Kab. Contoh Satu") & (rev["year"] == 2021)]
     assert satu.loc[satu["revenue_type"] == "transfer_antar_daerah", "budget_revised"].tolist() == [50.0]
     assert satu.groupby("revenue_group")["budget_revised"].sum().to_dict() == {"other": 50.0, "pad": 100.0, "tkdd": 1000.0}
-    dup = djpk.issues(acc)
+    dup = djpk_checks.issues(acc)
     dup = dup[dup["rule"] == "duplicate_label"]
     assert dup["label"].tolist() == ["434. Pendapatan Transfer Antar Daerah"] and dup["row"].tolist() == [8]
 
 
 def test_budget_identity_and_the_trap(acc):
-    idt = djpk.budget_identity(acc).set_index(["region_name", "year"])
+    idt = djpk_checks.budget_identity(acc).set_index(["region_name", "year"])
     # 100 + 1000 + 50 - 1180 + 30 = 0; counting the 434 repeat too would leave +50
     assert idt.loc[("Kab. Contoh Satu", 2021), "gap_budget"] == 0.0
     assert idt.loc[("Kab. Contoh Satu", 2021), "gap_budget_if_double_counted"] == 50.0
@@ -97,7 +97,7 @@ def test_budget_identity_and_the_trap(acc):
 
 
 def test_partial_last_year(acc, ang):
-    assert djpk.partial_years(acc) == [2022]
+    assert djpk_checks.partial_years(acc) == [2022]
     assert ang.loc[ang["year"] == 2022, "partial_year"].all() and not ang.loc[ang["year"] == 2021, "partial_year"].any()
 
 

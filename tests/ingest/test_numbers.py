@@ -243,8 +243,8 @@ def test_format_then_parse_round_trips(x, style, decimals):
        allow_range=st.booleans())
 def test_parse_column_never_raises(values, allow_range):
     series = pd.Series(values, dtype=object)
-    for vector_min in (numbers._VECTOR_MIN, 0):  # the Python loop and the vectorised path
-        with mock.patch.object(numbers, "_VECTOR_MIN", vector_min):
+    for vector_min in (numbers.VECTOR_MIN, 0):  # the Python loop and the vectorised path
+        with mock.patch.object(numbers, "VECTOR_MIN", vector_min):
             out = parse_column(series, allow_range=allow_range)
         assert out.index.equals(series.index)
         assert set(out["status"]) <= STATUSES
@@ -257,8 +257,8 @@ def test_parse_column_never_raises(values, allow_range):
 @given(texts=st.lists(st.text(), min_size=1, max_size=40))
 def test_parse_column_never_raises_on_any_text(texts):
     cells = texts + [t + " 1" for t in texts] + ["1" + t for t in texts]  # text around numbers, too
-    for vector_min in (numbers._VECTOR_MIN, 0):
-        with mock.patch.object(numbers, "_VECTOR_MIN", vector_min):
+    for vector_min in (numbers.VECTOR_MIN, 0):
+        with mock.patch.object(numbers, "VECTOR_MIN", vector_min):
             out = parse_column(cells, allow_range=True)
         assert set(out["status"]) <= STATUSES
 
@@ -278,7 +278,7 @@ _cells = st.builds(
 def test_vectorised_path_agrees_with_parse_number(cells):
     """The vectorised path of parse_column (Arrow regexes) gives what parse_number gives, cell by cell."""
     texts = [c for c, _ in cells]
-    with mock.patch.object(numbers, "_VECTOR_MIN", 0):
+    with mock.patch.object(numbers, "VECTOR_MIN", 0):
         vectorised_style = detect_style(texts)
         outs = {style: parse_column(texts, style=style) for style in ("id", "en")}
     assert vectorised_style == detect_style(texts)  # Arrow and Python loop detect the same style

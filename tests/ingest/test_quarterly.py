@@ -8,6 +8,7 @@ import pytest
 from kinerja_analysis import capaian
 from kinerja_analysis.ingest import quarterly
 from kinerja_analysis.ingest import template
+from kinerja_analysis.ingest.issues import Issues
 
 
 def _q(actuals, targets=None, rule="", periods=("TW1", "TW2", "TW3", "TW4"), ind="K1"):
@@ -45,7 +46,7 @@ def test_capaian_after_aggregation():
 
 
 def test_default_rule_is_reported():
-    issues = template.Issues()
+    issues = Issues()
     a = quarterly.to_annual(_q([5.0, 7.0]), issues)
     f = issues.frame()
     assert set(f["rule"]) == {"aggregation_default", "incomplete_quarters"}
@@ -55,7 +56,7 @@ def test_default_rule_is_reported():
 def test_conflicting_rules_are_errors():
     q = _q([5.0, 7.0, 6.0, 8.0], rule="cumulative")
     q.loc[3, "aggregation"] = "mean"
-    issues = template.Issues()
+    issues = Issues()
     quarterly.to_annual(q, issues)
     assert issues.frame().query("severity == 'error'")["rule"].tolist() == ["aggregation_conflict"]
 

@@ -6,6 +6,8 @@ import pytest
 
 from kinerja_analysis import schema
 from kinerja_analysis.ingest import grid, template
+from kinerja_analysis.ingest.issues import Issues
+from kinerja_analysis.ingest.table import read_table
 
 H = "kode_wilayah,tahun,opd,kode_indikator,indikator,satuan,polaritas,target,realisasi"
 
@@ -34,8 +36,8 @@ def test_title_rows_and_semicolons(tmp_path):
     p = tmp_path / "k.csv"
     p.write_text("Laporan;;;\n\n" + H.replace(",", ";") + "\n71.73;2020;Dinkes;K1;Balita;%;positif;45,4;38,59\n",
                  encoding="utf-8")
-    issues, acc = template.Issues(), {}
-    df = template.read_table(p, "kinerja", issues, accounting=acc)
+    issues, acc = Issues(), {}
+    df = read_table(p, "kinerja", issues, accounting=acc)
     assert df["target"].tolist() == [45.4] and df["actual"].tolist() == [38.59]
     assert df["source_row"].tolist() == [4]  # row 1 title, row 2 empty, row 3 header
     assert acc == {"file": "k.csv", "data_rows": 1, "kept": 1, "skipped": 0, "blank": 0, "title_rows": 1,
@@ -69,8 +71,8 @@ def test_data_sheet_chosen_by_name_and_hidden_skipped(tmp_path):
     hidden = wb.create_sheet("kinerja_lama")
     hidden.sheet_state = "hidden"
     wb.save(tmp_path / "k.xlsx")
-    issues = template.Issues()
-    df = template.read_table(tmp_path / "k.xlsx", "kinerja", issues)
+    issues = Issues()
+    df = read_table(tmp_path / "k.xlsx", "kinerja", issues)
     assert df["opd"].tolist() == ["Baru"]
     note = issues.frame().query("rule == 'sheet_chosen'")["message"].iloc[0]
     assert "'kinerja'" in note and "'kinerja_lama' (hidden)" in note
@@ -98,7 +100,7 @@ def test_raw_text_kept_beside(tmp_path):
     p = tmp_path / "anggaran.csv"
     p.write_text("kode_wilayah,tahun,jenis_belanja,pagu_perubahan,realisasi_anggaran\n"
                  '71.73,2020,Belanja Barang dan Jasa,"Rp14,5 miliar",500 jt\n', encoding="utf-8")
-    a = template.read_table(p, "anggaran")
+    a = read_table(p, "anggaran")
     assert a.loc[0, ["budget_revised", "spent"]].tolist() == [14.5e9, 5e8]
     assert a.loc[0, ["budget_revised_raw", "spent_raw", "spending_type", "spending_type_raw"]].tolist() == [
         "Rp14,5 miliar", "500 jt", "barang_jasa", "Belanja Barang dan Jasa"]
@@ -108,8 +110,8 @@ def test_typo_gets_a_suggestion(tmp_path):
     p = tmp_path / "anggaran.csv"
     p.write_text("kode_wilayah,tahun,jenis_belanja,pagu_perubahan,realisasi_anggaran\n71.73,2020,modla,1,1\n",
                  encoding="utf-8")
-    issues = template.Issues()
-    a = template.read_table(p, "anggaran", issues)
+    issues = Issues()
+    a = read_table(p, "anggaran", issues)
     err = issues.frame().iloc[0]
     assert (err["rule"], err["row"], err["column"], err["value"]) == ("invalid_spending_type", 2, "spending_type", "modla")
     assert "did you mean 'modal'" in err["message"]
