@@ -19,7 +19,7 @@ import pandas as pd
 
 from . import schema
 from .config import BAND_SCHEMES, Settings
-from .errors import ConfigError, DataError
+from .errors import ConfigError, DataError, check_option
 
 #: the three formulas a row can be scored with (DESIGN.md section 4)
 FORMULAS = ("R/T", "(2T-R)/T", "T/R")
@@ -275,8 +275,7 @@ def band(achievement, scheme: str | Sequence[tuple[float, str]] = "default", *, 
     ['Baik']
     """
     bands = _bands(scheme)
-    if lang not in (None, "id", "en"):
-        raise ConfigError(f"lang must be 'id', 'en' or None, found {lang!r}")
+    check_option("lang", lang, (None, "id", "en"))
     lowers = np.array([lower for lower, _ in reversed(bands)])
     keys = [key for _, key in reversed(bands)]
     values = _as_float(achievement, "achievement")

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
-from .errors import ConfigError
+from .errors import ConfigError, check_option
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -90,14 +90,10 @@ class Settings:
     n_bootstrap: int = 999
 
     def __post_init__(self):
-        if self.negative_formula not in ("(2T-R)/T", "T/R"):
-            raise ConfigError(f"negative_formula must be '(2T-R)/T' or 'T/R', found {self.negative_formula!r}")
-        if self.band_scheme not in self.band_schemes:
-            raise ConfigError(f"unknown band_scheme {self.band_scheme!r}; known: {', '.join(self.band_schemes)}")
-        if self.lang not in ("en", "id"):
-            raise ConfigError(f"lang must be 'en' or 'id', found {self.lang!r}")
-        if self.target_basis not in ("revised", "original"):
-            raise ConfigError(f"target_basis must be 'revised' or 'original', found {self.target_basis!r}")
+        check_option("negative_formula", self.negative_formula, ("(2T-R)/T", "T/R"))
+        check_option("band_scheme", self.band_scheme, tuple(self.band_schemes))
+        check_option("lang", self.lang, ("en", "id"))
+        check_option("target_basis", self.target_basis, ("revised", "original"))
 
     @property
     def bands(self) -> list[tuple[float, str]]:

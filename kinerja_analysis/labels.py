@@ -11,6 +11,8 @@ import math
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from .errors import check_option
+
 if TYPE_CHECKING:  # only for annotations: pandas is not imported for a label lookup
     import pandas as pd
 
@@ -42,8 +44,7 @@ def t(key: str, lang: str = "en", **fmt) -> str:
     >>> t("band_baik", "id"), t("source_line", "en", source="x")
     ('Baik', 'Source: x')
     """
-    if lang not in LANGS:
-        raise ValueError(f"lang must be one of {LANGS}, found {lang!r}")
+    check_option("lang", lang, LANGS)
     entry = TEXT[key]
     text = entry[lang]
     return text.format(**fmt) if fmt else text
