@@ -74,10 +74,10 @@ def floor_time(n_reports: int, n_workers: int) -> float:
 
 
 def naive_time(jobs, n_workers: int) -> float:
-    from kinerja_analysis.run import runner
+    from kinerja_analysis.run.notebooks import notebook_path
 
     tmp = Path(tempfile.mkdtemp(prefix="kinerja-naive-"))
-    items = [(runner.notebook_path(j.notebook), tmp / f"{i}.ipynb", j.parameters) for i, j in enumerate(jobs)]
+    items = [(notebook_path(j.notebook), tmp / f"{i}.ipynb", j.parameters) for i, j in enumerate(jobs)]
     return in_pool(_naive_one, items, n_workers)
 
 

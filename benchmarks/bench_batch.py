@@ -20,13 +20,14 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from _batchbench import big_folder, naive_time  # noqa: E402
 
-from kinerja_analysis.run import runner  # noqa: E402
+from kinerja_analysis.run import plan, runner  # noqa: E402
+from kinerja_analysis.run.execute import Job  # noqa: E402
 
 
 def _ours(jobs, n: int, engine: str) -> float:
     out = Path(tempfile.mkdtemp(prefix=f"kinerja-bench-batch-{n}-"))
     t0 = time.perf_counter()
-    m = runner.run([runner.Job(j.name, j.notebook, dict(j.parameters), j.region) for j in jobs], out, n_jobs=n,
+    m = runner.run([Job(j.name, j.notebook, dict(j.parameters), j.region) for j in jobs], out, n_jobs=n,
                    engine=engine)
     dt = time.perf_counter() - t0
     assert m["run"]["n_failed"] == 0, [e["error"] for e in m["reports"] if e["status"] == "failed"][:3]
@@ -40,7 +41,7 @@ def main() -> None:
     args = ap.parse_args()
     os.environ.setdefault("MPLBACKEND", "Agg")
     folder = big_folder(args.regions)
-    jobs = [j for j in runner.plan(folder) if j.notebook == "04_region_report"]
+    jobs = [j for j in plan.for_folder(folder) if j.notebook == "04_region_report"]
     assert len(jobs) == args.regions, len(jobs)
     print(f"regions: {len(jobs)}")
     print(f"engine: {args.engine}")

@@ -20,8 +20,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from _batchbench import floor_time  # noqa: E402
 
-from kinerja_analysis import paths
-from kinerja_analysis.run import runner  # noqa: E402
+from kinerja_analysis import paths  # noqa: E402
+from kinerja_analysis.run import plan, runner  # noqa: E402
 
 
 def main() -> None:
@@ -30,7 +30,7 @@ def main() -> None:
     ap.add_argument("--engine", default="warm")
     args = ap.parse_args()
     os.environ.setdefault("MPLBACKEND", "Agg")
-    jobs = runner.plan(paths.DEMO_DATA)
+    jobs = plan.for_folder(paths.DEMO_DATA)
     out = Path(tempfile.mkdtemp(prefix="kinerja-bench-report-"))
     t0 = time.perf_counter()
     m = runner.run(jobs, out, n_jobs=args.jobs, engine=args.engine)

@@ -11,8 +11,11 @@ import sys
 from pathlib import Path
 
 from . import __version__
-from .errors import ConfigError, DataError, KinerjaError, ParameterError
 from .config import DEFAULT_SEED
+from .errors import ConfigError, DataError, KinerjaError, ParameterError
+from .run import artefacts, plan, runner
+from .run.notebooks import notebook_parameters
+from .run.progress import Progress
 
 EXIT_OK, EXIT_FAIL, EXIT_USAGE = 0, 1, 2
 
@@ -101,13 +104,11 @@ def _cmd_capaian(args) -> int:
         for r in mism.itertuples():
             print(f"WARNING: {r.source}: reported capaian {r.achievement_reported:.2f} vs recomputed "
                   f"{r.achievement:.2f} ({r.diff_pp:+.2f} pp) [reported_capaian_differs]", file=sys.stderr)
-    from .run import artefacts as export
-
     dest = Path(args.output)
     if dest.suffix.lower() == ".xlsx":
-        export.write_xlsx({"capaian": out}, dest)
+        artefacts.write_xlsx({"capaian": out}, dest)
     else:
-        export.write_csv(out, dest)
+        artefacts.write_csv(out, dest)
     n_flag = int(out["flag"].ne("").sum())
     print(f"wrote {len(out)} rows to {dest} ({n_flag} flagged rows, {len(mism)} reported capaian off by "
           f"more than 0.5 pp)")
@@ -122,11 +123,9 @@ def _run_options(args) -> dict:
 
 
 def _cmd_report_config(args) -> int:
-    from .run import plan as batch
-
-    sets = batch.load(args.config)  # everything is validated before anything runs
-    n_failed, manifests = batch.run_sets(sets, **_run_options(args))
-    text = batch.summary(manifests)
+    sets = plan.load(args.config)  # everything is validated before anything runs
+    n_failed, manifests = runner.run_sets(sets, **_run_options(args))
+    text = runner.summary(manifests)
     if text:
         print(text, file=sys.stderr)
         return EXIT_FAIL
@@ -134,13 +133,12 @@ def _cmd_report_config(args) -> int:
 
 
 def _cmd_report(args) -> int:
-    from .run import plan as batch, runner
     from . import paths
     from .ingest import template
 
     if args.executor == "dask" and not args.scheduler:
         raise ConfigError("--executor dask needs --scheduler ADDRESS (for example tcp://10.0.0.5:8786)")
-    if args.config and batch.is_batch_config(args.config):
+    if args.config and plan.is_batch_config(args.config):
         return _cmd_report_config(args)
     data_dir = paths.resolve(args.data, base=Path.cwd()) if args.data else paths.DEMO_DATA
     if args.data is None and not (data_dir / "kinerja.csv").exists():
@@ -157,16 +155,16 @@ def _cmd_report(args) -> int:
         print(f"{data_dir}: {len(ds.errors)} data error(s); no report was run (kinerja validate {data_dir})",
               file=sys.stderr)
         return EXIT_FAIL
-    jobs = runner.plan(data_dir, lang=args.lang, regions=args.region or None)
+    jobs = plan.for_folder(data_dir, lang=args.lang, regions=args.region or None)
     if args.config:  # a plain settings file: every notebook that takes one gets it
         from . import config
 
         config.load(args.config)
         for job in jobs:
-            if "config_file" in runner.notebook_parameters(job.notebook):
+            if "config_file" in notebook_parameters(job.notebook):
                 job.parameters["config_file"] = str(paths.resolve(args.config, base=Path.cwd()))
     print(f"running {len(jobs)} reports on {data_dir} with {args.jobs or 'all'} worker(s) → {out}")
-    progress = batch.Progress(len(jobs))
+    progress = Progress(len(jobs))
     try:
         manifest = runner.run(jobs, out, lang=args.lang, progress=progress, **_run_options(args))
     finally:

@@ -9,10 +9,11 @@ imports are already done (copy-on-write). Cleaning one long-lived kernel in plac
 undo what a notebook does to imported modules (``pd.options``, ``rcParams``, monkey-patches,
 ``os.chdir``, ``sys.path``), so this engine does not try to: nothing is reused after a report ran.
 
-Use it with ``papermill.execute_notebook(..., engine_name="kinerja-warm")`` (registered on import of this
-module; deliberately no entry point, see pyproject.toml), or ``kinerja report --warm-kernels``. The zygote
-ignores Ctrl-C, exits when its worker goes away (its stdin closes), and its kernels exit when it does
-(ipykernel's parent poller), so no kernel outlives its run.
+Use it with ``kinerja report --warm-kernels``, or call :func:`register` and then
+``papermill.execute_notebook(..., engine_name="kinerja-warm")`` (deliberately no entry point, see
+pyproject.toml; importing this module registers nothing). The zygote ignores Ctrl-C, exits when its worker
+goes away (its stdin closes), and its kernels exit when it does (ipykernel's parent poller), so no kernel
+outlives its run.
 
 Differences from a fresh kernel, by design: the preloaded modules are already in ``sys.modules`` when
 the first cell runs, and numpy's legacy global random state is reseeded from the OS in each kernel
@@ -30,16 +31,21 @@ import threading
 
 ENGINE_NAME = "kinerja-warm"
 
-#: modules the zygote imports before it forks kernels (override: KINERJA_WARM_PRELOAD, comma-separated)
+#: modules the zygote imports before it forks kernels (override: KINERJA_WARM_PRELOAD, comma-separated): what
+#: the notebooks 00-04 import. Not the province report's (report.sections.province, analysis.province): they
+#: import statsmodels (about 2 s) and only the real-data set runs that report. A name missing here is skipped.
 PRELOAD = ("ipykernel.kernelapp", "ipykernel.ipkernel", "IPython", "numpy", "pandas", "matplotlib",
-           "matplotlib.pyplot", "kinerja_analysis.analysis.prepare", "kinerja_analysis.report.sections.budget", "kinerja_analysis.report.page",
-           "kinerja_analysis.report.charts.base", "kinerja_analysis.report.sections.impact", "kinerja_analysis.report.lkjip")
+           "matplotlib.pyplot", "kinerja_analysis.analysis.prepare", "kinerja_analysis.analysis.estimates",
+           "kinerja_analysis.report.page", "kinerja_analysis.report.start", "kinerja_analysis.report.charts.base",
+           "kinerja_analysis.report.lkjip", "kinerja_analysis.report.sections.data_quality",
+           "kinerja_analysis.report.sections.budget", "kinerja_analysis.report.sections.achievement",
+           "kinerja_analysis.report.sections.impact", "kinerja_analysis.report.sections.region")
 
 
 # --------------------------------------------------------------------------------------------------
 # the zygote process
 # --------------------------------------------------------------------------------------------------
-def _zygote_main() -> None:  # pragma: no cover - runs in its own process (covered by tests/test_engine.py)
+def _zygote_main() -> None:  # pragma: no cover - runs in its own process (covered by tests/run/test_engine.py)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     mods = os.environ.get("KINERJA_WARM_PRELOAD")
     for name in (mods.split(",") if mods else PRELOAD):
@@ -88,54 +94,16 @@ def _warm_figure() -> None:  # pragma: no cover - runs in the zygote
 
 
 def _warm_data(folders: list[str]) -> None:  # pragma: no cover - runs in the zygote
-    """Parse the data folders once; kernels forked later get a copy of the parsed tables.
-
-    ``template.load_folder`` is wrapped in the zygote only: it returns a copy of the parsed data set
-    while the folder's files (names, sizes, modification times) are unchanged, and parses as usual
-    otherwise. Each kernel is a fork, so what one report does to its copy never reaches another.
+    """Parse the data folders once (:func:`kinerja_analysis.ingest.template.preload`): kernels forked later
+    get a copy of the parsed tables from ``template.load_folder`` while the folder's files are unchanged.
+    Each kernel is a fork, so what one report does to its copy never reaches another. A folder that does
+    not parse is skipped there and left to the report, which shows the error.
     """
     if not folders:
         return
-    import copy
-    from pathlib import Path
+    from ..ingest import template  # here, not at the top: the zygote imports only what it preloads
 
-    import pandas as pd
-
-    from .. import paths
-    from ..ingest import template
-
-    original = template.load_folder
-
-    def stamp(folder: Path):
-        return tuple(sorted((p.name, p.stat().st_size, p.stat().st_mtime_ns) for p in folder.iterdir() if p.is_file()))
-
-    memo = {}
-    for f in folders:
-        folder = paths.resolve(f)
-        try:
-            memo[folder] = (stamp(folder), original(folder))
-        except Exception:  # a folder that does not parse is left to the report, which shows the error
-            continue
-
-    def load_folder(folder, *args, **kwargs):
-        try:
-            key = paths.resolve(folder)
-        except (TypeError, ValueError):
-            return original(folder, *args, **kwargs)
-        hit = memo.get(key) if not args and not kwargs else None
-        if hit is None or hit[0] != stamp(key):
-            return original(folder, *args, **kwargs)
-        ds = copy.copy(hit[1])
-        for name, value in vars(ds).items():
-            if isinstance(value, pd.DataFrame):
-                setattr(ds, name, value.copy())
-            elif isinstance(value, (dict, list)):
-                setattr(ds, name, copy.deepcopy(value))
-        return ds
-
-    load_folder.__wrapped__ = original
-    load_folder.__doc__ = original.__doc__
-    template.load_folder = load_folder
+    template.preload(folders)
 
 
 def _child(req: dict, ready_fd: int) -> None:  # pragma: no cover - runs in a forked process
@@ -175,6 +143,7 @@ from jupyter_client.provisioning import LocalProvisioner  # noqa: E402
 from papermill.engines import NBClientEngine, papermill_engines  # noqa: E402
 
 from .kernels import IPCKernelManager, manager_for  # noqa: E402
+
 
 class Zygote:
     """Handle on this process's warm zygote: start it once, ask it to fork kernels."""
@@ -217,15 +186,17 @@ _ZLOCK = threading.Lock()
 
 
 def zygote() -> Zygote:
-    """This process's zygote, started on first use (with this process's environment at that time)."""
+    """This process's zygote, started on first use (with this process's environment at that time) and
+    stopped when this process exits."""
     global _ZYGOTE
     with _ZLOCK:
         if _ZYGOTE is None or _ZYGOTE.proc.poll() is not None:
+            if _ZYGOTE is None:
+                atexit.register(close_zygote)
             _ZYGOTE = Zygote()
         return _ZYGOTE
 
 
-@atexit.register
 def close_zygote() -> None:
     """Stop this process's zygote (its kernels stop with it)."""
     global _ZYGOTE
@@ -233,6 +204,17 @@ def close_zygote() -> None:
         if _ZYGOTE is not None:
             _ZYGOTE.close()
             _ZYGOTE = None
+        atexit.unregister(close_zygote)
+
+
+def kill_zygote() -> None:
+    """Kill this process's zygote at once (SIGKILL), for a worker being stopped by a signal: no lock, no wait."""
+    z = _ZYGOTE
+    if z is not None:
+        try:
+            z.proc.kill()
+        except OSError:
+            pass
 
 
 class _ForkedProcess:
@@ -317,4 +299,10 @@ class WarmEngine(NBClientEngine):
         return super().execute_managed_notebook(nb_man, kernel_name, **kwargs)
 
 
-papermill_engines.register(ENGINE_NAME, WarmEngine)
+def register() -> str:
+    """Register the warm engine with papermill (again is harmless) and return its name.
+
+    Importing this module registers nothing: the runner calls this for ``--warm-kernels``.
+    """
+    papermill_engines.register(ENGINE_NAME, WarmEngine)
+    return ENGINE_NAME

@@ -1,6 +1,6 @@
 """Where report jobs run: in this process, in a local pool of worker processes, or on a Dask cluster.
 
-Every executor calls the same function (``runner.run_job`` with its options bound) once per job and hands
+Every executor calls the same function (``execute.run_job`` with its options bound) once per job and hands
 each finished entry to ``on_done`` as soon as it is there. A job that raises (a worker that died) becomes
 a failed entry; the others go on.
 
@@ -16,8 +16,11 @@ import concurrent.futures as cf
 import multiprocessing
 import os
 import signal
-import sys
-from typing import Callable
+import threading
+from collections.abc import Callable
+
+from ..errors import ConfigError
+from . import engine, kernels
 
 
 def failed_entry(job, exc: BaseException) -> dict:
@@ -34,15 +37,8 @@ def _worker_init(env: dict) -> None:
 
 
 def _worker_term(signum, frame):  # pragma: no cover - runs in a worker being stopped
-    from . import kernels
-
     kernels.kill()
-    eng = sys.modules.get("kinerja_analysis.run.engine")
-    if eng is not None and eng._ZYGOTE is not None:
-        try:
-            eng._ZYGOTE.proc.kill()
-        except OSError:
-            pass
+    engine.kill_zygote()
     os._exit(128 + signum)
 
 
@@ -56,8 +52,6 @@ def _raise_stop(signum, frame):
 
 def run_local(fn: Callable, jobs: list, *, n_jobs: int, on_done: Callable, env: dict | None = None) -> None:
     """Run ``fn(job)`` for every job: in this process when ``n_jobs`` is 1, else in a spawn process pool."""
-    from . import kernels
-
     env = env or {}
     in_main = multiprocessing.current_process().name == "MainProcess" and _is_main_thread()
     old_term = signal.signal(signal.SIGTERM, _raise_stop) if in_main else None
@@ -111,14 +105,10 @@ def run_dask(fn: Callable, jobs: list, *, scheduler: str | None, on_done: Callab
     try:
         from distributed import Client, as_completed
     except ImportError as exc:
-        from ..errors import ConfigError
-
         raise ConfigError("--executor dask needs the dask extra: pip install 'kinerja_analysis[dask]'") from exc
     own = client is None
     if own:
         if not scheduler:
-            from ..errors import ConfigError
-
             raise ConfigError("--executor dask needs --scheduler ADDRESS (for example tcp://10.0.0.5:8786)")
         client = Client(scheduler, timeout="30s")
     in_main = _is_main_thread()
@@ -157,6 +147,4 @@ class _with_env:
 
 
 def _is_main_thread() -> bool:
-    import threading
-
     return threading.current_thread() is threading.main_thread()

@@ -19,6 +19,8 @@ import threading
 
 from jupyter_client.manager import AsyncKernelManager
 
+from ..errors import ConfigError
+
 #: pid -> (owner, process group) of every kernel this process started and has not cleaned up yet
 _LIVE: dict[int, tuple[str, int]] = {}
 _LOCK = threading.Lock()
@@ -107,8 +109,6 @@ def check_kernel_spec(name: str = KERNEL_NAME) -> str:
     register this environment's kernel: ``python -m ipykernel install --sys-prefix --name python3``.
     """
     from jupyter_client.kernelspec import KernelSpecManager, NoSuchKernel
-
-    from ..errors import ConfigError
 
     try:
         spec = KernelSpecManager().get_kernel_spec(name)

@@ -1,4 +1,5 @@
-"""Report-set configuration (``kinerja report --config runs.toml``): parse and validate before anything runs.
+"""What to run: the report set of a data folder, or the report sets of a config (``kinerja report --config
+runs.toml``), parsed and validated before anything runs.
 
 A config lists one or more report sets. Each set names notebooks, a parameter grid, the data folder,
 the language and the output folder; ``examples/runs.toml`` is the documented example. Everything is
@@ -13,8 +14,12 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .. import paths
-from ..errors import ConfigError, ParameterError
+from .. import config, paths
+from ..errors import ConfigError, ParameterError, check_option
+from ..ingest import realdata, template
+from ..labels import LANGS
+from .execute import Job
+from .notebooks import NOTEBOOKS, check_parameters, notebook_parameters, notebook_path
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -39,6 +44,35 @@ class ReportSet:
     warnings: list = field(default_factory=list)
 
 
+def for_folder(data_dir: str | Path, *, lang: str = "en", regions: list[str] | None = None) -> list[Job]:
+    """The report set for a data folder: the cross-region notebooks plus one region report per region.
+
+    A folder of real public data (DJPK/BPS files, not the analyst template) gets the province report set.
+    """
+    folder = paths.resolve(data_dir)
+    if realdata.is_realdata_folder(folder):
+        return province_jobs(folder, lang=lang)
+    ds = template.load_folder(data_dir)
+    common = {"data_dir": paths.display_path(folder), "lang": lang}
+    jobs = []
+    for key in ("00_data_quality", "01_budget_refocusing", "02_achievement_before_after", "03_refocusing_impact"):
+        if notebook_path(key).exists():
+            jobs.append(Job(name=key, notebook=key, parameters=dict(common)))
+    codes = regions or sorted(ds.regions["region_code"].astype(str).unique())
+    for code in codes:
+        jobs.append(Job(name=f"04_region_report-{code}", notebook="04_region_report",
+                        parameters={**common, "region": str(code)}, region=f"{code} {ds.region_name(code)}"))
+    return jobs
+
+
+def province_jobs(folder: str | Path, *, lang: str = "en") -> list[Job]:
+    """The report set for a real-data folder: the province report (notebook 05)."""
+    folder = Path(folder)
+    return [Job(name="05_province_outcomes", notebook="05_province_outcomes",
+                parameters={"data_dir": paths.display_path(folder), "lang": lang},
+                region=f"{folder.name}: 34 provinsi")]
+
+
 def is_batch_config(path: str | Path) -> bool:
     """True when the TOML file lists report sets (``[[set]]``), False for a plain settings file."""
     return "set" in _read(Path(path))
@@ -59,8 +93,6 @@ def _where(path: Path, i: int, name: str | None) -> str:
 
 def _dataset(data_dir: Path, cache: dict):
     if data_dir not in cache:
-        from ..ingest import template
-
         cache[data_dir] = template.load_folder(data_dir)
     return cache[data_dir]
 
@@ -79,8 +111,6 @@ def parse(text: str, *, source: str | Path = "<config>", base: Path | None = Non
     >>> sets[0].name, [j.name for j in sets[0].jobs], sets[0].jobs[0].parameters["data_dir"]
     ('q', ['02_achievement_before_after'], 'data/demo')
     """
-    from . import runner
-
     source = Path(str(source))
     base = base or Path.cwd()
     try:
@@ -114,10 +144,12 @@ def parse(text: str, *, source: str | Path = "<config>", base: Path | None = Non
         notebooks = [notebooks] if isinstance(notebooks, str) else notebooks
         if not notebooks or not all(isinstance(n, str) for n in notebooks):
             raise ConfigError(f"{where}: 'notebooks' must be a notebook name or a list of them, "
-                              f"e.g. [\"04_region_report\"]; known: {', '.join(runner.NOTEBOOKS)}")
+                              f"e.g. [\"04_region_report\"]; known: {', '.join(NOTEBOOKS)}")
         lang = s.get("lang", defaults.get("lang", "en"))
-        if lang not in ("en", "id"):
-            raise ConfigError(f"{where}: lang must be \"en\" or \"id\", found {lang!r}")
+        try:
+            check_option("lang", lang, LANGS)
+        except ConfigError as exc:
+            raise ConfigError(f"{where}: {exc}") from None
         data = s.get("data", defaults.get("data"))
         data_dir = paths.DEMO_DATA if data is None else paths.resolve(data, base=base)
         if not data_dir.is_dir():
@@ -135,8 +167,6 @@ def parse(text: str, *, source: str | Path = "<config>", base: Path | None = Non
             sp = paths.resolve(settings, base=base)
             if not sp.is_file():
                 raise ConfigError(f"{where}: settings file {settings!r} not found (looked in {sp})")
-            from .. import config
-
             config.load(sp)  # a bad settings file fails here, not in every kernel
             settings = str(sp)
         fixed = s.get("parameters", {})
@@ -166,17 +196,17 @@ def parse(text: str, *, source: str | Path = "<config>", base: Path | None = Non
         jobs = []
         names_seen = set()
         for nb in notebooks:
-            if not runner.notebook_path(nb).exists():
-                raise ConfigError(f"{where}: unknown notebook {nb!r}; known: {', '.join(runner.NOTEBOOKS)}")
-            declared = runner.notebook_parameters(nb)
+            if not notebook_path(nb).exists():
+                raise ConfigError(f"{where}: unknown notebook {nb!r}; known: {', '.join(NOTEBOOKS)}")
+            declared = notebook_parameters(nb)
             base_params = {"data_dir": paths.display_path(data_dir), "lang": lang}
             if settings is not None:
                 base_params["config_file"] = settings
             base_params = {k: v for k, v in base_params.items() if k in declared}
             for combo in itertools.product(*[v for _, v in axes]) if axes else [()]:
-                params = {**base_params, **fixed, **{k: v for (k, _), v in zip(axes, combo)}}
+                params = {**base_params, **fixed, **{k: v for (k, _), v in zip(axes, combo, strict=True)}}
                 try:
-                    params = runner.check_parameters(nb, params)
+                    params = check_parameters(nb, params)
                 except ParameterError as exc:
                     raise ConfigError(f"{where}: {exc}") from exc
                 suffix = "-".join(str(v) for v in combo)
@@ -188,7 +218,7 @@ def parse(text: str, *, source: str | Path = "<config>", base: Path | None = Non
                 name_of = _dataset(data_dir, region_cache).region_name(region) if region else ""
                 if name_of and name_of != region:
                     region = f"{region} {name_of}"
-                jobs.append(runner.Job(name=jname, notebook=nb, parameters=params, region=region))
+                jobs.append(Job(name=jname, notebook=nb, parameters=params, region=region))
         result.append(ReportSet(name=name, out=out_dir, lang=lang, jobs=jobs, title=s.get("title"), warnings=warnings))
     return result
 
@@ -205,87 +235,4 @@ def load(path: str | Path) -> list[ReportSet]:
     return parse(text, source=p, base=p.parent)
 
 
-class Progress:
-    """Progress of a run: a live tqdm bar on a terminal, plain log lines otherwise (cron mail stays readable).
-
-    Each plain line has the status, the report, its start and end time and its duration.
-    """
-
-    def __init__(self, total: int, *, label: str = "", stream=None, tty: bool | None = None):
-        self.stream = stream or sys.stdout
-        self.tty = self.stream.isatty() if tty is None else tty
-        self.bar = None
-        self.failed = 0
-        if self.tty:
-            from tqdm import tqdm
-
-            self.bar = tqdm(total=total, desc=label or "reports", unit="report", file=self.stream,
-                            dynamic_ncols=True)
-
-    def __call__(self, entry: dict) -> None:
-        status = entry.get("status", "?")
-        self.failed += status == "failed"
-        if self.bar is not None:
-            self.bar.update(1)
-            self.bar.set_postfix(failed=self.failed)
-            if status == "failed":
-                self.bar.write(f"FAILED {entry['name']}: {entry.get('error')}")
-            return
-        start = (entry.get("started") or "")[11:19]
-        end = (entry.get("finished") or "")[11:19]
-        line = (f"{status.upper():11} {entry['name']}  start {start or '-'}  end {end or '-'}  "
-                f"{entry.get('duration_s') or 0:.1f} s")
-        if status == "skipped":
-            line += "  (unchanged since the last run)"
-        if entry.get("error") and status != "skipped":
-            line += f"  {entry['error']}"
-        print(line, file=self.stream, flush=True)
-
-    def close(self) -> None:
-        if self.bar is not None:
-            self.bar.close()
-
-
-def run_sets(sets: list[ReportSet], *, stream=None, **options) -> tuple[int, list[dict]]:
-    """Run validated report sets one after the other; return (number of failed reports, manifests).
-
-    ``options`` go to :func:`kinerja_analysis.run.runner.run` (n_jobs, engine, executor, scheduler,
-    skip_unchanged, timeout, report_timeout, show_code). Ctrl-C/SIGTERM propagates as KeyboardInterrupt
-    after the interrupted set's manifest is written.
-    """
-    from . import runner
-
-    stream = stream or sys.stdout
-    n_failed, manifests = 0, []
-    for rs in sets:
-        print(f"set {rs.name!r}: {len(rs.jobs)} report(s) -> {rs.out}", file=stream, flush=True)
-        for w in rs.warnings:
-            print(f"warning: {w}", file=sys.stderr, flush=True)
-        progress = Progress(len(rs.jobs), label=rs.name, stream=stream)
-        try:
-            manifest = runner.run(rs.jobs, rs.out, lang=rs.lang, title=rs.title, progress=progress, **options)
-        finally:
-            progress.close()
-        manifests.append(manifest)
-        failed = [e for e in manifest["reports"] if e["status"] == "failed"]
-        n_failed += len(failed)
-        run = manifest["run"]
-        print(f"set {rs.name!r}: {run['n_reports'] - len(failed)} ok ({run['n_skipped']} unchanged), "
-              f"{len(failed)} failed, {run['duration_s']:.1f} s; index: {rs.out / 'index.html'}", file=stream, flush=True)
-    return n_failed, manifests
-
-
-def summary(manifests: list[dict]) -> str:
-    """The closing summary of failed reports (empty when none failed), with where to look."""
-    lines = []
-    for m in manifests:
-        for e in m["reports"]:
-            if e["status"] == "failed":
-                lines.append(f"  {e['name']}: {e.get('error')}")
-    if not lines:
-        return ""
-    return (f"{len(lines)} report(s) failed:\n" + "\n".join(lines)
-            + "\nthe executed notebooks, with the error, are in each set's executed/ folder")
-
-
-__all__ = ["Progress", "ReportSet", "is_batch_config", "load", "parse", "run_sets", "summary"]
+__all__ = ["ReportSet", "for_folder", "is_batch_config", "load", "parse", "province_jobs"]

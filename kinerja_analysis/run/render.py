@@ -5,6 +5,7 @@ Code is removed, figures are already embedded as data URIs, and the page carries
 """
 from __future__ import annotations
 
+import copy
 import html
 import re
 from functools import lru_cache
@@ -12,6 +13,7 @@ from functools import lru_cache
 from .. import __version__
 from .. import labels as L
 from ..paths import TEMPLATES
+from ..report.page import PRIVATE_MIMES
 
 _H2 = re.compile(r'<h2 id="([^"]+)">(.*?)</h2>', re.S)
 
@@ -54,15 +56,10 @@ def toc(body: str, lang: str) -> str:
 
 def _without_private_outputs(nb):
     """A copy of ``nb`` without the outputs that only carry recorded results or the page context."""
-    import copy
-
-    from ..report.page import PRIVATE_MIMES
-
     nb = copy.deepcopy(nb)
-    private = PRIVATE_MIMES
     for cell in nb.cells:
         if cell.get("outputs"):
-            cell.outputs = [o for o in cell.outputs if not (o.get("data") and set(o["data"]) & private)]
+            cell.outputs = [o for o in cell.outputs if not (o.get("data") and set(o["data"]) & PRIVATE_MIMES)]
     return nb
 
 

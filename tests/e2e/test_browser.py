@@ -16,12 +16,13 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from kinerja_analysis.run import companions
 from kinerja_analysis import paths
+from kinerja_analysis.run import artefacts, runner
+from kinerja_analysis.run.execute import Job
 
 pytestmark = pytest.mark.slow
 
-CHROMIUM = companions.find_chromium()
+CHROMIUM = artefacts.find_chromium()
 ARTIFACTS = Path(os.environ.get("KINERJA_ARTIFACTS", paths.ROOT / "test-artifacts"))
 
 if CHROMIUM is None:
@@ -34,7 +35,7 @@ HOSTILE_OPD = '"><img src=x onerror=alert(1)>'
 
 @pytest.fixture(scope="module")
 def browser():
-    args = [f for f in companions.CHROMIUM_FLAGS if f != "--headless"]
+    args = [f for f in artefacts.CHROMIUM_FLAGS if f != "--headless"]
     with sync_api.sync_playwright() as p:
         b = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=args)
         yield b
@@ -140,9 +141,7 @@ def test_hostile_names_show_as_text(browser, demo_dir, tmp_path):
     a = pd.read_csv(data / "anggaran.csv", dtype=str, keep_default_na=False)
     a.loc[a["opd"] == opd, "opd"] = HOSTILE_OPD
     a.to_csv(data / "anggaran.csv", index=False)
-    from kinerja_analysis.run import runner
-
-    jobs = [runner.Job(name="hostile", notebook="04_region_report", parameters={"data_dir": str(data), "region": "99.01"})]
+    jobs = [Job(name="hostile", notebook="04_region_report", parameters={"data_dir": str(data), "region": "99.01"})]
     manifest = runner.run(jobs, tmp_path / "out", n_jobs=1)
     assert manifest["reports"][0]["status"] == "ok", manifest["reports"][0].get("error")
     html = (tmp_path / "out" / "hostile.html").read_text()

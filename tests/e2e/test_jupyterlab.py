@@ -16,13 +16,13 @@ from pathlib import Path
 
 import pytest
 
-from kinerja_analysis.run import companions
 from kinerja_analysis import paths
+from kinerja_analysis.run import artefacts
 
 pytestmark = pytest.mark.slow
 
 LAB_PYTHON = Path(os.environ.get("KINERJA_LAB_PYTHON", paths.ROOT / ".venv-lab" / "bin" / "python"))
-CHROMIUM = companions.find_chromium()
+CHROMIUM = artefacts.find_chromium()
 ARTIFACTS = Path(os.environ.get("KINERJA_ARTIFACTS", paths.ROOT / "test-artifacts"))
 
 if CHROMIUM is None:
@@ -88,7 +88,7 @@ def test_region_notebook_runs_in_jupyterlab(lab_server):
     base, token = lab_server
     nb_path = paths.NOTEBOOKS / "04_region_report.ipynb"
     before = nb_path.read_bytes()
-    args = [f for f in companions.CHROMIUM_FLAGS if f != "--headless"]
+    args = [f for f in artefacts.CHROMIUM_FLAGS if f != "--headless"]
     with sync_api.sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=args)
         page = browser.new_page(viewport={"width": 1400, "height": 1000})

@@ -15,10 +15,10 @@ import pandas as pd
 import pytest
 
 from kinerja_analysis import cli, paths
-from kinerja_analysis.report import page as report
-from kinerja_analysis.run import artefacts, execute, notebooks
 from kinerja_analysis.ingest import validate
 from kinerja_analysis.ingest.template import Issues
+from kinerja_analysis.report import page as report
+from kinerja_analysis.run import artefacts, execute, notebooks
 
 SCRIPT = "<script>alert(1)</script>"
 IMG = '"><img src=x onerror=alert(1)>'

@@ -4,9 +4,9 @@ import json
 import nbformat
 import pytest
 
-from kinerja_analysis.run import notebooks, render
-from kinerja_analysis.report import page as report
 from kinerja_analysis.errors import ParameterError
+from kinerja_analysis.report import page as report
+from kinerja_analysis.run import notebooks, render
 
 
 def test_record_round_trips_through_a_notebook_output():

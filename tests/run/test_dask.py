@@ -11,6 +11,7 @@ pytest.importorskip("dask")
 distributed = pytest.importorskip("distributed")
 
 from kinerja_analysis.run import runner  # noqa: E402
+from kinerja_analysis.run.execute import Job  # noqa: E402
 
 pytestmark = pytest.mark.slow
 
@@ -21,7 +22,7 @@ def _normalise(html: str) -> str:
 
 
 def _jobs(demo_dir):
-    return [runner.Job(f"04_region_report-{c}", "04_region_report", {"data_dir": str(demo_dir), "region": c})
+    return [Job(f"04_region_report-{c}", "04_region_report", {"data_dir": str(demo_dir), "region": c})
             for c in ("99.01", "99.71")]
 
 

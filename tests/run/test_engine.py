@@ -9,6 +9,7 @@ import nbformat
 import pytest
 
 from kinerja_analysis.run import runner
+from kinerja_analysis.run.execute import Job
 
 pytestmark = pytest.mark.slow
 
@@ -67,12 +68,12 @@ def _state(out_dir, name):
 def test_no_state_leaks_between_reports(tmp_path):
     probe, polluter = _notebook(tmp_path / "probe.ipynb", PROBE), _notebook(tmp_path / "polluter.ipynb", POLLUTER)
     control = _notebook(tmp_path / "control.ipynb", POLLUTER + PROBE)  # pollution the probe must see
-    jobs = [runner.Job("probe-1", probe), runner.Job("polluter", polluter), runner.Job("probe-2", probe),
-            runner.Job("control", control)]
+    jobs = [Job("probe-1", probe), Job("polluter", polluter), Job("probe-2", probe),
+            Job("control", control)]
     cwd = os.getcwd()
     warm = runner.run(jobs, tmp_path / "warm", n_jobs=1, engine="warm")
     assert [e["status"] for e in warm["reports"]] == ["ok"] * 4, [e["error"] for e in warm["reports"]]
-    fresh = runner.run([runner.Job("probe-1", probe)], tmp_path / "fresh", n_jobs=1, engine="fresh")
+    fresh = runner.run([Job("probe-1", probe)], tmp_path / "fresh", n_jobs=1, engine="fresh")
     assert fresh["reports"][0]["status"] == "ok"
     assert os.getcwd() == cwd  # the runner never changes its own working directory
     before, after, ref = _state(tmp_path / "warm", "probe-1"), _state(tmp_path / "warm", "probe-2"), _state(tmp_path / "fresh", "probe-1")
@@ -96,7 +97,7 @@ def test_warm_report_equals_fresh_report(tmp_path, demo_dir):
     params = {"data_dir": str(demo_dir), "region": "99.02"}
     pages = {}
     for engine in ("fresh", "warm"):
-        m = runner.run([runner.Job("r", "04_region_report", dict(params))], tmp_path / engine, n_jobs=1, engine=engine)
+        m = runner.run([Job("r", "04_region_report", dict(params))], tmp_path / engine, n_jobs=1, engine=engine)
         assert m["reports"][0]["status"] == "ok", m["reports"][0]["error"]
         assert m["reports"][0]["engine"] == engine
         pages[engine] = (_normalise((tmp_path / engine / "r.html").read_text()),

@@ -14,8 +14,10 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from kinerja_analysis.run import kernels, runner
 from kinerja_analysis.errors import ConfigError
+from kinerja_analysis.run import execute, kernels, runner
+from kinerja_analysis.run.execute import Job
+from kinerja_analysis.run.provenance import job_fingerprint
 
 pytestmark = pytest.mark.slow
 
@@ -86,8 +88,8 @@ def test_skip_unchanged_reruns_only_what_changed(broken_run):
     assert status == {"04_region_report-99.01": "skipped", "04_region_report-00.00": "failed",
                       "04_region_report-99.72": "skipped"}
     assert page.stat().st_mtime_ns == before
-    job = runner.Job("x", "04_region_report", {"data_dir": "data/demo", "region": "99.01"})
-    assert runner.fingerprint(job) != runner.fingerprint(runner.Job("x", "04_region_report", {"data_dir": "data/demo", "region": "99.02"}))
+    job = Job("x", "04_region_report", {"data_dir": "data/demo", "region": "99.01"})
+    assert job_fingerprint(job) != job_fingerprint(Job("x", "04_region_report", {"data_dir": "data/demo", "region": "99.02"}))
 
 
 def _notebook(path: Path, source: str) -> str:
@@ -102,7 +104,7 @@ def _notebook(path: Path, source: str) -> str:
 def test_report_timeout_stops_a_hanging_kernel(tmp_path):
     nb = _notebook(tmp_path / "hang.ipynb", "import time\ntime.sleep(120)")
     t0 = time.monotonic()
-    m = runner.run([runner.Job("hang", nb)], tmp_path / "out", n_jobs=1, report_timeout=3, engine="warm")
+    m = runner.run([Job("hang", nb)], tmp_path / "out", n_jobs=1, report_timeout=3, engine="warm")
     assert time.monotonic() - t0 < 60
     (e,) = m["reports"]
     assert e["status"] == "failed" and e["error"].startswith("timeout")
@@ -111,7 +113,7 @@ def test_report_timeout_stops_a_hanging_kernel(tmp_path):
 
 def test_kernel_start_is_retried(tmp_path, monkeypatch):
     nb = _notebook(tmp_path / "ok.ipynb", "print('hello')")
-    real, calls = runner._execute, []
+    real, calls = execute._execute, []
 
     def flaky(*args, **kwargs):
         calls.append(1)
@@ -119,8 +121,8 @@ def test_kernel_start_is_retried(tmp_path, monkeypatch):
             raise RuntimeError("Kernel didn't respond in 60 seconds")
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(runner, "_execute", flaky)
-    (e,) = runner.run([runner.Job("ok", nb)], tmp_path / "out", n_jobs=1, engine="warm")["reports"]
+    monkeypatch.setattr(execute, "_execute", flaky)
+    (e,) = runner.run([Job("ok", nb)], tmp_path / "out", n_jobs=1, engine="warm")["reports"]
     assert e["status"] == "ok" and e["kernel_starts"] == 2 and len(calls) == 2
 
 

@@ -1,4 +1,5 @@
-"""The report-set config (kinerja report --config): everything is validated before anything runs."""
+"""What to run: a data folder's report set, and the report-set config (kinerja report --config), where
+everything is validated before anything runs; and the progress lines of a run."""
 from __future__ import annotations
 
 import io
@@ -6,13 +7,33 @@ import textwrap
 
 import pytest
 
-from kinerja_analysis.run import plan as batch
 from kinerja_analysis import paths
 from kinerja_analysis.errors import ConfigError
+from kinerja_analysis.run import plan
+from kinerja_analysis.run.progress import Progress
 
 
 def _parse(text, tmp_path):
-    return batch.parse(textwrap.dedent(text), source=tmp_path / "runs.toml", base=tmp_path)
+    return plan.parse(textwrap.dedent(text), source=tmp_path / "runs.toml", base=tmp_path)
+
+
+def test_data_folder_plan_has_the_cross_region_reports_and_one_per_region(demo_dir):
+    jobs = plan.for_folder(demo_dir, lang="id")
+    assert [j.name for j in jobs[:4]] == ["00_data_quality", "01_budget_refocusing", "02_achievement_before_after",
+                                          "03_refocusing_impact"]
+    regions = [j for j in jobs if j.notebook == "04_region_report"]
+    assert [j.parameters["region"] for j in regions] == ["99.01", "99.02", "99.03", "99.04", "99.71", "99.72"]
+    assert regions[0].parameters == {"data_dir": "data/demo", "lang": "id", "region": "99.01"}
+    assert regions[0].region.startswith("99.01 ") and regions[0].name == "04_region_report-99.01"
+    assert [j.parameters["region"] for j in plan.for_folder(demo_dir, regions=["99.72"]) if j.parameters.get("region")] \
+        == ["99.72"]
+
+
+def test_real_data_folder_gets_the_province_report(tmp_path):
+    (tmp_path / "data_apbd_2020.csv").write_text("x\n")
+    (job,) = plan.for_folder(tmp_path, lang="id")
+    assert job.notebook == "05_province_outcomes" and job.parameters["lang"] == "id"
+    assert job.parameters["data_dir"] == paths.display_path(tmp_path) and job.region == f"{tmp_path.name}: 34 provinsi"
 
 
 def test_grid_all_expands_to_every_region_with_fixed_parameters(tmp_path):
@@ -39,7 +60,7 @@ def test_grid_all_expands_to_every_region_with_fixed_parameters(tmp_path):
 
 
 def test_example_config_validates():
-    sets = batch.load(paths.ROOT / "examples" / "runs.toml")
+    sets = plan.load(paths.ROOT / "examples" / "runs.toml")
     assert len(sets) >= 2 and all(s.jobs for s in sets)
     assert len({s.out for s in sets}) == len(sets)
 
@@ -48,7 +69,7 @@ def test_example_config_validates():
     ('notebooks = "99_nope"\nout = "o"', "unknown notebook '99_nope'"),
     ('notebooks = "04_region_report"\nout = "o"\n[set.parameters]\nregoin = "99.01"', "unknown parameter(s) regoin"),
     ('notebooks = "04_region_report"\nout = "o"\n[set.grid]\nregion = [9901]', "parameter 'region' must be str, got int 9901"),
-    ('notebooks = "04_region_report"\nout = "o"\nlang = "fr"', 'lang must be "en" or "id"'),
+    ('notebooks = "04_region_report"\nout = "o"\nlang = "fr"', "lang must be one of 'en', 'id'"),
     ('notebooks = "04_region_report"', "'out' (output folder) is required"),
     ('notebooks = "04_region_report"\nout = "o"\ndata = "nowhere"', "data folder 'nowhere' not found"),
     ('notebooks = "04_region_report"\nout = "o"\njobs = 3', "unknown key(s) jobs"),
@@ -93,12 +114,12 @@ def test_settings_file_is_checked_and_passed_to_the_notebooks(tmp_path):
 def test_is_batch_config(tmp_path):
     (tmp_path / "a.toml").write_text('[[set]]\nname="x"\n')
     (tmp_path / "b.toml").write_text('[settings]\ncap = 120\n')
-    assert batch.is_batch_config(tmp_path / "a.toml") and not batch.is_batch_config(tmp_path / "b.toml")
+    assert plan.is_batch_config(tmp_path / "a.toml") and not plan.is_batch_config(tmp_path / "b.toml")
 
 
 def test_progress_plain_lines_when_not_a_terminal():
     buf = io.StringIO()
-    p = batch.Progress(2, stream=buf, tty=False)
+    p = Progress(2, stream=buf, tty=False)
     p({"name": "r1", "status": "ok", "started": "2026-01-01T10:00:01+07:00", "finished": "2026-01-01T10:00:04+07:00",
        "duration_s": 3.04})
     p({"name": "r2", "status": "failed", "started": "2026-01-01T10:00:01+07:00", "finished": "2026-01-01T10:00:02+07:00",
@@ -111,7 +132,7 @@ def test_progress_plain_lines_when_not_a_terminal():
 
 def test_progress_bar_on_a_terminal():
     buf = io.StringIO()
-    p = batch.Progress(2, stream=buf, tty=True)
+    p = Progress(2, stream=buf, tty=True)
     p({"name": "r1", "status": "ok"})
     p.close()
     assert "\r" in buf.getvalue() and "1/2" in buf.getvalue()
