@@ -10,10 +10,13 @@ import logging
 import sys
 from pathlib import Path
 
-from . import __version__
+from . import __version__, capaian, config, paths
 from .config import DEFAULT_SEED
 from .errors import ConfigError, DataError, KinerjaError, ParameterError
-from .run import artefacts, plan, runner
+from .ingest import blank, demo, fetch, quarterly, realdata, template, validate
+from .ingest.issues import Issues
+from .ingest.table import read_table
+from .run import artefacts, plan, render, runner
 from .run.notebooks import notebook_parameters
 from .run.progress import Progress
 
@@ -27,8 +30,6 @@ class _Parser(argparse.ArgumentParser):
 
 
 def _cmd_demo(args) -> int:
-    from .ingest import demo
-    from . import paths
 
     out = paths.resolve(args.out, base=Path.cwd()) if args.out else paths.DEMO_DATA
     written = demo.write(out, seed=args.seed)
@@ -47,7 +48,6 @@ def _print_issues(issues, stream=sys.stdout) -> None:
 def _cmd_validate(args) -> int:
     import pandas as pd
 
-    from .ingest import validate
 
     n_err = 0
     frames = []
@@ -60,14 +60,13 @@ def _cmd_validate(args) -> int:
         frames.append(issues)
         print(f"{target}: {errors} error(s), {warnings} warning(s)")
     if args.html:
-        dest = validate.write_html(pd.concat(frames, ignore_index=True), Path(args.html),
+        dest = render.write_validation_page(pd.concat(frames, ignore_index=True), Path(args.html),
                                    source=", ".join(map(str, args.paths)), lang=args.lang)
         print(f"validation report: {dest}")
     return EXIT_FAIL if n_err else EXIT_OK
 
 
 def _cmd_template(args) -> int:
-    from .ingest import blank
 
     out = Path(args.out) if args.out else Path.cwd() / "template"
     written = blank.write_templates(out)
@@ -77,19 +76,15 @@ def _cmd_template(args) -> int:
 
 
 def _cmd_capaian(args) -> int:
-    from . import capaian, config
-    from .ingest import template
 
     settings = config.load(args.config, negative_formula=args.negative_formula, cap=args.cap)
     src = Path(args.file)
     if not src.exists():
         raise DataError(f"{src}: file not found")
-    from .ingest.template import Issues
 
     issues = Issues()
-    from .ingest import quarterly, validate
 
-    df = quarterly.to_annual(template.read_table(src, "kinerja", issues), issues)
+    df = quarterly.to_annual(read_table(src, "kinerja", issues), issues)
     frame = issues.frame()
     errors = frame[frame["severity"] == "error"]
     if len(errors):
@@ -133,8 +128,6 @@ def _cmd_report_config(args) -> int:
 
 
 def _cmd_report(args) -> int:
-    from . import paths
-    from .ingest import template
 
     if args.executor == "dask" and not args.scheduler:
         raise ConfigError("--executor dask needs --scheduler ADDRESS (for example tcp://10.0.0.5:8786)")
@@ -142,12 +135,10 @@ def _cmd_report(args) -> int:
         return _cmd_report_config(args)
     data_dir = paths.resolve(args.data, base=Path.cwd()) if args.data else paths.DEMO_DATA
     if args.data is None and not (data_dir / "kinerja.csv").exists():
-        from .ingest import demo
 
         demo.write(data_dir)
         print(f"wrote the demo data to {data_dir}")
     out = paths.resolve(args.out, base=Path.cwd()) if args.out else paths.REPORTS / ("demo" if args.data is None else paths.safe_name(data_dir.name))
-    from .ingest import realdata
 
     ds = None if realdata.is_realdata_folder(data_dir) else template.load_folder(data_dir)
     if ds is not None and not ds.errors.empty:
@@ -157,7 +148,6 @@ def _cmd_report(args) -> int:
         return EXIT_FAIL
     jobs = plan.for_folder(data_dir, lang=args.lang, regions=args.region or None)
     if args.config:  # a plain settings file: every notebook that takes one gets it
-        from . import config
 
         config.load(args.config)
         for job in jobs:
@@ -180,8 +170,6 @@ def _cmd_report(args) -> int:
 
 
 def _cmd_data_fetch(args) -> int:
-    from .ingest import fetch
-    from . import paths
 
     dest = paths.resolve(args.dest, base=Path.cwd()) if args.dest else paths.RAW_DATA
     print(f"fetching {len(fetch.FILES)} public files into {dest}" + (f" from {args.mirror}" if args.mirror else ""))

@@ -44,7 +44,7 @@ def flag_counts(kinerja: pd.DataFrame) -> pd.DataFrame:
 def share_missing(kinerja: pd.DataFrame) -> float:
     """Share of rows without capaian.
 
-    >>> share_missing(pd.DataFrame({"achievement": [100.0, np.nan, 90.0, np.nan]}))
+    >>> share_missing(pd.DataFrame({"achievement": [100.0, float("nan"), 90.0, float("nan")]}))
     0.5
     """
     return float(kinerja["achievement"].isna().mean())
@@ -65,7 +65,7 @@ def polarity_mix(kinerja: pd.DataFrame) -> pd.DataFrame:
 def share_at_100(kinerja: pd.DataFrame, *, tol: float = AT_100_TOL) -> float:
     """Share of rows with capaian whose capaian is exactly 100 % (the reporting ceiling), over all years.
 
-    >>> share_at_100(pd.DataFrame({"achievement": [100.0, 100.0, 95.0, np.nan]}))
+    >>> share_at_100(pd.DataFrame({"achievement": [100.0, 100.0, 95.0, float("nan")]}))
     0.6666666666666666
     """
     a = kinerja["achievement"]

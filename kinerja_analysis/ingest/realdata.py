@@ -1,9 +1,9 @@
-"""Real public data (DJPK APBD, BPS outcomes): finding the folder, loading it once, planning its report set.
+"""Real public data (DJPK APBD, BPS outcomes): finding the folder and loading it once.
 
 A real-data folder has the layout of ``../shared/realdata`` and of ``data/raw/`` after
 ``kinerja data fetch``: ``djpk-apbd-jaga/``, ``bps-provinsi-indikator-rkp/``, ``kode-wilayah-bps-kemendagri/``.
 Province-level budget data has no OPD detail, so it gets the province report (notebook 05), not the OPD
-notebooks.
+notebooks (the report set is planned by :func:`kinerja_analysis.run.plan.for_folder`).
 """
 from __future__ import annotations
 
@@ -123,13 +123,3 @@ def load(folder: str | Path, *, cache: bool = True) -> RealData:
                     identity=djpk_checks.budget_identity(acc), issues=djpk_checks.issues(acc), regions=codes,
                     outcomes=outcomes, national=national, rkp=rkp, partial_years=djpk_checks.partial_years(acc),
                     unmapped_names=ang.attrs.get("unmapped_names", []), files=_hashes(folder))
-
-
-def plan_jobs(folder: str | Path, *, lang: str = "en") -> list:
-    """The report set for a real-data folder: the province report (notebook 05)."""
-    from ..run import runner
-
-    folder = Path(folder)
-    return [runner.Job(name="05_province_outcomes", notebook="05_province_outcomes",
-                       parameters={"data_dir": paths.display_path(folder), "lang": lang},
-                       region=f"{folder.name}: 34 provinsi")]

@@ -1,4 +1,5 @@
-"""Turn executed notebooks into self-contained HTML pages, and write the index page.
+"""Every HTML page shell: executed notebooks as self-contained pages, the index page, and the validation
+page that `kinerja validate --html` hands back to the office that sent the data.
 
 Code is removed, figures are already embedded as data URIs, and the page carries a provenance header
 (parameters, data source and hash, package version, run time) and a table of contents.
@@ -6,12 +7,18 @@ Code is removed, figures are already embedded as data URIs, and the page carries
 from __future__ import annotations
 
 import copy
+import datetime as dt
 import html
 import re
 from functools import lru_cache
+from pathlib import Path
+
+import pandas as pd
 
 from .. import __version__
 from .. import labels as L
+from ..files import atomic_write
+from ..ingest import validate
 from ..paths import TEMPLATES
 from ..report.page import PRIVATE_MIMES
 
@@ -134,3 +141,60 @@ def index_page(entries: list[dict], *, title: str, lang: str = "en", synthetic: 
             f"<h1>{e(title)}</h1><p>{summary}</p>"
             f'<div class="ka-table-wrap"><table class="ka-table ka-sortable"><thead><tr>{thead}</tr></thead>'
             f"<tbody>{''.join(rows)}</tbody></table></div></main><script>{js}</script></body></html>")
+
+
+# ---------------------------------------------------------------- the validation page
+def issues_html(issues: pd.DataFrame, *, lang: str = "en", max_rows: int = 2000) -> str:
+    """The issues as an HTML fragment: a count per rule, then one table per file. Every value is escaped."""
+    e = html.escape
+    parts = []
+    if issues.empty:
+        return f'<p class="ok">{e(L.t("vr_none", lang))}</p>'
+    s = validate.summary(issues)
+    parts.append(f'<table class="sum"><thead><tr><th>{e(L.t("vr_severity", lang))}</th><th>{e(L.t("vr_rule", lang))}</th>'
+                 f'<th class="num">n</th></tr></thead><tbody>')
+    for r in s.itertuples():
+        parts.append(f'<tr class="{e(r.severity)}"><td>{e(L.t("sev_" + r.severity, lang))}</td>'
+                     f'<td>{e(validate.rule_label(r.rule, lang))} <code>{e(r.rule)}</code></td><td class="num">{r.n}</td></tr>')
+    parts.append("</tbody></table>")
+    order = {"error": 0, "warning": 1, "info": 2}
+    d = issues.assign(_o=issues["severity"].map(order)).sort_values(["file", "_o", "row"], na_position="first", kind="stable")
+    cols = [("severity", "vr_severity"), ("sheet", "vr_sheet"), ("row", "vr_row"), ("column", "vr_column"),
+            ("value", "vr_found"), ("message", "vr_message")]
+    for fname, g in d.groupby("file", sort=False):
+        parts.append(f'<h2>{e(str(fname))}</h2><table class="iss"><thead><tr>'
+                     + "".join(f"<th>{e(L.t(k, lang))}</th>" for _, k in cols) + "</tr></thead><tbody>")
+        for r in g.head(max_rows).itertuples():
+            row = "" if pd.isna(r.row) else str(int(r.row))
+            parts.append(f'<tr class="{e(r.severity)}"><td>{e(L.t("sev_" + r.severity, lang))}</td><td>{e(r.sheet)}</td>'
+                         f'<td class="num">{row}</td><td>{e(r.column)}</td><td><code>{e(r.value)}</code></td>'
+                         f'<td>{e(r.message)} <span class="rule">[{e(validate.rule_label(r.rule, lang))}]</span></td></tr>')
+        parts.append("</tbody></table>")
+        if len(g) > max_rows:
+            parts.append(f"<p>{len(g) - max_rows} …</p>")
+    return "".join(parts)
+
+
+_VALIDATION_CSS = """body{font-family:system-ui,sans-serif;margin:2rem auto;max-width:72rem;padding:0 1rem;color:#222}
+table{border-collapse:collapse;margin:1rem 0;font-size:.9rem}th,td{border:1px solid #ccc;padding:.3rem .5rem;
+text-align:left;vertical-align:top}th{background:#f2f2f2}td.num,th.num{text-align:right}
+tr.error td:first-child{background:#fbe3e3;font-weight:600}tr.warning td:first-child{background:#fff3cd}
+tr.info td:first-child{background:#e8f0fb}code{font-size:.85rem;word-break:break-all}.rule{color:#666}
+.meta{color:#555}.ok{color:#185c2e;font-weight:600}"""
+
+
+def write_validation_page(issues: pd.DataFrame, path: str | Path, *, source: str = "", lang: str = "en") -> Path:
+    """Write a self-contained HTML validation report (to hand back to the office that sent the data)."""
+    e = html.escape
+    n_err = int((issues["severity"] == "error").sum())
+    n_warn = int((issues["severity"] == "warning").sum())
+    title = L.t("vr_title", lang)
+    page = (f'<!DOCTYPE html><html lang="{e(lang)}"><head><meta charset="utf-8">'
+            f'<meta name="viewport" content="width=device-width, initial-scale=1"><title>{e(title)}</title>'
+            f"<style>{_VALIDATION_CSS}</style></head><body><h1>{e(title)}</h1>"
+            f'<p class="meta">{e(L.t("vr_source", lang, source=source))} · kinerja_analysis {e(__version__)} · '
+            f'{e(dt.datetime.now().astimezone().isoformat(timespec="seconds"))}</p>'
+            f'<p><b>{e(L.t("vr_counts", lang, errors=n_err, warnings=n_warn))}</b></p>'
+            f'<p>{e(L.t("vr_explain", lang))}</p>'
+            + issues_html(issues, lang=lang) + "</body></html>")
+    return atomic_write(path, page)

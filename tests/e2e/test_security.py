@@ -16,9 +16,9 @@ import pytest
 
 from kinerja_analysis import cli, paths
 from kinerja_analysis.ingest import validate
-from kinerja_analysis.ingest.template import Issues
+from kinerja_analysis.ingest.issues import Issues
 from kinerja_analysis.report import page as report
-from kinerja_analysis.run import artefacts, execute, notebooks
+from kinerja_analysis.run import artefacts, execute, notebooks, render
 
 SCRIPT = "<script>alert(1)</script>"
 IMG = '"><img src=x onerror=alert(1)>'
@@ -88,7 +88,7 @@ def test_validation_html_report_escapes(tmp_path):
         issues.add("invalid_polarity", "error", f"{SCRIPT}.csv", f"bad {IMG}", sheet=IMG, row=2,
                    column=SCRIPT, value=text)
     issues.add("formula_like_text", "warning", "k.csv", "x", value="=HYPERLINK(\"http://x\")")
-    out = validate.write_html(issues.frame(), tmp_path / "v.html", source=SCRIPT, lang="id")
+    out = render.write_validation_page(issues.frame(), tmp_path / "v.html", source=SCRIPT, lang="id")
     page = out.read_text(encoding="utf-8")
     _assert_escaped(page)
     assert page.count("&lt;script&gt;") >= 5
