@@ -165,7 +165,7 @@ def _strings(codes: np.ndarray, names: np.ndarray):
     than handing pandas millions of Python strings to convert.
     """
     dtype = pd.Series([""]).dtype  # "str" on pandas 3, object on pandas 2
-    if dtype == object:
+    if dtype == np.dtype(object):
         return names[codes]
     try:
         import pyarrow as pa

@@ -99,7 +99,7 @@ class Settings:
     def bands(self) -> list[tuple[float, str]]:
         return self.band_schemes[self.band_scheme]
 
-    def replace(self, **changes) -> "Settings":
+    def replace(self, **changes) -> Settings:
         return dataclasses.replace(self, **changes)
 
 

@@ -140,7 +140,7 @@ def canonical_header(name: str, table: str) -> str | None:
     return None
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _squashed(table: str) -> dict:
     """Header keys without underscores -> tidy column, so "KodeWilayah" and "kode_wilayah" are one."""
     columns = TABLES[table][0]

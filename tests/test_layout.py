@@ -20,8 +20,9 @@ PACKAGE = paths.ROOT / "kinerja_analysis"
 NAME = "kinerja_analysis"
 #: the stages, bottom first: a module may import its own stage and the stages below it
 STAGES = ("base", "ingest", "analysis", "report", "run", "cli")
-#: about 400 lines at most per module
-MAX_LINES = 420
+#: about 400 lines of code at most per module (blank lines, comments and docstrings, doctests included,
+#: not counted: they are what makes a module readable, and `ruff format` lays calls out one argument a line)
+MAX_CODE_LINES = 400
 
 
 def module_name(path: Path) -> str:
@@ -140,9 +141,40 @@ def test_no_private_names_across_modules():
     assert not found, "private names used across modules:\n" + "\n".join(found)
 
 
+def code_lines(source: str) -> int:
+    """Lines holding code: not blank, not only a comment, not part of a docstring."""
+    tree = ast.parse(source)
+    skip = set()
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)) and node.body:
+            first = node.body[0]
+            if isinstance(first, ast.Expr) and isinstance(first.value, ast.Constant) and isinstance(first.value.value, str):
+                skip.update(range(first.lineno, first.end_lineno + 1))
+    return sum(1 for i, line in enumerate(source.splitlines(), 1)
+               if i not in skip and line.strip() and not line.strip().startswith("#"))
+
+
+def test_code_lines_skip_docstrings_comments_and_blanks():
+    source = '''"""Module doc.
+
+>>> 1 + 1
+2
+"""
+# a comment
+
+x = 1  # code with a comment
+
+
+def f():
+    """Function doc."""
+    return x
+'''
+    assert code_lines(source) == 3
+
+
 def test_modules_stay_readable():
-    long = {m: n for m, p in MODULES.items() if (n := len(p.read_text(encoding="utf-8").splitlines())) > MAX_LINES}
-    assert not long, f"modules over {MAX_LINES} lines (split them by noun): {long}"
+    long = {m: n for m, p in MODULES.items() if (n := code_lines(p.read_text(encoding="utf-8"))) > MAX_CODE_LINES}
+    assert not long, f"modules over {MAX_CODE_LINES} lines of code (split them by noun): {long}"
 
 
 def test_import_has_no_side_effects():

@@ -11,7 +11,7 @@ relative to the peers in the chart; pass fixed thresholds such as 100 % capaian 
 """
 from __future__ import annotations
 
-from typing import Sequence
+from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd

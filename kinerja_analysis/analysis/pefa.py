@@ -26,7 +26,7 @@ PEFA compares the outturn with the **originally approved** budget. DJPK "Anggara
 """
 from __future__ import annotations
 
-from typing import Sequence
+from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd

@@ -132,7 +132,7 @@ def to_annual(df: pd.DataFrame, issues=None, *, default_rule: str = "last") -> p
         fname, sheet = _where(g["source"].iloc[0])
         first_row = int(g["source_row"].iloc[0])
 
-        def add(rule, severity, message, value="", row=first_row, column="period"):
+        def add(rule, severity, message, value="", row=first_row, column="period", fname=fname, sheet=sheet):
             if issues is not None:
                 issues.add(rule, severity, fname, message, sheet=sheet, row=row, column=column, value=value)
 

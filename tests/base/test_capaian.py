@@ -4,7 +4,6 @@ Every expected value is worked out by hand in the comment beside it, never copie
 """
 from __future__ import annotations
 
-
 import numpy as np
 import pandas as pd
 import pytest

@@ -10,7 +10,8 @@ import sys
 import pytest
 
 from kinerja_analysis.analysis import anggaran as ag
-from kinerja_analysis.analysis import compare, prepare as data
+from kinerja_analysis.analysis import compare
+from kinerja_analysis.analysis import prepare as data
 
 pytestmark = pytest.mark.slow
 

@@ -6,9 +6,8 @@ import csv
 import openpyxl
 import pytest
 
-from kinerja_analysis.ingest import blank, validate
 from kinerja_analysis import cli, labels, schema
-from kinerja_analysis.ingest import template
+from kinerja_analysis.ingest import blank, template, validate
 
 
 @pytest.fixture(scope="module")

@@ -8,8 +8,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from kinerja_analysis.ingest import demo
 from kinerja_analysis import paths, schema
+from kinerja_analysis.ingest import demo
 
 FILES = ["kinerja.csv", "anggaran.csv", "regions.csv", "opd_crosswalk.csv", "truth.json", "README.md"]
 

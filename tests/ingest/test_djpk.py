@@ -2,17 +2,16 @@
 from __future__ import annotations
 
 import shutil
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
+from kabkota_fixture import FOLDER as FIX  # the invented fixture under the real file names
 
 from kinerja_analysis import schema
 from kinerja_analysis.errors import DataError
 from kinerja_analysis.ingest import djpk, djpk_checks, djpk_labels
 
-from kabkota_fixture import FOLDER as FIX  # the invented fixture under the real file names
 HEADER = ",".join(djpk.COLUMNS)
 
 

@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 
 from kinerja_analysis import cli
-from kinerja_analysis.ingest import fetch
 from kinerja_analysis.errors import DataError
+from kinerja_analysis.ingest import fetch
 
 
 class _Quiet(http.server.SimpleHTTPRequestHandler):

@@ -18,8 +18,7 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover
     import tomli as tomllib
 
-from kinerja_analysis.ingest import quarterly, validate
-from kinerja_analysis.ingest import template
+from kinerja_analysis.ingest import quarterly, template, validate
 
 HERE = Path(__file__).resolve().parents[1] / "fixtures" / "input"
 EXPECTED = tomllib.loads((HERE / "EXPECTED.toml").read_text(encoding="utf-8"))

@@ -17,7 +17,14 @@ from hypothesis import strategies as st
 
 from kinerja_analysis.errors import ParseError
 from kinerja_analysis.ingest import numbers
-from kinerja_analysis.ingest.numbers import MISSING_MARKERS, detect_style, format_number, parse_column, parse_number, parse_range
+from kinerja_analysis.ingest.numbers import (
+    MISSING_MARKERS,
+    detect_style,
+    format_number,
+    parse_column,
+    parse_number,
+    parse_range,
+)
 
 STATUSES = {"ok", "missing", "range", "invalid"}
 

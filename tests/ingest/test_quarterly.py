@@ -6,8 +6,7 @@ import pandas as pd
 import pytest
 
 from kinerja_analysis import capaian
-from kinerja_analysis.ingest import quarterly
-from kinerja_analysis.ingest import template
+from kinerja_analysis.ingest import quarterly, template
 from kinerja_analysis.ingest.issues import Issues
 
 

@@ -1,15 +1,12 @@
 """Region code tables: Kemendagri codes as strings, BPS <-> Kemendagri through the bridge, unmapped names reported."""
 from __future__ import annotations
 
-from pathlib import Path
-
 import pandas as pd
 import pytest
+from kabkota_fixture import FOLDER as FIX  # the invented fixture under the real file names
 
 from kinerja_analysis.errors import DataError
 from kinerja_analysis.ingest import djpk, regions
-
-from kabkota_fixture import FOLDER as FIX  # the invented fixture under the real file names
 
 
 def test_dagri_code_keeps_strings():

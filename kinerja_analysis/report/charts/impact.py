@@ -2,9 +2,9 @@
 from __future__ import annotations
 
 import matplotlib
-from matplotlib.figure import Figure
 import numpy as np
 import pandas as pd
+from matplotlib.figure import Figure
 
 from ... import labels as L
 from .base import PALETTE, STYLE, finish, new_figure
@@ -64,8 +64,7 @@ def tercile_years(yearly: pd.DataFrame, *, lang="en", source="", refocusing=(202
     with matplotlib.rc_context(STYLE):
         fig, ax = new_figure(8, 4.0)
         ax.axvspan(refocusing[0] - 0.5, refocusing[1] + 0.5, color="#999999", alpha=0.15, lw=0)
-        for i, (terc, marker, colour) in enumerate(zip(("T1", "T2", "T3"), ("o", "s", "^"),
-                                                        (PALETTE[2], PALETTE[1], PALETTE[0]))):
+        for terc, marker, colour in zip(("T1", "T2", "T3"), ("o", "s", "^"), (PALETTE[2], PALETTE[1], PALETTE[0])):
             g = yearly[yearly["tercile"] == terc].sort_values("year")
             ax.plot(g["year"], g["mean"], marker=marker, color=colour, lw=2 if terc != "T2" else 1.2,
                     ls="-" if terc != "T2" else ":", label=L.t(f"imp_lbl_{terc.lower()}", lang))

@@ -2,9 +2,9 @@
 from __future__ import annotations
 
 import matplotlib
-from matplotlib.figure import Figure
 import numpy as np
 import pandas as pd
+from matplotlib.figure import Figure
 
 from ... import labels as L
 from .base import PALETTE, STYLE, finish, new_figure
