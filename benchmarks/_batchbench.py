@@ -1,4 +1,5 @@
 """Shared pieces of bench_report.py and bench_batch.py: the floor/naive baselines and a big synthetic folder."""
+
 from __future__ import annotations
 
 import concurrent.futures as cf
@@ -34,9 +35,15 @@ def _floor_one(args):
     from kinerja_analysis.run.kernels import IPCKernelManager
 
     os.environ.setdefault("MPLBACKEND", "Agg")
-    papermill.execute_notebook(str(src), str(out), kernel_name="python3", progress_bar=False,
-                               request_save_on_cell_execute=False, shutdown_kernel="immediate",
-                               kernel_manager_class=IPCKernelManager)
+    papermill.execute_notebook(
+        str(src),
+        str(out),
+        kernel_name="python3",
+        progress_bar=False,
+        request_save_on_cell_execute=False,
+        shutdown_kernel="immediate",
+        kernel_manager_class=IPCKernelManager,
+    )
     global _EXP
     try:
         exp = _EXP

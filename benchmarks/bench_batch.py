@@ -7,6 +7,7 @@ is synthetic: demo data of several seeds with re-coded regions, concatenated int
 
     .venv/bin/python benchmarks/bench_batch.py [--regions 48] [--engine warm|fresh]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -27,8 +28,9 @@ from kinerja_analysis.run.execute import Job  # noqa: E402
 def _ours(jobs, n: int, engine: str) -> float:
     out = Path(tempfile.mkdtemp(prefix=f"kinerja-bench-batch-{n}-"))
     t0 = time.perf_counter()
-    m = runner.run([Job(j.name, j.notebook, dict(j.parameters), j.region) for j in jobs], out, n_jobs=n,
-                   engine=engine)
+    m = runner.run(
+        [Job(j.name, j.notebook, dict(j.parameters), j.region) for j in jobs], out, n_jobs=n, engine=engine
+    )
     dt = time.perf_counter() - t0
     assert m["run"]["n_failed"] == 0, [e["error"] for e in m["reports"] if e["status"] == "failed"][:3]
     return dt

@@ -7,6 +7,7 @@ Prints ``name: value`` lines. Targets: ingest_ratio_vs_pyarrow <= 1.5, cached_re
 The two loads run alternately N times; the ratio is the median of the paired ratios (background load
 hits both sides alike), and the best-of-N times are printed too.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -24,7 +25,11 @@ from kinerja_analysis.ingest import djpk
 
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser()
-    ap.add_argument("folder", nargs="?", default=os.environ.get("KINERJA_REALDATA", str(paths.ROOT.parent / "shared" / "realdata")))
+    ap.add_argument(
+        "folder",
+        nargs="?",
+        default=os.environ.get("KINERJA_REALDATA", str(paths.ROOT.parent / "shared" / "realdata")),
+    )
     ap.add_argument("--repeat", type=int, default=31)
     args = ap.parse_args(argv)
     folder = Path(args.folder)

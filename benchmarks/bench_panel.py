@@ -8,6 +8,7 @@ a high-water mark.
 
     .venv/bin/python benchmarks/bench_panel.py            # prints `name: value` lines
 """
+
 from __future__ import annotations
 
 import json
@@ -34,19 +35,29 @@ def make_frame(seed: int = SEED) -> pd.DataFrame:
     opd = unit // INDICATORS
     dose = rng.uniform(-0.1, 0.5, REGIONS * OPDS)[opd]
     eff = np.select([(year >= 2020) & (year <= 2021), year >= 2022], [-3.0, -1.0], 0.0)
-    latent = (100 + rng.normal(0, 6, n_units)[unit] + rng.normal(0, 2, len(YEARS))[year - YEARS[0]]
-              + eff * dose * 10 + rng.normal(0, 5, len(unit)))
+    latent = (
+        100
+        + rng.normal(0, 6, n_units)[unit]
+        + rng.normal(0, 2, len(YEARS))[year - YEARS[0]]
+        + eff * dose * 10
+        + rng.normal(0, 5, len(unit))
+    )
     target = rng.uniform(50, 150, n_units)[unit]
     negative = (rng.random(n_units) < 0.16)[unit]
     actual = np.where(negative, target * (2 - latent / 100), target * latent / 100)
     codes = pd.Categorical.from_codes
-    return pd.DataFrame({
-        "region_code": codes(region, [f"{90 + i // 100}.{i % 100:02d}" for i in range(REGIONS)]),
-        "opd": codes(opd % OPDS, [f"OPD {j:02d}" for j in range(OPDS)]),
-        "indicator_id": codes(unit % INDICATORS, [f"IKU-{j:02d}" for j in range(INDICATORS)]),
-        "year": year, "target": target, "actual": actual,
-        "polarity": codes(negative.astype(np.int8), ["positive", "negative"]), "dose": dose,
-    })
+    return pd.DataFrame(
+        {
+            "region_code": codes(region, [f"{90 + i // 100}.{i % 100:02d}" for i in range(REGIONS)]),
+            "opd": codes(opd % OPDS, [f"OPD {j:02d}" for j in range(OPDS)]),
+            "indicator_id": codes(unit % INDICATORS, [f"IKU-{j:02d}" for j in range(INDICATORS)]),
+            "year": year,
+            "target": target,
+            "actual": actual,
+            "polarity": codes(negative.astype(np.int8), ["positive", "negative"]),
+            "dose": dose,
+        }
+    )
 
 
 def capaian_and_aggregates(k: pd.DataFrame) -> pd.DataFrame:
@@ -57,8 +68,10 @@ def capaian_and_aggregates(k: pd.DataFrame) -> pd.DataFrame:
 
     k["achievement"] = capaian.achievement(k["target"], k["actual"], k["polarity"])[0]
     periods = Periods()
-    k["period"] = pd.Categorical.from_codes(np.searchsorted([periods.refocusing[0], periods.post[0]], k["year"], side="right"),
-                                            ["pre", "refocusing", "post"])
+    k["period"] = pd.Categorical.from_codes(
+        np.searchsorted([periods.refocusing[0], periods.post[0]], k["year"], side="right"),
+        ["pre", "refocusing", "post"],
+    )
     k["met"] = k["achievement"] >= 100
     compare.group_means(k, ["region_code", "year"])
     return compare.group_means(k, ["region_code", "period"])
@@ -79,7 +92,7 @@ def child() -> None:
     capaian_and_aggregates(k)
     did, _ = package_run(k)
     peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    print(json.dumps({"peak_rss_gb": peak_kb / 1024 ** 2, "frame": did["frame"].iloc[0]}))
+    print(json.dumps({"peak_rss_gb": peak_kb / 1024**2, "frame": did["frame"].iloc[0]}))
 
 
 def main() -> None:
@@ -111,7 +124,9 @@ def main() -> None:
     t = time.perf_counter()
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        bare = pf.feols(f"achievement ~ {' + '.join(terms)} | unit_id + year", data=pan, vcov={"CRV1": "region_id"})
+        bare = pf.feols(
+            f"achievement ~ {' + '.join(terms)} | unit_id + year", data=pan, vcov={"CRV1": "region_id"}
+        )
     t_bare = time.perf_counter() - t
     diff = np.abs(did.set_index("term")["estimate"] - bare.coef()[terms]).max()
 

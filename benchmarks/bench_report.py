@@ -7,6 +7,7 @@ does), pages, index, manifest, open data included.
 
     .venv/bin/python benchmarks/bench_report.py [--jobs 2] [--engine warm|fresh]
 """
+
 from __future__ import annotations
 
 import argparse

@@ -13,6 +13,7 @@ pointing down (see the README's Layout section)::
 Submodules are imported lazily (``ka.analysis.compare``), so ``import kinerja_analysis as ka`` stays cheap
 in every papermill kernel and has no side effects.
 """
+
 from __future__ import annotations
 
 import importlib
@@ -26,7 +27,9 @@ def submodule_getattr(package: str, folder: str | Path):
     folder = Path(folder).resolve().parent if Path(folder).suffix else Path(folder)
 
     def __getattr__(name: str):
-        if not name.startswith("_") and ((folder / f"{name}.py").exists() or (folder / name / "__init__.py").exists()):
+        if not name.startswith("_") and (
+            (folder / f"{name}.py").exists() or (folder / name / "__init__.py").exists()
+        ):
             return importlib.import_module(f"{package}.{name}")
         raise AttributeError(f"module {package!r} has no attribute {name!r}")
 

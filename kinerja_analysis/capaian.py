@@ -9,6 +9,7 @@ because published LKjIPs mix conventions within one report.
 Nothing here raises on bad rows: a row that cannot be scored gets NaN and a flag naming why, so that
 a missing or zero target never turns into a silent 0.
 """
+
 from __future__ import annotations
 
 import re
@@ -26,16 +27,26 @@ FORMULAS = ("R/T", "(2T-R)/T", "T/R")
 #: ``formula_used`` of a row whose actual lies inside its range target, which scores 100 by rule
 IN_RANGE = "in_range"
 #: flag names, in the order they are joined (";") in the ``flag`` column
-FLAGS = ("missing_target", "missing_actual", "target_zero", "actual_zero", "negative_achievement", "capped",
-         "unknown_formula", "unknown_polarity")
+FLAGS = (
+    "missing_target",
+    "missing_actual",
+    "target_zero",
+    "actual_zero",
+    "negative_achievement",
+    "capped",
+    "unknown_formula",
+    "unknown_polarity",
+)
 
 _RT, _NEG, _TR, _IN = 1, 2, 3, 4  # formula codes; 0 = none, -1 = unknown formula text
 _FORMULA_NAMES = np.array(["", *FORMULAS, IN_RANGE], dtype=object)
 _FORMULA_CODE = {"R/T": _RT, "(2T-R)/T": _NEG, "T/R": _TR}
 _POLARITY_CODE = {"positive": 1, "negative": 2, "range": 3}  # 0 = unknown
 # every combination of flags, so that joining them is one lookup per row, not a Python loop
-_FLAG_TABLE = np.array([";".join(f for i, f in enumerate(FLAGS) if bits >> i & 1)
-                        for bits in range(1 << len(FLAGS))], dtype=object)
+_FLAG_TABLE = np.array(
+    [";".join(f for i, f in enumerate(FLAGS) if bits >> i & 1) for bits in range(1 << len(FLAGS))],
+    dtype=object,
+)
 # Rounding before comparing with a band edge: 0.57 * 100 is 57.00000000000001 in floating point, and
 # a capaian of 90.99999999999999 that is really 91 must land in the 91 band.
 _EDGE_DECIMALS = 9
@@ -84,7 +95,9 @@ def _as_float(values, name: str, n: int | None = None) -> np.ndarray:
         else:
             out = np.asarray(values, dtype=float)
     except (TypeError, ValueError) as exc:
-        raise DataError(f"{name} must hold numbers (parse text with kinerja_analysis.ingest.numbers)") from exc
+        raise DataError(
+            f"{name} must hold numbers (parse text with kinerja_analysis.ingest.numbers)"
+        ) from exc
     if n is not None and out.ndim == 0:
         out = np.full(n, float(out))
     return out
@@ -148,8 +161,16 @@ def _score(T, R, Tu, pol, fo, neg, cap):
         capped = value > cap
         np.putmask(value, capped, cap)
 
-    masks = (np.isnan(T), np.isnan(R), target_zero, actual_zero, negative, capped, fo < 0,
-             (pol == 0) & (fo == 0))  # in the order of FLAGS
+    masks = (
+        np.isnan(T),
+        np.isnan(R),
+        target_zero,
+        actual_zero,
+        negative,
+        capped,
+        fo < 0,
+        (pol == 0) & (fo == 0),
+    )  # in the order of FLAGS
     bits = np.zeros(len(value), dtype=np.uint8)
     for i, mask in enumerate(masks):
         bits |= mask.view(np.uint8) << np.uint8(i)
@@ -176,9 +197,16 @@ def _strings(codes: np.ndarray, names: np.ndarray):
         return pd.array(names[codes], dtype=dtype)
 
 
-def achievement(target, actual, polarity, *, target_upper=None, formula=None,
-                negative_formula: str = "(2T-R)/T", cap: float | None = None
-                ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def achievement(
+    target,
+    actual,
+    polarity,
+    *,
+    target_upper=None,
+    formula=None,
+    negative_formula: str = "(2T-R)/T",
+    cap: float | None = None,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Capaian (percent) of each row, the formula used and the flags, vectorised.
 
     Parameters
@@ -221,8 +249,9 @@ def achievement(target, actual, polarity, *, target_upper=None, formula=None,
     columns = (target, actual, polarity, target_upper, formula)
     lengths = {len(x) for x in columns if x is not None and np.ndim(x) > 0}
     if len(lengths) > 1:
-        raise DataError(f"target, actual, polarity, target_upper and formula differ in length: "
-                        f"{sorted(lengths)}")
+        raise DataError(
+            f"target, actual, polarity, target_upper and formula differ in length: {sorted(lengths)}"
+        )
     n = lengths.pop() if lengths else 1
     T = _as_float(target, "target", n)
     R = _as_float(actual, "actual", n)
@@ -235,8 +264,10 @@ def achievement(target, actual, polarity, *, target_upper=None, formula=None,
 def _bands(scheme) -> list[tuple[float, str]]:
     if isinstance(scheme, str):
         if scheme not in BAND_SCHEMES:
-            raise ConfigError(f"unknown band scheme {scheme!r}; known: {', '.join(BAND_SCHEMES)} "
-                              "(schemes from a settings file: pass Settings().bands)")
+            raise ConfigError(
+                f"unknown band scheme {scheme!r}; known: {', '.join(BAND_SCHEMES)} "
+                "(schemes from a settings file: pass Settings().bands)"
+            )
         return BAND_SCHEMES[scheme]
     bands = [(float(lower), str(key)) for lower, key in scheme]
     lowers = [b[0] for b in bands]
@@ -245,8 +276,9 @@ def _bands(scheme) -> list[tuple[float, str]]:
     return bands
 
 
-def band(achievement, scheme: str | Sequence[tuple[float, str]] = "default", *, lang: str | None = None
-         ) -> pd.Series:
+def band(
+    achievement, scheme: str | Sequence[tuple[float, str]] = "default", *, lang: str | None = None
+) -> pd.Series:
     """Band (predikat) of each capaian; bands are half-open, [lower, next lower).
 
     Parameters
@@ -340,8 +372,9 @@ def compute(df: pd.DataFrame, settings: Settings | None = None) -> pd.DataFrame:
     settings = settings if settings is not None else Settings()
     absent = [c for c in ("target", "actual", "polarity") if c not in df.columns]
     if absent:
-        raise DataError(f"kinerja table lacks column(s) {', '.join(absent)}; "
-                        f"found: {', '.join(map(str, df.columns))}")
+        raise DataError(
+            f"kinerja table lacks column(s) {', '.join(absent)}; found: {', '.join(map(str, df.columns))}"
+        )
     neg, cap = _check_options(settings.negative_formula, settings.cap)
     n = len(df)
     T = _as_float(df["target"], "target")

@@ -3,6 +3,7 @@
 Exit codes: 0 success, 1 data or report failures (with a summary), 2 usage errors.
 A traceback is never the only message a user sees.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -40,14 +41,18 @@ def _cmd_demo(args) -> int:
 def _print_issues(issues, stream=sys.stdout) -> None:
     for r in issues.itertuples():
         has_row = r.row is not None and str(r.row) not in ("<NA>", "nan", "None")
-        where = r.file + (f", sheet {r.sheet}" if r.sheet else "") + (f", row {int(r.row)}" if has_row else "") + (f", column {r.column}" if r.column else "")
+        where = (
+            r.file
+            + (f", sheet {r.sheet}" if r.sheet else "")
+            + (f", row {int(r.row)}" if has_row else "")
+            + (f", column {r.column}" if r.column else "")
+        )
         found = f" (found {r.value!r})" if r.value else ""
         print(f"{r.severity.upper()}: {where}: {r.message}{found} [{r.rule}]", file=stream)
 
 
 def _cmd_validate(args) -> int:
     import pandas as pd
-
 
     n_err = 0
     frames = []
@@ -60,8 +65,12 @@ def _cmd_validate(args) -> int:
         frames.append(issues)
         print(f"{target}: {errors} error(s), {warnings} warning(s)")
     if args.html:
-        dest = render.write_validation_page(pd.concat(frames, ignore_index=True), Path(args.html),
-                                   source=", ".join(map(str, args.paths)), lang=args.lang)
+        dest = render.write_validation_page(
+            pd.concat(frames, ignore_index=True),
+            Path(args.html),
+            source=", ".join(map(str, args.paths)),
+            lang=args.lang,
+        )
         print(f"validation report: {dest}")
     return EXIT_FAIL if n_err else EXIT_OK
 
@@ -70,8 +79,10 @@ def _cmd_template(args) -> int:
 
     out = Path(args.out) if args.out else Path.cwd() / "template"
     written = blank.write_templates(out)
-    print(f"wrote {len(written)} template files to {out}: fill kinerja.xlsx and anggaran.xlsx, then "
-          f"run `kinerja validate {out}`")
+    print(
+        f"wrote {len(written)} template files to {out}: fill kinerja.xlsx and anggaran.xlsx, then "
+        f"run `kinerja validate {out}`"
+    )
     return EXIT_OK
 
 
@@ -97,24 +108,36 @@ def _cmd_capaian(args) -> int:
         out["achievement_reported_diff_pp"] = out["achievement_reported"] - out["achievement"]
         out["reported_mismatch"] = out.index.isin(mism.index)
         for r in mism.itertuples():
-            print(f"WARNING: {r.source}: reported capaian {r.achievement_reported:.2f} vs recomputed "
-                  f"{r.achievement:.2f} ({r.diff_pp:+.2f} pp) [reported_capaian_differs]", file=sys.stderr)
+            print(
+                f"WARNING: {r.source}: reported capaian {r.achievement_reported:.2f} vs recomputed "
+                f"{r.achievement:.2f} ({r.diff_pp:+.2f} pp) [reported_capaian_differs]",
+                file=sys.stderr,
+            )
     dest = Path(args.output)
     if dest.suffix.lower() == ".xlsx":
         artefacts.write_xlsx({"capaian": out}, dest)
     else:
         artefacts.write_csv(out, dest)
     n_flag = int(out["flag"].ne("").sum())
-    print(f"wrote {len(out)} rows to {dest} ({n_flag} flagged rows, {len(mism)} reported capaian off by "
-          f"more than 0.5 pp)")
+    print(
+        f"wrote {len(out)} rows to {dest} ({n_flag} flagged rows, {len(mism)} reported capaian off by "
+        f"more than 0.5 pp)"
+    )
     return EXIT_OK
 
 
 def _run_options(args) -> dict:
-    return {"n_jobs": args.jobs, "timeout": args.timeout, "show_code": args.show_code,
-            "engine": "warm" if args.warm_kernels else "fresh", "executor": args.executor,
-            "scheduler": args.scheduler, "skip_unchanged": args.skip_unchanged,
-            "report_timeout": args.report_timeout, "pdf": args.pdf}
+    return {
+        "n_jobs": args.jobs,
+        "timeout": args.timeout,
+        "show_code": args.show_code,
+        "engine": "warm" if args.warm_kernels else "fresh",
+        "executor": args.executor,
+        "scheduler": args.scheduler,
+        "skip_unchanged": args.skip_unchanged,
+        "report_timeout": args.report_timeout,
+        "pdf": args.pdf,
+    }
 
 
 def _cmd_report_config(args) -> int:
@@ -135,20 +158,24 @@ def _cmd_report(args) -> int:
         return _cmd_report_config(args)
     data_dir = paths.resolve(args.data, base=Path.cwd()) if args.data else paths.DEMO_DATA
     if args.data is None and not (data_dir / "kinerja.csv").exists():
-
         demo.write(data_dir)
         print(f"wrote the demo data to {data_dir}")
-    out = paths.resolve(args.out, base=Path.cwd()) if args.out else paths.REPORTS / ("demo" if args.data is None else paths.safe_name(data_dir.name))
+    out = (
+        paths.resolve(args.out, base=Path.cwd())
+        if args.out
+        else paths.REPORTS / ("demo" if args.data is None else paths.safe_name(data_dir.name))
+    )
 
     ds = None if realdata.is_realdata_folder(data_dir) else template.load_folder(data_dir)
     if ds is not None and not ds.errors.empty:
         _print_issues(ds.errors, sys.stderr)
-        print(f"{data_dir}: {len(ds.errors)} data error(s); no report was run (kinerja validate {data_dir})",
-              file=sys.stderr)
+        print(
+            f"{data_dir}: {len(ds.errors)} data error(s); no report was run (kinerja validate {data_dir})",
+            file=sys.stderr,
+        )
         return EXIT_FAIL
     jobs = plan.for_folder(data_dir, lang=args.lang, regions=args.region or None)
     if args.config:  # a plain settings file: every notebook that takes one gets it
-
         config.load(args.config)
         for job in jobs:
             if "config_file" in notebook_parameters(job.notebook):
@@ -162,7 +189,10 @@ def _cmd_report(args) -> int:
     failed = [e for e in manifest["reports"] if e["status"] == "failed"]
     print(f"index: {out / 'index.html'}")
     if failed:
-        print(f"{len(failed)} of {len(jobs)} report(s) failed: " + ", ".join(e["name"] for e in failed), file=sys.stderr)
+        print(
+            f"{len(failed)} of {len(jobs)} report(s) failed: " + ", ".join(e["name"] for e in failed),
+            file=sys.stderr,
+        )
         print(f"their executed notebooks, with the error, are in {out / 'executed'}", file=sys.stderr)
         return EXIT_FAIL
     print(f"{len(jobs)} report(s) written in {manifest['run']['duration_s']:.1f} s")
@@ -172,7 +202,10 @@ def _cmd_report(args) -> int:
 def _cmd_data_fetch(args) -> int:
 
     dest = paths.resolve(args.dest, base=Path.cwd()) if args.dest else paths.RAW_DATA
-    print(f"fetching {len(fetch.FILES)} public files into {dest}" + (f" from {args.mirror}" if args.mirror else ""))
+    print(
+        f"fetching {len(fetch.FILES)} public files into {dest}"
+        + (f" from {args.mirror}" if args.mirror else "")
+    )
 
     def progress(entry):
         print(f"  {entry['status']:10} {entry['folder']}/{entry['file']}", flush=True)
@@ -184,7 +217,9 @@ def _cmd_data_fetch(args) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    p = _Parser(prog="kinerja", description="COVID-19 budget refocusing and the performance of Indonesian pemda/OPD.")
+    p = _Parser(
+        prog="kinerja", description="COVID-19 budget refocusing and the performance of Indonesian pemda/OPD."
+    )
     p.add_argument("--version", action="version", version=f"kinerja_analysis {__version__}")
     p.add_argument("-v", "--verbose", action="store_true", help="debug logging (and tracebacks)")
     sub = p.add_subparsers(dest="command", required=True, parser_class=_Parser)
@@ -212,32 +247,55 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--cap", type=float, default=None, help="cap capaian at this value (off by default)")
     c.set_defaults(func=_cmd_capaian)
 
-    r = sub.add_parser("report", help="run the report set and write HTML, index.html, manifest.json, results.json")
+    r = sub.add_parser(
+        "report", help="run the report set and write HTML, index.html, manifest.json, results.json"
+    )
     r.add_argument("--data", help="data folder in the template format (default: the demo data)")
     r.add_argument("--out", help="output folder (default: reports/demo or reports/<data folder name>)")
-    r.add_argument("--config", help="report-set TOML with [[set]] tables (see examples/runs.toml), or a settings TOML")
+    r.add_argument(
+        "--config", help="report-set TOML with [[set]] tables (see examples/runs.toml), or a settings TOML"
+    )
     r.add_argument("--jobs", type=int, default=None, help="parallel reports (default: number of cores)")
-    r.add_argument("--executor", choices=["local", "dask"], default="local",
-                   help="local worker processes, or a Dask cluster (pip install 'kinerja_analysis[dask]')")
+    r.add_argument(
+        "--executor",
+        choices=["local", "dask"],
+        default="local",
+        help="local worker processes, or a Dask cluster (pip install 'kinerja_analysis[dask]')",
+    )
     r.add_argument("--scheduler", help="Dask scheduler address for --executor dask, e.g. tcp://10.0.0.5:8786")
-    r.add_argument("--skip-unchanged", action="store_true",
-                   help="skip reports whose notebook, parameters, data and package are unchanged since the last run")
-    r.add_argument("--warm-kernels", action="store_true",
-                   help="fork each report's kernel from a warm process (imports done once per worker)")
-    r.add_argument("--report-timeout", type=float, default=1800, help="seconds per report before its kernel is stopped")
+    r.add_argument(
+        "--skip-unchanged",
+        action="store_true",
+        help="skip reports whose notebook, parameters, data and package are unchanged since the last run",
+    )
+    r.add_argument(
+        "--warm-kernels",
+        action="store_true",
+        help="fork each report's kernel from a warm process (imports done once per worker)",
+    )
+    r.add_argument(
+        "--report-timeout", type=float, default=1800, help="seconds per report before its kernel is stopped"
+    )
     r.add_argument("--lang", choices=["en", "id"], default="en")
     r.add_argument("--region", action="append", help="only this region code (repeatable)")
     r.add_argument("--timeout", type=float, default=600, help="seconds per cell before a report is stopped")
-    r.add_argument("--show-code", action="store_true", help="keep the code in the pages, folded under each output")
-    r.add_argument("--pdf", action="store_true",
-                   help="also print each page to PDF with headless chromium (skipped with a note when absent)")
+    r.add_argument(
+        "--show-code", action="store_true", help="keep the code in the pages, folded under each output"
+    )
+    r.add_argument(
+        "--pdf",
+        action="store_true",
+        help="also print each page to PDF with headless chromium (skipped with a note when absent)",
+    )
     r.set_defaults(func=_cmd_report)
 
     da = sub.add_parser("data", help="public real data sets (DJPK APBD, BPS outcomes, region codes)")
     dsub = da.add_subparsers(dest="data_command", required=True, parser_class=_Parser)
     df = dsub.add_parser("fetch", help="download the public files into data/raw/ and verify their sha256")
     df.add_argument("--dest", help="folder (default: data/raw in the project)")
-    df.add_argument("--mirror", help="base URL serving the same layout (<URL>/<folder>/<file>) instead of GitHub")
+    df.add_argument(
+        "--mirror", help="base URL serving the same layout (<URL>/<folder>/<file>) instead of GitHub"
+    )
     df.add_argument("--timeout", type=float, default=60, help="seconds per download")
     df.set_defaults(func=_cmd_data_fetch)
     return p
@@ -246,7 +304,9 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    logging.basicConfig(level=logging.DEBUG if args.verbose else logging.WARNING, format="%(levelname)s %(message)s")
+    logging.basicConfig(
+        level=logging.DEBUG if args.verbose else logging.WARNING, format="%(levelname)s %(message)s"
+    )
     try:
         return args.func(args)
     except (ConfigError, ParameterError) as exc:
@@ -266,7 +326,10 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as exc:  # never only a traceback
         if args.verbose:
             raise
-        print(f"kinerja: unexpected error: {type(exc).__name__}: {exc} (run with -v for the traceback)", file=sys.stderr)
+        print(
+            f"kinerja: unexpected error: {type(exc).__name__}: {exc} (run with -v for the traceback)",
+            file=sys.stderr,
+        )
         return EXIT_FAIL
 
 

@@ -3,6 +3,7 @@
 Every contested choice of DESIGN.md section 4 is a field here, so that a reviewer finds each
 judgement call in one place, and a TOML file (``--config``) can change it without code.
 """
+
 from __future__ import annotations
 
 import dataclasses
@@ -27,7 +28,13 @@ Lang = Literal["en", "id"]
 #: ``[settings.band_schemes.NAME]`` with ``lower = [...]`` and ``keys = [...]``; nothing else is hard-coded.
 BAND_SCHEMES: dict[str, list[tuple[float, str]]] = {
     # PermenPANRB / Permendagri 86/2017 style five-band scheme used in most LKjIP.
-    "default": [(91, "sangat_baik"), (76, "baik"), (66, "cukup"), (51, "kurang"), (float("-inf"), "sangat_kurang")],
+    "default": [
+        (91, "sangat_baik"),
+        (76, "baik"),
+        (66, "cukup"),
+        (51, "kurang"),
+        (float("-inf"), "sangat_kurang"),
+    ],
 }
 
 
@@ -123,7 +130,9 @@ def load(path: str | Path | None = None, **overrides) -> Settings:
                 lower = [float(x) for x in spec["lower"]]
                 keys = [str(x) for x in spec["keys"]]
             except (KeyError, TypeError, ValueError) as exc:
-                raise ConfigError(f"band scheme {name!r}: needs 'lower' (numbers) and 'keys' (names)") from exc
+                raise ConfigError(
+                    f"band scheme {name!r}: needs 'lower' (numbers) and 'keys' (names)"
+                ) from exc
             if len(lower) != len(keys) or lower != sorted(lower, reverse=True):
                 raise ConfigError(f"band scheme {name!r}: 'lower' must be as long as 'keys' and descending")
             lower[-1] = float("-inf")
@@ -132,7 +141,9 @@ def load(path: str | Path | None = None, **overrides) -> Settings:
     known = {f.name for f in dataclasses.fields(Settings)}
     unknown = set(values) - known
     if unknown:
-        raise ConfigError(f"unknown settings: {', '.join(sorted(unknown))}; known: {', '.join(sorted(known))}")
+        raise ConfigError(
+            f"unknown settings: {', '.join(sorted(unknown))}; known: {', '.join(sorted(known))}"
+        )
     if isinstance(periods, dict):
         periods = Periods(**{k: (tuple(v) if isinstance(v, list) else v) for k, v in periods.items()})
     if periods is not None:
@@ -150,8 +161,10 @@ def parse_periods(text: str, reference_year: int | None = None) -> Periods:
     """
     parts = [p.strip() for p in str(text).split(",")]
     if len(parts) != 3:
-        raise ConfigError(f"periods must be three year ranges 'pre,refocusing,post', e.g. "
-                          f"'2018-2019,2020-2021,2022-2023'; found {text!r}")
+        raise ConfigError(
+            f"periods must be three year ranges 'pre,refocusing,post', e.g. "
+            f"'2018-2019,2020-2021,2022-2023'; found {text!r}"
+        )
     ranges = []
     for p in parts:
         try:
@@ -159,7 +172,7 @@ def parse_periods(text: str, reference_year: int | None = None) -> Periods:
             ranges.append((int(lo), int(hi or lo)))
         except ValueError as exc:
             raise ConfigError(f"bad year range {p!r} in periods {text!r}") from exc
-    for (a, b) in ranges:
+    for a, b in ranges:
         if a > b:
             raise ConfigError(f"bad year range {a}-{b} in periods {text!r}")
     if not (ranges[0][1] < ranges[1][0] and ranges[1][1] < ranges[2][0]):

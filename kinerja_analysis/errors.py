@@ -1,4 +1,5 @@
 """The package's named exceptions, in one place (as papermill keeps its own in one module)."""
+
 from __future__ import annotations
 
 

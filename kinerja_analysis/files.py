@@ -4,6 +4,7 @@ Every module that writes a file a user or a scheduled job may read (pages, manif
 exports) writes it through :func:`atomic_write` or :func:`atomic_path`, so a crash never leaves a
 half-written file behind a link.
 """
+
 from __future__ import annotations
 
 import contextlib

@@ -4,6 +4,7 @@ All headings, axis labels and generated sentences live in the message catalogues
 are looked up here, so that a page is never mixed-language.
 ``tests/base/test_config_labels.py`` fails when a key lacks either language.
 """
+
 from __future__ import annotations
 
 import json
@@ -18,7 +19,6 @@ if TYPE_CHECKING:  # only for annotations: pandas is not imported for a label lo
 
 LANGS = ("en", "id")
 MESSAGES = Path(__file__).resolve().parent / "messages"
-
 
 
 def _load_catalogues() -> dict[str, dict[str, str]]:
@@ -60,6 +60,7 @@ def fmt_num(x, lang: str = "en", decimals: int = 1) -> str:
         return "–"
     try:
         import pandas as pd
+
         if pd.isna(x):
             return "–"
     except (TypeError, ValueError):
@@ -125,9 +126,11 @@ def headers(df: pd.DataFrame, lang: str) -> pd.DataFrame:
 
 def translated(values: pd.Series, prefix: str, lang: str, empty_key: str | None = None) -> pd.Series:
     """Each value's catalogue text under ``prefix`` where there is one; ``empty_key``'s text for blanks."""
+
     def one(v):
         if (v == "" or v is None or v != v) and empty_key:
             return t(empty_key, lang)
         key = f"{prefix}{v}"
         return t(key, lang) if key in TEXT else v
+
     return values.map(one)

@@ -3,6 +3,7 @@
 Papermill, nbval, JupyterLab and cron all start kernels in different places, so every relative
 path a user gives is resolved against the project root (or the given data folder).
 """
+
 from __future__ import annotations
 
 import os

@@ -1,4 +1,5 @@
 """Shared fixtures. Real-data tests skip cleanly when ../shared/realdata is absent."""
+
 from __future__ import annotations
 
 import os
@@ -41,9 +42,25 @@ def demo_reports(tmp_path_factory, demo_dir):
     def get(lang: str = "en"):
         if lang not in cache:
             out = tmp_path_factory.mktemp(f"reports-{lang}") / "demo"
-            proc = subprocess.run([sys.executable, "-m", "kinerja_analysis.cli", "report", "--data", str(demo_dir),
-                                   "--out", str(out), "--jobs", "2", "--lang", lang],
-                                  capture_output=True, text=True, timeout=1200)
+            proc = subprocess.run(
+                [
+                    sys.executable,
+                    "-m",
+                    "kinerja_analysis.cli",
+                    "report",
+                    "--data",
+                    str(demo_dir),
+                    "--out",
+                    str(out),
+                    "--jobs",
+                    "2",
+                    "--lang",
+                    lang,
+                ],
+                capture_output=True,
+                text=True,
+                timeout=1200,
+            )
             assert proc.returncode == 0, proc.stdout + proc.stderr
             cache[lang] = (out, proc)
         return cache[lang]
@@ -54,7 +71,9 @@ def demo_reports(tmp_path_factory, demo_dir):
 @pytest.fixture(scope="session")
 def realdata() -> Path:
     if not REALDATA.is_dir():
-        pytest.skip(f"real data folder {REALDATA} is absent (set KINERJA_REALDATA or place ../shared/realdata)")
+        pytest.skip(
+            f"real data folder {REALDATA} is absent (set KINERJA_REALDATA or place ../shared/realdata)"
+        )
     return REALDATA
 
 
@@ -68,7 +87,9 @@ def pytest_collection_modifyitems(config, items):
     """Notebook 05 runs on the real public data: skip its nbval cells in a fresh clone without it."""
     nb_items = [i for i in items if str(getattr(i, "fspath", "")).endswith("05_province_outcomes.ipynb")]
     if nb_items and not _realdata_available():
-        skip = pytest.mark.skip(reason="notebook 05 needs the real data: run `kinerja data fetch` (data/raw/), "
-                                       "or set KINERJA_REALDATA, or place ../shared/realdata")
+        skip = pytest.mark.skip(
+            reason="notebook 05 needs the real data: run `kinerja data fetch` (data/raw/), "
+            "or set KINERJA_REALDATA, or place ../shared/realdata"
+        )
         for item in nb_items:
             item.add_marker(skip)

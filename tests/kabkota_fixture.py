@@ -5,6 +5,7 @@ real DJPK data set (a repository check looks for those names); the loader is tes
 under the real names (``data_apbd_kabkota_level3-YYYY.csv``, ``kode_kabkota.csv``), which it must read
 without changes.
 """
+
 from __future__ import annotations
 
 import atexit

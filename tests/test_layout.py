@@ -4,6 +4,7 @@ side effects at import, modules of a readable size (README "Layout").
 Every import is read from the source (module level and inside functions alike), so a dependency hidden
 in a function body counts as much as one in the header.
 """
+
 from __future__ import annotations
 
 import ast
@@ -84,9 +85,13 @@ def test_imports_point_down_the_stages():
         here = STAGES.index(stage(module))
         for target, _, line in imports(module):
             if STAGES.index(stage(target)) > here:
-                upward.append(f"{MODULES[module].relative_to(paths.ROOT)}:{line}: {module} ({stage(module)}) "
-                              f"imports {target} ({stage(target)})")
-    assert not upward, "imports must point down base <- ingest <- analysis <- report <- run <- cli:\n" + "\n".join(upward)
+                upward.append(
+                    f"{MODULES[module].relative_to(paths.ROOT)}:{line}: {module} ({stage(module)}) "
+                    f"imports {target} ({stage(target)})"
+                )
+    assert not upward, (
+        "imports must point down base <- ingest <- analysis <- report <- run <- cli:\n" + "\n".join(upward)
+    )
 
 
 def test_no_import_cycles():
@@ -102,7 +107,7 @@ def test_no_import_cycles():
         stack.append(m)
         for t in graph[m]:
             if state.get(t) == 1:
-                cycles.append(" -> ".join(stack[stack.index(t):] + [t]))
+                cycles.append(" -> ".join(stack[stack.index(t) :] + [t]))
             elif t not in state:
                 visit(t)
         stack.pop()
@@ -131,12 +136,19 @@ def test_no_private_names_across_modules():
                 for a in node.names:
                     if a.name.split(".")[0] == NAME:
                         aliases[a.asname or a.name.split(".")[0]] = a.name
-        package_aliases = {local for local, name in aliases.items()
-                           if any(t.endswith("." + name) or t == name for t, _, _ in imports(module))}
+        package_aliases = {
+            local
+            for local, name in aliases.items()
+            if any(t.endswith("." + name) or t == name for t, _, _ in imports(module))
+        }
         for node in ast.walk(tree):
-            if (isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name)
-                    and node.value.id in package_aliases and node.attr.startswith("_")
-                    and not node.attr.startswith("__")):
+            if (
+                isinstance(node, ast.Attribute)
+                and isinstance(node.value, ast.Name)
+                and node.value.id in package_aliases
+                and node.attr.startswith("_")
+                and not node.attr.startswith("__")
+            ):
                 found.append(f"{module}:{node.lineno}: uses {node.value.id}.{node.attr}")
     assert not found, "private names used across modules:\n" + "\n".join(found)
 
@@ -148,10 +160,17 @@ def code_lines(source: str) -> int:
     for node in ast.walk(tree):
         if isinstance(node, (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)) and node.body:
             first = node.body[0]
-            if isinstance(first, ast.Expr) and isinstance(first.value, ast.Constant) and isinstance(first.value.value, str):
+            if (
+                isinstance(first, ast.Expr)
+                and isinstance(first.value, ast.Constant)
+                and isinstance(first.value.value, str)
+            ):
                 skip.update(range(first.lineno, first.end_lineno + 1))
-    return sum(1 for i, line in enumerate(source.splitlines(), 1)
-               if i not in skip and line.strip() and not line.strip().startswith("#"))
+    return sum(
+        1
+        for i, line in enumerate(source.splitlines(), 1)
+        if i not in skip and line.strip() and not line.strip().startswith("#")
+    )
 
 
 def test_code_lines_skip_docstrings_comments_and_blanks():
@@ -173,7 +192,9 @@ def f():
 
 
 def test_modules_stay_readable():
-    long = {m: n for m, p in MODULES.items() if (n := code_lines(p.read_text(encoding="utf-8"))) > MAX_CODE_LINES}
+    long = {
+        m: n for m, p in MODULES.items() if (n := code_lines(p.read_text(encoding="utf-8"))) > MAX_CODE_LINES
+    }
     assert not long, f"modules over {MAX_CODE_LINES} lines of code (split them by noun): {long}"
 
 
@@ -186,7 +207,7 @@ matplotlib.use("svg")
 before = matplotlib.get_backend()
 import papermill.engines as pe
 engines = set(pe.papermill_engines._engines)
-for name in {sorted(m for m in MODULES if not m.endswith('__main__'))!r}:
+for name in {sorted(m for m in MODULES if not m.endswith("__main__"))!r}:
     importlib.import_module(name)
 assert matplotlib.get_backend() == before, (before, matplotlib.get_backend())
 assert "matplotlib.pyplot" not in sys.modules or not sys.modules["matplotlib.pyplot"].get_fignums()
@@ -194,8 +215,9 @@ assert set(pe.papermill_engines._engines) == engines, set(pe.papermill_engines._
 print("ok")
 """
     env = {k: v for k, v in os.environ.items() if k != "MPLBACKEND"}
-    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, cwd=paths.ROOT,
-                          timeout=300)
+    proc = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=env, cwd=paths.ROOT, timeout=300
+    )
     assert proc.returncode == 0 and proc.stdout.strip().endswith("ok"), proc.stdout + proc.stderr
 
 

@@ -6,6 +6,7 @@ Pure functions: DataFrames in, DataFrames out. Values are full Rupiah.
 - absorption = spent / budget_revised  (serapan)
 - composition share = a spending type's share of total belanja; its shift is in percentage points
 """
+
 from __future__ import annotations
 
 from collections.abc import Sequence
@@ -115,12 +116,14 @@ def opd_dose(anggaran: pd.DataFrame, periods: Periods | None = None) -> pd.DataF
     years = periods.years("refocusing")
     sub = anggaran[anggaran["year"].isin(years) & anggaran["opd"].fillna("").ne("")]
     out = summarise(sub, ["region_code", "opd"])
-    return out.rename(columns={"cut_share": "dose"})[["region_code", "opd", "budget_original", "budget_revised",
-                                                        "dose"]]
+    return out.rename(columns={"cut_share": "dose"})[
+        ["region_code", "opd", "budget_original", "budget_revised", "dose"]
+    ]
 
 
-def composition(anggaran: pd.DataFrame, *, value: str = "budget_revised",
-                by: Sequence[str] = ("region_code", "year")) -> pd.DataFrame:
+def composition(
+    anggaran: pd.DataFrame, *, value: str = "budget_revised", by: Sequence[str] = ("region_code", "year")
+) -> pd.DataFrame:
     """Each spending type's share of total belanja (0-1) within ``by``.
 
     >>> df = pd.DataFrame({"region_code": ["x"] * 2, "year": [2020] * 2, "spending_type": ["modal", "btt"],
@@ -134,8 +137,9 @@ def composition(anggaran: pd.DataFrame, *, value: str = "budget_revised",
     return totals.sort_values(keys + ["spending_type"]).reset_index(drop=True)
 
 
-def composition_shift(comp: pd.DataFrame, from_year: int, to_year: int,
-                      by: Sequence[str] = ("region_code",)) -> pd.DataFrame:
+def composition_shift(
+    comp: pd.DataFrame, from_year: int, to_year: int, by: Sequence[str] = ("region_code",)
+) -> pd.DataFrame:
     """Change of each spending type's share between two years, in percentage points.
 
     >>> comp = pd.DataFrame({"region_code": ["x"] * 2, "year": [2019, 2020], "spending_type": ["modal"] * 2,

@@ -3,6 +3,7 @@
 The bootstrap resamples the independent unit, never rows: whole regions or whole OPDs. The statistics
 are built from per-cluster sums (:func:`cell_sums`), so one resample is a sum over drawn clusters.
 """
+
 from __future__ import annotations
 
 import warnings
@@ -51,7 +52,13 @@ def percentile_ci(stat, n_clusters: int, *, n_resamples: int, seed: int, confide
     with np.errstate(invalid="ignore", divide="ignore"), warnings.catch_warnings():
         # a statistic that every resample gives alike (no spread) is a valid, if degenerate, answer
         warnings.simplefilter("ignore", stats.DegenerateDataWarning)
-        res = stats.bootstrap((np.arange(n_clusters),), lambda i, axis=-1: stat(i), vectorized=True,
-                              n_resamples=n_resamples, confidence_level=confidence, method="percentile",
-                              rng=np.random.default_rng(seed))
+        res = stats.bootstrap(
+            (np.arange(n_clusters),),
+            lambda i, axis=-1: stat(i),
+            vectorized=True,
+            n_resamples=n_resamples,
+            confidence_level=confidence,
+            method="percentile",
+            rng=np.random.default_rng(seed),
+        )
     return float(res.confidence_interval.low), float(res.confidence_interval.high)

@@ -1,4 +1,5 @@
 """Before / during / after comparisons of capaian (DESIGN.md section 5), and the facts of a region's reading."""
+
 from __future__ import annotations
 
 from collections.abc import Sequence
@@ -24,8 +25,16 @@ def period_means(kinerja: pd.DataFrame, by: Sequence[str] = ()) -> pd.DataFrame:
     d = kinerja[kinerja["achievement"].notna() & kinerja["period"].notna()].copy()
     d["met_f"] = d["met"].astype(float)
     keys = list(by) + ["period"]
-    out = d.groupby(keys, observed=True).agg(mean=("achievement", "mean"), median=("achievement", "median"),
-                                             met_share=("met_f", "mean"), n=("achievement", "size")).reset_index()
+    out = (
+        d.groupby(keys, observed=True)
+        .agg(
+            mean=("achievement", "mean"),
+            median=("achievement", "median"),
+            met_share=("met_f", "mean"),
+            n=("achievement", "size"),
+        )
+        .reset_index()
+    )
     out["period"] = pd.Categorical(out["period"], PERIOD_ORDER, ordered=True)
     out = out.sort_values(keys).reset_index(drop=True)
     out["period"] = out["period"].astype(str)
@@ -84,11 +93,16 @@ def opd_cuts(kinerja: pd.DataFrame, dose: pd.DataFrame) -> pd.DataFrame:
     [[0.3, 100.0, 94.0, -6.0]]
     """
     change = opd_period_change(kinerja, dose)
-    return dose.merge(change[["region_code", "opd", "pre", "refocusing", "post", "change_refocusing"]],
-                      on=["region_code", "opd"], how="left")
+    return dose.merge(
+        change[["region_code", "opd", "pre", "refocusing", "post", "change_refocusing"]],
+        on=["region_code", "opd"],
+        how="left",
+    )
 
 
-def share_at_ceiling(kinerja: pd.DataFrame, by: Sequence[str] = ("year",), *, tol: float = 1e-9) -> pd.DataFrame:
+def share_at_ceiling(
+    kinerja: pd.DataFrame, by: Sequence[str] = ("year",), *, tol: float = 1e-9
+) -> pd.DataFrame:
     """Share of indicator-years whose capaian is exactly 100 % (the reporting ceiling).
 
     >>> k = pd.DataFrame({"year": [2019] * 4, "achievement": [100.0, 100.0, 95.0, np.nan]})
@@ -113,8 +127,15 @@ def share_revised(kinerja: pd.DataFrame, by: Sequence[str] = ("year",)) -> pd.Da
 
 
 # ---------------------------------------------------------------- differences with honest uncertainty
-def period_differences(kinerja: pd.DataFrame, *, cluster: str = "region", outcomes: Sequence[str] = ("achievement", "met"),
-                       n_resamples: int = 999, seed: int = DEFAULT_SEED, confidence: float = 0.95) -> pd.DataFrame:
+def period_differences(
+    kinerja: pd.DataFrame,
+    *,
+    cluster: str = "region",
+    outcomes: Sequence[str] = ("achievement", "met"),
+    n_resamples: int = 999,
+    seed: int = DEFAULT_SEED,
+    confidence: float = 0.95,
+) -> pd.DataFrame:
     """Mean per period and the differences refocusing − pre and post − pre, with cluster-bootstrap CIs.
 
     The bootstrap resamples the independent unit, never rows: whole regions (``cluster="region"``,
@@ -155,10 +176,19 @@ def period_differences(kinerja: pd.DataFrame, *, cluster: str = "region", outcom
         quantities["diff_refocusing"] = lambda m: m[..., 1] - m[..., 0]
         quantities["diff_post"] = lambda m: m[..., 2] - m[..., 0]
         for q, f in quantities.items():
-            lo, hi = B.percentile_ci(lambda i, f=f: f(means(i)), n_g, n_resamples=n_resamples, seed=seed,
-                                confidence=confidence)
-            rows.append({"outcome": outcome, "quantity": q, "estimate": float(f(full)), "ci_low": lo,
-                         "ci_high": hi, "n_clusters": n_g})
+            lo, hi = B.percentile_ci(
+                lambda i, f=f: f(means(i)), n_g, n_resamples=n_resamples, seed=seed, confidence=confidence
+            )
+            rows.append(
+                {
+                    "outcome": outcome,
+                    "quantity": q,
+                    "estimate": float(f(full)),
+                    "ci_low": lo,
+                    "ci_high": hi,
+                    "n_clusters": n_g,
+                }
+            )
     return pd.DataFrame(rows)
 
 
@@ -181,9 +211,16 @@ def tercile_years(kinerja: pd.DataFrame, dose: pd.DataFrame) -> pd.DataFrame:
     return yearly_means(k, by=["tercile"])
 
 
-def tercile_comparison(kinerja: pd.DataFrame, dose: pd.DataFrame, *, cluster: str = "region",
-                       outcome: str = "achievement", n_resamples: int = 999, seed: int = DEFAULT_SEED,
-                       confidence: float = 0.95) -> pd.DataFrame:
+def tercile_comparison(
+    kinerja: pd.DataFrame,
+    dose: pd.DataFrame,
+    *,
+    cluster: str = "region",
+    outcome: str = "achievement",
+    n_resamples: int = 999,
+    seed: int = DEFAULT_SEED,
+    confidence: float = 0.95,
+) -> pd.DataFrame:
     """Mean capaian per dose tercile and period, and the crude difference-in-differences T3 − T1.
 
     ``crude_did_<period>`` = (T3 mean in the period − T3 pre mean) − (T1 period mean − T1 pre mean): how
@@ -207,8 +244,9 @@ def tercile_comparison(kinerja: pd.DataFrame, dose: pd.DataFrame, *, cluster: st
     -9.0
     """
     terc = dose_terciles(dose)
-    d = kinerja[kinerja["period"].notna()].merge(terc[["region_code", "opd", "tercile"]],
-                                                  on=["region_code", "opd"], how="inner")
+    d = kinerja[kinerja["period"].notna()].merge(
+        terc[["region_code", "opd", "tercile"]], on=["region_code", "opd"], how="inner"
+    )
     g = B.cluster_ids(d, cluster)
     n_g = int(g.max()) + 1 if len(g) else 0
     t = pd.Categorical(d["tercile"], ["T1", "T2", "T3"]).codes.astype(np.int64)
@@ -237,17 +275,26 @@ def tercile_comparison(kinerja: pd.DataFrame, dose: pd.DataFrame, *, cluster: st
     specs += [("T3-T1", "crude_did", per, None) for per in PERIOD_ORDER[1:]]
     for label, name, per, j in specs:
         f = q(name, per, j)
-        lo, hi = B.percentile_ci(lambda i, f=f: f(means(i)), n_g, n_resamples=n_resamples, seed=seed,
-                            confidence=confidence)
-        rows.append({"tercile": label, "quantity": f"{name}_{per}", "estimate": float(f(full)), "ci_low": lo,
-                     "ci_high": hi,
-                     "dose_mean": float(info.at[label, "dose_mean"]) if label in info.index else np.nan,
-                     "n_opd": int(info.at[label, "n_opd"]) if label in info.index else int(len(terc))})
+        lo, hi = B.percentile_ci(
+            lambda i, f=f: f(means(i)), n_g, n_resamples=n_resamples, seed=seed, confidence=confidence
+        )
+        rows.append(
+            {
+                "tercile": label,
+                "quantity": f"{name}_{per}",
+                "estimate": float(f(full)),
+                "ci_low": lo,
+                "ci_high": hi,
+                "dose_mean": float(info.at[label, "dose_mean"]) if label in info.index else np.nan,
+                "n_opd": int(info.at[label, "n_opd"]) if label in info.index else int(len(terc)),
+            }
+        )
     return pd.DataFrame(rows)
 
 
-def region_facts(kinerja: pd.DataFrame, anggaran: pd.DataFrame, dose: pd.DataFrame, *,
-                 periods: Periods | None = None) -> dict:
+def region_facts(
+    kinerja: pd.DataFrame, anggaran: pd.DataFrame, dose: pd.DataFrame, *, periods: Periods | None = None
+) -> dict:
     """The numbers a region's plain-language reading is built from: the refocusing cut (all, by spending
     type, BTT in the first refocusing year), mean capaian per period, and the change of the most-cut
     quarter of OPDs against the rest.
@@ -257,7 +304,9 @@ def region_facts(kinerja: pd.DataFrame, anggaran: pd.DataFrame, dose: pd.DataFra
     ref = a[a["year"].isin(ref_years)]
     total = ag.summarise(ref.assign(_all=1), ["_all"])
     by_t = ag.summarise(ref, ["spending_type"]).set_index("spending_type")
-    btt = ag.summarise(a[(a["year"] == ref_years[0]) & (a["spending_type"] == "btt")].assign(_all=1), ["_all"])
+    btt = ag.summarise(
+        a[(a["year"] == ref_years[0]) & (a["spending_type"] == "btt")].assign(_all=1), ["_all"]
+    )
     pm = period_means(kinerja).set_index("period")
     change = opd_period_change(kinerja, dose).dropna(subset=["dose", "change_refocusing"])
     n_top = max(1, len(change) // 4)
@@ -265,11 +314,15 @@ def region_facts(kinerja: pd.DataFrame, anggaran: pd.DataFrame, dose: pd.DataFra
     rest = change.drop(top.index)
 
     def get(frame, key, col):
-        return float(frame.at[key, col]) if key in frame.index and pd.notna(frame.at[key, col]) else float("nan")
+        return (
+            float(frame.at[key, col]) if key in frame.index and pd.notna(frame.at[key, col]) else float("nan")
+        )
 
     return {
         "cut_share": float(total["cut_share"].iloc[0]) if len(total) else float("nan"),
-        "cut_amount": float((total["budget_original"] - total["budget_revised"]).iloc[0]) if len(total) else float("nan"),
+        "cut_amount": float((total["budget_original"] - total["budget_revised"]).iloc[0])
+        if len(total)
+        else float("nan"),
         "cut_barang_jasa": get(by_t, "barang_jasa", "cut_share"),
         "cut_modal": get(by_t, "modal", "cut_share"),
         "btt_original": float(btt["budget_original"].iloc[0]) if len(btt) else float("nan"),
@@ -320,9 +373,13 @@ def group_means(kinerja: pd.DataFrame, by: Sequence[str], *, outcome: str = "ach
     frame["mean"] = np.bincount(inv, weights=y[ok], minlength=len(cells)) / n
     if "met" in kinerja.columns:
         m = kinerja["met"]
-        met = (m.to_numpy(dtype=float) if m.dtype == bool else
-               m.astype("Float64").to_numpy(dtype=float, na_value=np.nan))[ok]
+        met = (
+            m.to_numpy(dtype=float)
+            if m.dtype == bool
+            else m.astype("Float64").to_numpy(dtype=float, na_value=np.nan)
+        )[ok]
         frame["met_share"] = np.bincount(inv, weights=np.nan_to_num(met), minlength=len(cells)) / np.bincount(
-            inv, weights=~np.isnan(met), minlength=len(cells))
+            inv, weights=~np.isnan(met), minlength=len(cells)
+        )
     frame["n"] = n
     return frame

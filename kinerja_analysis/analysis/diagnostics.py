@@ -3,6 +3,7 @@ of capaian at exactly 100 %, the share of targets revised in APBD-P, and the OPD
 
 Pure functions, frames in and frames (or one number) out; notebook 00 shows them.
 """
+
 from __future__ import annotations
 
 import pandas as pd
@@ -22,7 +23,9 @@ def coverage(kinerja: pd.DataFrame) -> pd.DataFrame:
     [['a', 2, 1.0, 2.0], ['b', 1, nan, 1.0]]
     """
     cov = kinerja.groupby(["region_code", "year"]).agg(indicators=("indicator_id", "size")).reset_index()
-    wide = cov.pivot_table(index="region_code", columns="year", values="indicators", aggfunc="sum").reset_index()
+    wide = cov.pivot_table(
+        index="region_code", columns="year", values="indicators", aggfunc="sum"
+    ).reset_index()
     wide.columns = [str(c) for c in wide.columns]
     wide.insert(1, "n_opd", wide["region_code"].map(kinerja.groupby("region_code")["opd"].nunique()))
     return wide
@@ -95,5 +98,7 @@ def crosswalk_rows(crosswalk: pd.DataFrame, region: str = "") -> pd.DataFrame:
     """
     if region:
         crosswalk = crosswalk[crosswalk["region_code"] == region]
-    cols = [c for c in ("region_code", "opd_old", "opd_new", "year_effective", "note") if c in crosswalk.columns]
+    cols = [
+        c for c in ("region_code", "opd_old", "opd_new", "year_effective", "note") if c in crosswalk.columns
+    ]
     return crosswalk[cols]

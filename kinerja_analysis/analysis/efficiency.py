@@ -9,6 +9,7 @@ Two measures, both options and labelled as such in the reports:
 The quadrant chart splits OPDs at thresholds (by default the medians of the OPDs shown, so the split is
 relative to the peers in the chart; pass fixed thresholds such as 100 % capaian and 90 % serapan instead).
 """
+
 from __future__ import annotations
 
 from collections.abc import Sequence
@@ -16,11 +17,17 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-QUADRANTS = ("high_capaian_low_serapan", "high_capaian_high_serapan", "low_capaian_high_serapan",
-             "low_capaian_low_serapan")
+QUADRANTS = (
+    "high_capaian_low_serapan",
+    "high_capaian_high_serapan",
+    "low_capaian_high_serapan",
+    "low_capaian_low_serapan",
+)
 
 
-def opd_efficiency(kinerja: pd.DataFrame, anggaran: pd.DataFrame, *, years: Sequence[int] | None = None) -> pd.DataFrame:
+def opd_efficiency(
+    kinerja: pd.DataFrame, anggaran: pd.DataFrame, *, years: Sequence[int] | None = None
+) -> pd.DataFrame:
     """Mean capaian, serapan and the two efficiency measures per region and OPD over ``years``.
 
     Parameters
@@ -52,8 +59,11 @@ def opd_efficiency(kinerja: pd.DataFrame, anggaran: pd.DataFrame, *, years: Sequ
     k = kinerja if years is None else kinerja[kinerja["year"].isin(list(years))]
     a = anggaran if years is None else anggaran[anggaran["year"].isin(list(years))]
     a = a[a["opd"].fillna("").astype(str).ne("")]
-    cap = (k[k["achievement"].notna()].groupby(["region_code", "opd"])["achievement"]
-           .agg(capaian="mean", n_indicators="size"))
+    cap = (
+        k[k["achievement"].notna()]
+        .groupby(["region_code", "opd"])["achievement"]
+        .agg(capaian="mean", n_indicators="size")
+    )
     money = a.groupby(["region_code", "opd"])[["budget_revised", "spent"]].sum(min_count=1)
     out = cap.join(money, how="inner").reset_index()
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -63,8 +73,9 @@ def opd_efficiency(kinerja: pd.DataFrame, anggaran: pd.DataFrame, *, years: Sequ
     return out
 
 
-def quadrants(eff: pd.DataFrame, *, capaian_threshold: float | None = None,
-              serapan_threshold: float | None = None) -> tuple[pd.DataFrame, float, float]:
+def quadrants(
+    eff: pd.DataFrame, *, capaian_threshold: float | None = None, serapan_threshold: float | None = None
+) -> tuple[pd.DataFrame, float, float]:
     """Label each OPD high/low capaian × high/low serapan; thresholds default to the medians.
 
     Returns the frame with a ``quadrant`` column (one of :data:`QUADRANTS`) and the two thresholds used

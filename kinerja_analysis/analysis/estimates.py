@@ -3,6 +3,7 @@
 
 Across regions, CIs resample (and standard errors cluster on) regions; within one region, OPDs.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -54,9 +55,16 @@ def default_cluster(kinerja: pd.DataFrame) -> str:
     return "opd" if kinerja["region_code"].nunique() < 2 else "region"
 
 
-def estimate(kinerja: pd.DataFrame, dose: pd.DataFrame, settings: Settings | None = None, *,
-             crosswalk: pd.DataFrame | None = None, cluster: str | None = None, full: bool = True,
-             n_resamples: int | None = None) -> ImpactResults:
+def estimate(
+    kinerja: pd.DataFrame,
+    dose: pd.DataFrame,
+    settings: Settings | None = None,
+    *,
+    crosswalk: pd.DataFrame | None = None,
+    cluster: str | None = None,
+    full: bool = True,
+    n_resamples: int | None = None,
+) -> ImpactResults:
     """Build the panel and run every impact model of the reports.
 
     Parameters
@@ -80,8 +88,14 @@ def estimate(kinerja: pd.DataFrame, dose: pd.DataFrame, settings: Settings | Non
     n_boot = n_resamples or s.n_bootstrap
     bins, points = impact.dose_response(pan)
     did = impact.did_model(pan, cluster=cluster, periods=s.periods)
-    out = ImpactResults(cluster=cluster, panel=pan, did=did.table, bins=bins, points=points,
-                        fits={"did": did.cr1, "did_cr3": did.cr3})
+    out = ImpactResults(
+        cluster=cluster,
+        panel=pan,
+        did=did.table,
+        bins=bins,
+        points=points,
+        fits={"did": did.cr1, "did_cr3": did.cr3},
+    )
     if not full:
         return out
     event = impact.event_study_model(pan, cluster=cluster, periods=s.periods, seed=s.seed)
@@ -95,7 +109,9 @@ def estimate(kinerja: pd.DataFrame, dose: pd.DataFrame, settings: Settings | Non
     out.tercile_years = compare.tercile_years(kinerja, dose)
     out.ceiling = impact.ceiling_by_tercile(pan, dose)
     first = s.periods.refocusing[0]
-    out.continuity, out.continuity_counts = impact.continuity(kinerja, crosswalk, year_from=first, year_to=first + 1)
+    out.continuity, out.continuity_counts = impact.continuity(
+        kinerja, crosswalk, year_from=first, year_to=first + 1
+    )
     out.share_at_100 = diagnostics.share_at_100(kinerja)
     out.share_revised = diagnostics.share_revised_in(kinerja, "refocusing")
     return out

@@ -13,6 +13,7 @@ jackknife (CR3) interval, which is the safer one with a handful of regions; the 
 simultaneous (sup-t) bands. On a balanced panel the OPD-year shortcut of :mod:`.panel` gives the same
 estimates and standard errors with frequency weights; elsewhere the units are used.
 """
+
 from __future__ import annotations
 
 import warnings
@@ -50,8 +51,9 @@ def _fit(frame: pd.DataFrame, how: str, outcome: str, terms: Sequence[str], clus
     kw = {} if how == "unit" else {"weights": "n", "weights_type": "fweights"}
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        return pf.feols(f"{outcome} ~ {' + '.join(terms)} | {fe}", data=frame,
-                        vcov={vcov: f"{cluster}_id"}, **kw)
+        return pf.feols(
+            f"{outcome} ~ {' + '.join(terms)} | {fe}", data=frame, vcov={vcov: f"{cluster}_id"}, **kw
+        )
 
 
 def _tidy(fit, fit3, terms, *, outcome, how, n_obs, n_clusters, cluster) -> pd.DataFrame:
@@ -59,14 +61,16 @@ def _tidy(fit, fit3, terms, *, outcome, how, n_obs, n_clusters, cluster) -> pd.D
         warnings.simplefilter("ignore")
         t = fit.tidy()
         t3 = fit3.tidy() if fit3 is not None else None
-    out = pd.DataFrame({
-        "term": list(terms),
-        "estimate": [float(t.at[x, "Estimate"]) for x in terms],
-        "se": [float(t.at[x, "Std. Error"]) for x in terms],
-        "ci_low": [float(t.at[x, "2.5%"]) for x in terms],
-        "ci_high": [float(t.at[x, "97.5%"]) for x in terms],
-        "p_value": [float(t.at[x, "Pr(>|t|)"]) for x in terms],
-    })
+    out = pd.DataFrame(
+        {
+            "term": list(terms),
+            "estimate": [float(t.at[x, "Estimate"]) for x in terms],
+            "se": [float(t.at[x, "Std. Error"]) for x in terms],
+            "ci_low": [float(t.at[x, "2.5%"]) for x in terms],
+            "ci_high": [float(t.at[x, "97.5%"]) for x in terms],
+            "p_value": [float(t.at[x, "Pr(>|t|)"]) for x in terms],
+        }
+    )
     out["ci_low_cr3"] = [float(t3.at[x, "2.5%"]) for x in terms] if t3 is not None else np.nan
     out["ci_high_cr3"] = [float(t3.at[x, "97.5%"]) for x in terms] if t3 is not None else np.nan
     out["outcome"], out["frame"], out["cluster"] = outcome, how, cluster
@@ -74,8 +78,16 @@ def _tidy(fit, fit3, terms, *, outcome, how, n_obs, n_clusters, cluster) -> pd.D
     return out
 
 
-def _estimate(panel: pd.DataFrame, kind: str, *, outcome: str, cluster: Cluster, method: Method,
-              periods: Periods | None, jackknife: bool):
+def _estimate(
+    panel: pd.DataFrame,
+    kind: str,
+    *,
+    outcome: str,
+    cluster: Cluster,
+    method: Method,
+    periods: Periods | None,
+    jackknife: bool,
+):
     if cluster not in ("region", "opd"):
         raise ValueError(f"cluster must be 'region' or 'opd', found {cluster!r}")
     if outcome not in panel.columns:
@@ -91,8 +103,15 @@ def _estimate(panel: pd.DataFrame, kind: str, *, outcome: str, cluster: Cluster,
     return fit, fit3, terms, how, n_obs, n_clusters
 
 
-def did(panel: pd.DataFrame, *, outcome: str = "achievement", cluster: Cluster = "region",
-        method: Method = "auto", periods: Periods | None = None, jackknife: bool | None = None) -> pd.DataFrame:
+def did(
+    panel: pd.DataFrame,
+    *,
+    outcome: str = "achievement",
+    cluster: Cluster = "region",
+    method: Method = "auto",
+    periods: Periods | None = None,
+    jackknife: bool | None = None,
+) -> pd.DataFrame:
     """Continuous-dose two-way fixed-effects DiD: effect per 10 pp of cut in the refocusing and post years.
 
     Parameters
@@ -125,22 +144,42 @@ def did(panel: pd.DataFrame, *, outcome: str = "achievement", cluster: Cluster =
     >>> (did(P.build(k.astype({"region_code": str, "opd": str})))["estimate"].round(6) + 0.0).tolist()
     [-2.0, 0.0]
     """
-    return did_model(panel, outcome=outcome, cluster=cluster, method=method, periods=periods,
-                     jackknife=jackknife).table
+    return did_model(
+        panel, outcome=outcome, cluster=cluster, method=method, periods=periods, jackknife=jackknife
+    ).table
 
 
-def did_model(panel: pd.DataFrame, *, outcome: str = "achievement", cluster: Cluster = "region",
-              method: Method = "auto", periods: Periods | None = None, jackknife: bool | None = None) -> Model:
+def did_model(
+    panel: pd.DataFrame,
+    *,
+    outcome: str = "achievement",
+    cluster: Cluster = "region",
+    method: Method = "auto",
+    periods: Periods | None = None,
+    jackknife: bool | None = None,
+) -> Model:
     """:func:`did` with the pyfixest fits kept: ``did_model(panel).cr1.summary()``."""
-    fit, fit3, terms, how, n_obs, g = _estimate(panel, "did", outcome=outcome, cluster=cluster, method=method,
-                                                periods=periods, jackknife=jackknife)
-    return Model(_tidy(fit, fit3, terms, outcome=outcome, how=how, n_obs=n_obs, n_clusters=g, cluster=cluster),
-                 fit, fit3)
+    fit, fit3, terms, how, n_obs, g = _estimate(
+        panel, "did", outcome=outcome, cluster=cluster, method=method, periods=periods, jackknife=jackknife
+    )
+    return Model(
+        _tidy(fit, fit3, terms, outcome=outcome, how=how, n_obs=n_obs, n_clusters=g, cluster=cluster),
+        fit,
+        fit3,
+    )
 
 
-def event_study(panel: pd.DataFrame, *, outcome: str = "achievement", cluster: Cluster = "region",
-                method: Method = "auto", periods: Periods | None = None, jackknife: bool | None = None,
-                seed: int = DEFAULT_SEED, reps: int = 10_000) -> pd.DataFrame:
+def event_study(
+    panel: pd.DataFrame,
+    *,
+    outcome: str = "achievement",
+    cluster: Cluster = "region",
+    method: Method = "auto",
+    periods: Periods | None = None,
+    jackknife: bool | None = None,
+    seed: int = DEFAULT_SEED,
+    reps: int = 10_000,
+) -> pd.DataFrame:
     """Event study with the reference year (2019) at 0: per-year effect per 10 pp of cut.
 
     Pointwise CIs are CR1 with t(G − 1); ``sim_low``/``sim_high`` are simultaneous (sup-t) bands from
@@ -162,17 +201,34 @@ def event_study(panel: pd.DataFrame, *, outcome: str = "achievement", cluster: C
     >>> (es.set_index("year")["estimate"].round(6) + 0.0).tolist()
     [0.0, 0.0, -1.0, 0.0, 0.0, 0.0]
     """
-    return event_study_model(panel, outcome=outcome, cluster=cluster, method=method, periods=periods,
-                             jackknife=jackknife, seed=seed, reps=reps).table
+    return event_study_model(
+        panel,
+        outcome=outcome,
+        cluster=cluster,
+        method=method,
+        periods=periods,
+        jackknife=jackknife,
+        seed=seed,
+        reps=reps,
+    ).table
 
 
-def event_study_model(panel: pd.DataFrame, *, outcome: str = "achievement", cluster: Cluster = "region",
-                      method: Method = "auto", periods: Periods | None = None, jackknife: bool | None = None,
-                      seed: int = DEFAULT_SEED, reps: int = 10_000) -> Model:
+def event_study_model(
+    panel: pd.DataFrame,
+    *,
+    outcome: str = "achievement",
+    cluster: Cluster = "region",
+    method: Method = "auto",
+    periods: Periods | None = None,
+    jackknife: bool | None = None,
+    seed: int = DEFAULT_SEED,
+    reps: int = 10_000,
+) -> Model:
     """:func:`event_study` with the pyfixest fits kept: ``event_study_model(panel).cr1.tidy()``."""
     periods = periods or Periods()
-    fit, fit3, terms, how, n_obs, g = _estimate(panel, "event", outcome=outcome, cluster=cluster,
-                                                method=method, periods=periods, jackknife=jackknife)
+    fit, fit3, terms, how, n_obs, g = _estimate(
+        panel, "event", outcome=outcome, cluster=cluster, method=method, periods=periods, jackknife=jackknife
+    )
     out = _tidy(fit, fit3, terms, outcome=outcome, how=how, n_obs=n_obs, n_clusters=g, cluster=cluster)
     try:
         with warnings.catch_warnings():
@@ -186,27 +242,45 @@ def event_study_model(panel: pd.DataFrame, *, outcome: str = "achievement", clus
         out["sim_low"] = out["sim_high"] = np.nan
     out["year"] = [int(t.split("_")[1]) for t in terms]
     ref = {c: np.nan for c in out.columns}
-    ref.update(term=f"es_{periods.reference_year}", estimate=0.0, year=periods.reference_year, outcome=outcome,
-               frame=how, cluster=cluster, n_obs=out["n_obs"].iloc[0], n_clusters=g)
+    ref.update(
+        term=f"es_{periods.reference_year}",
+        estimate=0.0,
+        year=periods.reference_year,
+        outcome=outcome,
+        frame=how,
+        cluster=cluster,
+        n_obs=out["n_obs"].iloc[0],
+        n_clusters=g,
+    )
     out = pd.concat([out, pd.DataFrame([ref])], ignore_index=True).sort_values("year").reset_index(drop=True)
     out["reference"] = out["year"] == periods.reference_year
     out["year"] = out["year"].astype(int)
     return Model(out, fit, fit3)
 
 
-def robustness(panel: pd.DataFrame, *, outcomes: Sequence[str] = ("achievement", "capped", "met", "achievement_original"),
-               cluster: Cluster = "region", method: Method = "auto", periods: Periods | None = None) -> pd.DataFrame:
+def robustness(
+    panel: pd.DataFrame,
+    *,
+    outcomes: Sequence[str] = ("achievement", "capped", "met", "achievement_original"),
+    cluster: Cluster = "region",
+    method: Method = "auto",
+    periods: Periods | None = None,
+) -> pd.DataFrame:
     """The DiD re-run on other outcomes: capped at 100, share met (pp), against the murni target.
 
     Returns the rows of :func:`did` for every outcome that the panel has with data.
     """
-    frames = [did(panel, outcome=o, cluster=cluster, method=method, periods=periods)
-              for o in outcomes if o in panel.columns and panel[o].notna().any()]
+    frames = [
+        did(panel, outcome=o, cluster=cluster, method=method, periods=periods)
+        for o in outcomes
+        if o in panel.columns and panel[o].notna().any()
+    ]
     return pd.concat(frames, ignore_index=True)
 
 
-def dose_response(panel: pd.DataFrame, *, outcome: str = "achievement", n_bins: int = 5,
-                  confidence: float = 0.95) -> tuple[pd.DataFrame, pd.DataFrame]:
+def dose_response(
+    panel: pd.DataFrame, *, outcome: str = "achievement", n_bins: int = 5, confidence: float = 0.95
+) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Binned dose–response: OPDs in quantile bins of dose against their change in mean capaian.
 
     Each OPD's change is its mean over indicator-years in a period minus its pre mean. Bins hold equal
@@ -239,14 +313,32 @@ def dose_response(panel: pd.DataFrame, *, outcome: str = "achievement", n_bins: 
     n_bins = max(1, min(n_bins, len(pts)))
     pts["bin"] = pd.qcut(pts["dose"].rank(method="first"), n_bins, labels=False).astype(int) + 1
     rows = []
-    for (b, per), g in pts.melt(id_vars=["region_code", "opd", "dose", "bin"], value_vars=["change_refocusing", "change_post"],
-                                var_name="period", value_name="change").groupby(["bin", "period"]):
+    for (b, per), g in pts.melt(
+        id_vars=["region_code", "opd", "dose", "bin"],
+        value_vars=["change_refocusing", "change_post"],
+        var_name="period",
+        value_name="change",
+    ).groupby(["bin", "period"]):
         x = g["change"].dropna().to_numpy()
         mean = float(x.mean()) if len(x) else np.nan
-        half = float(stats.t.ppf(0.5 + confidence / 2, len(x) - 1) * x.std(ddof=1) / np.sqrt(len(x))) if len(x) > 1 else np.nan
-        rows.append({"bin": int(b), "period": per.replace("change_", ""), "dose_mean": float(g["dose"].mean() * 100),
-                     "dose_min": float(g["dose"].min() * 100), "dose_max": float(g["dose"].max() * 100),
-                     "change": mean, "ci_low": mean - half, "ci_high": mean + half, "n_opd": int(len(x))})
+        half = (
+            float(stats.t.ppf(0.5 + confidence / 2, len(x) - 1) * x.std(ddof=1) / np.sqrt(len(x)))
+            if len(x) > 1
+            else np.nan
+        )
+        rows.append(
+            {
+                "bin": int(b),
+                "period": per.replace("change_", ""),
+                "dose_mean": float(g["dose"].mean() * 100),
+                "dose_min": float(g["dose"].min() * 100),
+                "dose_max": float(g["dose"].max() * 100),
+                "change": mean,
+                "ci_low": mean - half,
+                "ci_high": mean + half,
+                "n_opd": int(len(x)),
+            }
+        )
     return pd.DataFrame(rows), pts.drop(columns="bin")
 
 
@@ -267,8 +359,9 @@ def ceiling_by_tercile(panel: pd.DataFrame, dose: pd.DataFrame, *, tol: float = 
     return d.groupby(["year", "tercile"])["at100"].agg(share="mean", n="size").reset_index()
 
 
-def continuity(kinerja: pd.DataFrame, crosswalk: pd.DataFrame | None, *, year_from: int = 2020,
-               year_to: int = 2021) -> tuple[pd.DataFrame, dict]:
+def continuity(
+    kinerja: pd.DataFrame, crosswalk: pd.DataFrame | None, *, year_from: int = 2020, year_to: int = 2021
+) -> tuple[pd.DataFrame, dict]:
     """Nomenclature continuity across the 2021 recoding: which OPD names changed and how they were mapped.
 
     Returns
@@ -302,9 +395,21 @@ def continuity(kinerja: pd.DataFrame, crosswalk: pd.DataFrame | None, *, year_fr
     for (r, o), g in gone.groupby(["region_code", raw], sort=True):
         to = target.get((r, o), "")
         cont = sum((r, m, i) in units_b for m, i in zip(g["opd"], g["indicator_id"], strict=False))
-        rows.append({"region_code": r, "opd_from": o, "opd_to": to, "n_indicators": int(g["indicator_id"].nunique()),
-                     "mapped": bool(to) and cont == len(g)})
+        rows.append(
+            {
+                "region_code": r,
+                "opd_from": o,
+                "opd_to": to,
+                "n_indicators": int(g["indicator_id"].nunique()),
+                "mapped": bool(to) and cont == len(g),
+            }
+        )
     ua = set(zip(a["region_code"], a["opd"], a["indicator_id"], strict=False))
-    counts = {"units_from": len(ua), "units_to": len(units_b), "continuing": len(ua & units_b),
-              "ended": len(ua - units_b), "new": len(units_b - ua)}
+    counts = {
+        "units_from": len(ua),
+        "units_to": len(units_b),
+        "continuing": len(ua & units_b),
+        "ended": len(ua - units_b),
+        "new": len(units_b - ua),
+    }
     return pd.DataFrame(rows, columns=["region_code", "opd_from", "opd_to", "n_indicators", "mapped"]), counts

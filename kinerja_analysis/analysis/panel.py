@@ -16,6 +16,7 @@ Outcomes, all in percentage points so that every effect reads "pp per 10 pp of c
 - ``achievement_original``: capaian against the murni target where APBD-P revised it
 - ``revised``: 100 when APBD-P revised the target, else 0 (target revision as an outcome)
 """
+
 from __future__ import annotations
 
 from typing import Literal
@@ -31,8 +32,13 @@ KEYS = ("region_code", "opd", "indicator_id")
 CEILING = 100.0
 
 
-def build(kinerja: pd.DataFrame, dose: pd.DataFrame | None = None, *, periods: Periods | None = None,
-          ceiling: float = CEILING) -> pd.DataFrame:
+def build(
+    kinerja: pd.DataFrame,
+    dose: pd.DataFrame | None = None,
+    *,
+    periods: Periods | None = None,
+    ceiling: float = CEILING,
+) -> pd.DataFrame:
     """The estimation panel: one row per region × OPD × indicator × year inside the three periods.
 
     Parameters
@@ -64,8 +70,20 @@ def build(kinerja: pd.DataFrame, dose: pd.DataFrame | None = None, *, periods: P
     [['A', 'pre', 3.0, 100.0], ['A', 'refocusing', 3.0, 90.0], ['B', 'pre', 0.0, 99.0], ['B', 'refocusing', 0.0, 98.0]]
     """
     periods = periods or Periods()
-    cols = [c for c in (*KEYS, "year", "achievement", "met", "achievement_original", "target",
-                        "target_original", "dose") if c in kinerja.columns]
+    cols = [
+        c
+        for c in (
+            *KEYS,
+            "year",
+            "achievement",
+            "met",
+            "achievement_original",
+            "target",
+            "target_original",
+            "dose",
+        )
+        if c in kinerja.columns
+    ]
     k = kinerja[cols]
     if "dose" not in k.columns:
         if dose is None:
@@ -144,7 +162,9 @@ def _combine(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     return pd.factorize(key)[0].astype(np.int64)
 
 
-def add_terms(panel: pd.DataFrame, kind: Literal["did", "event"], *, periods: Periods | None = None) -> list[str]:
+def add_terms(
+    panel: pd.DataFrame, kind: Literal["did", "event"], *, periods: Periods | None = None
+) -> list[str]:
     """Add the treatment regressors to ``panel`` (in place) and return their names.
 
     ``did``: ``dose10 × refocusing`` and ``dose10 × post``. ``event``: ``dose10 × 1[year = y]`` for every
@@ -169,8 +189,10 @@ def add_terms(panel: pd.DataFrame, kind: Literal["did", "event"], *, periods: Pe
         year = panel["year"].to_numpy()
         present = sorted(int(y) for y in pd.unique(year))
         if periods.reference_year not in present:
-            raise DataError(f"event study: the reference year {periods.reference_year} is not in the data "
-                            f"(years: {present})")
+            raise DataError(
+                f"event study: the reference year {periods.reference_year} is not in the data "
+                f"(years: {present})"
+            )
         names = []
         for y in present:
             if y != periods.reference_year:
@@ -230,13 +252,16 @@ def aggregate(panel: pd.DataFrame, outcome: str, *, weights_only: bool = False) 
             out[col] = cell_values[cells]
     if "period" in out:
         out["period"] = pd.Categorical.from_codes(out["period"], d["period"].cat.categories)
-    out[outcome] = np.bincount(key, weights=d[outcome].to_numpy(dtype=float), minlength=n_cells)[cells] / n_all[cells]
+    out[outcome] = (
+        np.bincount(key, weights=d[outcome].to_numpy(dtype=float), minlength=n_cells)[cells] / n_all[cells]
+    )
     out["n"] = n_all[cells]
     return pd.DataFrame(out)
 
 
-def estimation_frame(panel: pd.DataFrame, outcome: str, *,
-                     method: Literal["auto", "unit", "aggregate"] = "auto") -> tuple[pd.DataFrame, str]:
+def estimation_frame(
+    panel: pd.DataFrame, outcome: str, *, method: Literal["auto", "unit", "aggregate"] = "auto"
+) -> tuple[pd.DataFrame, str]:
     """The frame to estimate on and how it was made: ``"aggregate"`` (exact OPD-year shortcut) or ``"unit"``.
 
     ``auto`` takes the shortcut only where it is exact (a balanced panel), and the units otherwise. The

@@ -4,6 +4,7 @@ LKjIP evaluation asks each pemda to compare its results with others. Peers are t
 same data folder; a row whose ``kind`` in ``regions`` is ``nasional``/``national`` is shown as the national
 figure and never counted as a peer.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -17,16 +18,29 @@ from . import compare
 
 #: measures in display order; "higher" says which direction reads better (None: neither)
 MEASURES = {
-    "mean_capaian_pre": "higher", "mean_capaian_refocusing": "higher", "mean_capaian_post": "higher",
-    "change_refocusing": "higher", "change_post": "higher", "met_share_refocusing": "higher",
-    "cut_share": None, "serapan_refocusing": "higher", "share_at_100": None, "share_revised_refocusing": None,
+    "mean_capaian_pre": "higher",
+    "mean_capaian_refocusing": "higher",
+    "mean_capaian_post": "higher",
+    "change_refocusing": "higher",
+    "change_post": "higher",
+    "met_share_refocusing": "higher",
+    "cut_share": None,
+    "serapan_refocusing": "higher",
+    "share_at_100": None,
+    "share_revised_refocusing": None,
     "did_refocusing_per_10pp": "higher",
 }
 NATIONAL_KINDS = {"nasional", "national"}
 
 
-def region_measures(kinerja: pd.DataFrame, anggaran: pd.DataFrame, dose: pd.DataFrame | None = None, *,
-                    periods: Periods | None = None, with_did: bool = True) -> pd.DataFrame:
+def region_measures(
+    kinerja: pd.DataFrame,
+    anggaran: pd.DataFrame,
+    dose: pd.DataFrame | None = None,
+    *,
+    periods: Periods | None = None,
+    with_did: bool = True,
+) -> pd.DataFrame:
     """One row per region with the measures of :data:`MEASURES` (capaian in %, shares in %, changes in pp).
 
     ``did_refocusing_per_10pp`` is the within-region DiD (clustered by OPD) and needs ``dose``.
@@ -93,12 +107,20 @@ def peer_table(measures: pd.DataFrame, region: str, *, national: pd.Series | Non
         others = peers[col].dropna()
         allv = measures[col].dropna()
         rank = int((allv > v).sum() + 1) if pd.notna(v) else None
-        rows.append({"measure": col, "value": float(v) if pd.notna(v) else np.nan,
-                     "peer_mean": float(others.mean()) if len(others) else np.nan,
-                     "peer_min": float(others.min()) if len(others) else np.nan,
-                     "peer_max": float(others.max()) if len(others) else np.nan,
-                     "national": float(national[col]) if national is not None and col in national.index else np.nan,
-                     "rank": rank, "n_regions": int(len(allv))})
+        rows.append(
+            {
+                "measure": col,
+                "value": float(v) if pd.notna(v) else np.nan,
+                "peer_mean": float(others.mean()) if len(others) else np.nan,
+                "peer_min": float(others.min()) if len(others) else np.nan,
+                "peer_max": float(others.max()) if len(others) else np.nan,
+                "national": float(national[col])
+                if national is not None and col in national.index
+                else np.nan,
+                "rank": rank,
+                "n_regions": int(len(allv)),
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -110,7 +132,11 @@ def national_row(regions: pd.DataFrame | None) -> list[str]:
     """
     if regions is None or "kind" not in regions.columns:
         return []
-    return regions.loc[regions["kind"].astype(str).str.lower().isin(NATIONAL_KINDS), "region_code"].astype(str).tolist()
+    return (
+        regions.loc[regions["kind"].astype(str).str.lower().isin(NATIONAL_KINDS), "region_code"]
+        .astype(str)
+        .tolist()
+    )
 
 
 @dataclass
@@ -133,8 +159,15 @@ class PeerComparison:
         return len(self.measures) - 1
 
 
-def compare_with_peers(kinerja: pd.DataFrame, anggaran: pd.DataFrame, dose: pd.DataFrame | None,
-                       regions: pd.DataFrame | None, region: str, *, periods: Periods | None = None) -> PeerComparison:
+def compare_with_peers(
+    kinerja: pd.DataFrame,
+    anggaran: pd.DataFrame,
+    dose: pd.DataFrame | None,
+    regions: pd.DataFrame | None,
+    region: str,
+    *,
+    periods: Periods | None = None,
+) -> PeerComparison:
     """Compare ``region`` with the other regions of the same (all-regions) tables.
 
     A national row of ``regions`` (:func:`national_row`) is shown beside the peers, never counted as one.
@@ -148,6 +181,12 @@ def compare_with_peers(kinerja: pd.DataFrame, anggaran: pd.DataFrame, dose: pd.D
     table = peer_table(m, region, national=nat)
     yearly = compare.yearly_means(kinerja[kinerja["region_code"].isin(m.index)], by=["region_code"])
     own = yearly[yearly["region_code"] == region]
-    others = yearly[yearly["region_code"] != region].groupby("year")["mean"].agg(["mean", "min", "max"]).reset_index()
-    return PeerComparison(region=region, measures=m, table=table, own_years=own, peer_years=others,
-                          has_national=nat is not None)
+    others = (
+        yearly[yearly["region_code"] != region]
+        .groupby("year")["mean"]
+        .agg(["mean", "min", "max"])
+        .reset_index()
+    )
+    return PeerComparison(
+        region=region, measures=m, table=table, own_years=own, peer_years=others, has_national=nat is not None
+    )

@@ -24,6 +24,7 @@ PEFA compares the outturn with the **originally approved** budget. DJPK "Anggara
 2020 it is largely the pre-refocusing budget, later often the revised budget. Scores here are therefore
 "PEFA-style" and every report that shows them says so.
 """
+
 from __future__ import annotations
 
 from collections.abc import Sequence
@@ -99,12 +100,23 @@ def yearly(anggaran: pd.DataFrame, *, by: Sequence[str] = ("region_code",)) -> p
     rows = []
     for key, g in d.groupby(keys + ["year"], observed=True, sort=True):
         key = key if isinstance(key, tuple) else (key,)
-        t = g.groupby("spending_type", observed=True)[["budget_revised", "spent"]].sum(min_count=1).fillna(0.0)
+        t = (
+            g.groupby("spending_type", observed=True)[["budget_revised", "spent"]]
+            .sum(min_count=1)
+            .fillna(0.0)
+        )
         pi1 = ag.pefa_pi1(t["spent"].sum(), t["budget_revised"].sum())
         econ = t.drop(index=[c for c in CONTINGENCY if c in t.index])
         pi2 = ag.pefa_pi2(econ["budget_revised"].to_numpy(), econ["spent"].to_numpy())
-        rows.append(dict(zip(keys + ["year"], key), pi1_outturn_pct=pi1, pi2_variance_pct=pi2,
-                         pi1_band=pi1_band(pi1), pi2_band=pi2_band(pi2)))
+        rows.append(
+            dict(
+                zip(keys + ["year"], key),
+                pi1_outturn_pct=pi1,
+                pi2_variance_pct=pi2,
+                pi1_band=pi1_band(pi1),
+                pi2_band=pi2_band(pi2),
+            )
+        )
     out = pd.DataFrame(rows)
     if out.empty:
         return out

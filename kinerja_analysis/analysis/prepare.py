@@ -1,4 +1,5 @@
 """Prepare a data folder for analysis: load it, compute capaian, periods and each OPD's refocusing dose."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -16,9 +17,9 @@ class Prepared:
     """A loaded data folder with derived columns, optionally narrowed to one region."""
 
     dataset: template.Dataset
-    kinerja: pd.DataFrame   # tidy kinerja + achievement, formula_used, band, met, flag, period
+    kinerja: pd.DataFrame  # tidy kinerja + achievement, formula_used, band, met, flag, period
     anggaran: pd.DataFrame  # tidy anggaran + period
-    dose: pd.DataFrame      # region_code, opd, dose (cut share over the refocusing years)
+    dose: pd.DataFrame  # region_code, opd, dose (cut share over the refocusing years)
     settings: Settings
     region: str = ""
 
@@ -55,4 +56,3 @@ def load(data_dir, *, settings: Settings | None = None, region: str = "") -> Pre
         a = a[a["region_code"] == region].reset_index(drop=True)
         dose = dose[dose["region_code"] == region].reset_index(drop=True)
     return Prepared(dataset=ds, kinerja=k, anggaran=a, dose=dose, settings=settings, region=region)
-

@@ -9,6 +9,7 @@ set before refocusing: ``cut_intensity_pp`` = share of (goods/services + capital
 the last pre year minus its mean share over the refocusing years, in percentage points (positive = cut
 more). The outcome comparisons are descriptive: 34 provinces, one common shock, no control group.
 """
+
 from __future__ import annotations
 
 from collections.abc import Sequence
@@ -115,10 +116,14 @@ def group_share(comp: pd.DataFrame, types, *, by=("region_code", "year")) -> pd.
     keys = list(by)
     base = comp[keys].drop_duplicates()
     part = comp[comp["spending_type"].isin(types)].groupby(keys)["share"].sum().reset_index()
-    return base.merge(part, on=keys, how="left").fillna({"share": 0.0}).sort_values(keys).reset_index(drop=True)
+    return (
+        base.merge(part, on=keys, how="left").fillna({"share": 0.0}).sort_values(keys).reset_index(drop=True)
+    )
 
 
-def group_shift(comp: pd.DataFrame, base_year: int, *, cut_types=CUT_TYPES, covid_types=COVID_TYPES) -> pd.DataFrame:
+def group_shift(
+    comp: pd.DataFrame, base_year: int, *, cut_types=CUT_TYPES, covid_types=COVID_TYPES
+) -> pd.DataFrame:
     """Per year (``comp`` by year, from :func:`shares`): the share (%) of the types cut most
     (``cut_share_pct``) and of the COVID types (``covid_share_pct``) in belanja, each with its change
     from ``base_year`` in pp (NaN when ``base_year`` is missing).
@@ -130,10 +135,15 @@ def group_shift(comp: pd.DataFrame, base_year: int, *, cut_types=CUT_TYPES, covi
     """
     cut = group_share(comp, cut_types, by=("year",)).set_index("year")["share"] * 100
     cov = group_share(comp, covid_types, by=("year",)).set_index("year")["share"] * 100
-    return pd.DataFrame({"year": cut.index, "cut_share_pct": cut.to_numpy(),
-                         "cut_change_pp": (cut - cut.get(base_year, np.nan)).to_numpy(),
-                         "covid_share_pct": cov.reindex(cut.index).to_numpy(),
-                         "covid_change_pp": (cov - cov.get(base_year, np.nan)).reindex(cut.index).to_numpy()})
+    return pd.DataFrame(
+        {
+            "year": cut.index,
+            "cut_share_pct": cut.to_numpy(),
+            "cut_change_pp": (cut - cut.get(base_year, np.nan)).to_numpy(),
+            "covid_share_pct": cov.reindex(cut.index).to_numpy(),
+            "covid_change_pp": (cov - cov.get(base_year, np.nan)).reindex(cut.index).to_numpy(),
+        }
+    )
 
 
 def cut_intensity(anggaran: pd.DataFrame, periods: Periods) -> pd.DataFrame:
@@ -175,7 +185,9 @@ def outcome_changes(outcomes: pd.DataFrame, periods: Periods) -> pd.DataFrame:
     return m.reset_index()
 
 
-def bootstrap_corr(x, y, *, n_boot: int = 2000, seed: int = DEFAULT_SEED, level: float = 0.95) -> tuple[float, float, float]:
+def bootstrap_corr(
+    x, y, *, n_boot: int = 2000, seed: int = DEFAULT_SEED, level: float = 0.95
+) -> tuple[float, float, float]:
     """Pearson r with a percentile bootstrap CI that resamples the units (provinces), not rows of a panel.
 
     >>> rng = np.random.default_rng(1); x = rng.normal(size=200)
@@ -194,7 +206,7 @@ def bootstrap_corr(x, y, *, n_boot: int = 2000, seed: int = DEFAULT_SEED, level:
     xb, yb = x[idx], y[idx]
     xc, yc = xb - xb.mean(1, keepdims=True), yb - yb.mean(1, keepdims=True)
     with np.errstate(invalid="ignore", divide="ignore"):
-        rb = (xc * yc).sum(1) / np.sqrt((xc ** 2).sum(1) * (yc ** 2).sum(1))
+        rb = (xc * yc).sum(1) / np.sqrt((xc**2).sum(1) * (yc**2).sum(1))
     rb = rb[~np.isnan(rb)]
     a = (1 - level) / 2
     return r, float(np.quantile(rb, a)), float(np.quantile(rb, 1 - a))
@@ -207,14 +219,26 @@ def fit_line(x, y, *, n_grid: int = 50, level: float = 0.95) -> dict:
     res = sm.OLS(y[ok], sm.add_constant(x[ok])).fit()
     grid = np.linspace(x[ok].min(), x[ok].max(), n_grid)
     pred = res.get_prediction(sm.add_constant(grid)).summary_frame(alpha=1 - level)
-    return {"grid": grid, "fit": pred["mean"].to_numpy(), "lo": pred["mean_ci_lower"].to_numpy(),
-            "hi": pred["mean_ci_upper"].to_numpy(), "slope": float(res.params[1]),
-            "slope_lo": float(res.conf_int(alpha=1 - level)[1][0]), "slope_hi": float(res.conf_int(alpha=1 - level)[1][1]),
-            "n": int(ok.sum())}
+    return {
+        "grid": grid,
+        "fit": pred["mean"].to_numpy(),
+        "lo": pred["mean_ci_lower"].to_numpy(),
+        "hi": pred["mean_ci_upper"].to_numpy(),
+        "slope": float(res.params[1]),
+        "slope_lo": float(res.conf_int(alpha=1 - level)[1][0]),
+        "slope_hi": float(res.conf_int(alpha=1 - level)[1][1]),
+        "n": int(ok.sum()),
+    }
 
 
-def outcome_vs_cut(outcomes: pd.DataFrame, cuts: pd.DataFrame, periods: Periods, *, n_boot: int = 2000,
-                   seed: int = DEFAULT_SEED) -> pd.DataFrame:
+def outcome_vs_cut(
+    outcomes: pd.DataFrame,
+    cuts: pd.DataFrame,
+    periods: Periods,
+    *,
+    n_boot: int = 2000,
+    seed: int = DEFAULT_SEED,
+) -> pd.DataFrame:
     """Per measure and window: n, r with bootstrap CI, OLS slope (outcome units per pp of cut intensity)."""
     ch = outcome_changes(outcomes, periods).merge(cuts, on="region_code", how="inner")
     rows = []
@@ -225,15 +249,34 @@ def outcome_vs_cut(outcomes: pd.DataFrame, cuts: pd.DataFrame, periods: Periods,
             if ok.sum() < 4:
                 rows.append({"measure": measure, "window": window, "n": int(ok.sum())})
                 continue
-            r, lo, hi = bootstrap_corr(g.loc[ok, "cut_intensity_pp"], g.loc[ok, window], n_boot=n_boot, seed=seed)
+            r, lo, hi = bootstrap_corr(
+                g.loc[ok, "cut_intensity_pp"], g.loc[ok, window], n_boot=n_boot, seed=seed
+            )
             f = fit_line(g.loc[ok, "cut_intensity_pp"], g.loc[ok, window])
-            rows.append({"measure": measure, "window": window, "n": f["n"], "r": r, "r_lo": lo, "r_hi": hi,
-                         "slope": f["slope"], "slope_lo": f["slope_lo"], "slope_hi": f["slope_hi"]})
+            rows.append(
+                {
+                    "measure": measure,
+                    "window": window,
+                    "n": f["n"],
+                    "r": r,
+                    "r_lo": lo,
+                    "r_hi": hi,
+                    "slope": f["slope"],
+                    "slope_lo": f["slope_lo"],
+                    "slope_hi": f["slope_hi"],
+                }
+            )
     return pd.DataFrame(rows)
 
 
-def outcome_fits(outcomes: pd.DataFrame, cuts: pd.DataFrame, periods: Periods, stats: pd.DataFrame,
-                 *, windows=("change_refocusing", "change_post")) -> list[dict]:
+def outcome_fits(
+    outcomes: pd.DataFrame,
+    cuts: pd.DataFrame,
+    periods: Periods,
+    stats: pd.DataFrame,
+    *,
+    windows=("change_refocusing", "change_post"),
+) -> list[dict]:
     """The scatter behind each estimate of ``stats`` (from :func:`outcome_vs_cut`) that has an r: per window
     and measure, x = cut intensity, y = outcome change, and the OLS line of :func:`fit_line` with its CI.
 
@@ -247,8 +290,18 @@ def outcome_fits(outcomes: pd.DataFrame, cuts: pd.DataFrame, periods: Periods, s
         for row in stats[(stats["window"] == window) & stats["r"].notna()].itertuples():
             g = ch[(ch["measure"] == row.measure) & ch[window].notna()]
             f = fit_line(g["cut_intensity_pp"], g[window])
-            out.append({"window": window, "measure": row.measure, "x": g["cut_intensity_pp"], "y": g[window], **f,
-                        "r": row.r, "r_lo": row.r_lo, "r_hi": row.r_hi})
+            out.append(
+                {
+                    "window": window,
+                    "measure": row.measure,
+                    "x": g["cut_intensity_pp"],
+                    "y": g[window],
+                    **f,
+                    "r": row.r,
+                    "r_lo": row.r_lo,
+                    "r_hi": row.r_hi,
+                }
+            )
     return out
 
 

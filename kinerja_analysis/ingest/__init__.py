@@ -3,6 +3,7 @@ template), quarterly rows, the OPD crosswalk, validation, DJPK (djpk, djpk_label
 region-code loaders, real-data folders, downloads, blank templates and the demo data (demo, demo_catalogue,
 demo_files).
 """
+
 from kinerja_analysis import submodule_getattr
 
 __getattr__ = submodule_getattr(__name__, __file__)

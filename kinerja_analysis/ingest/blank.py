@@ -7,6 +7,7 @@ both ``kinerja.csv`` and ``kinerja.xlsx`` is refused as ambiguous). Headers are 
 of DESIGN.md section 8; the README sheet gives the English name and the meaning of every column in
 both languages. The example row sits on its own sheet (``contoh``), which is never read as data.
 """
+
 from __future__ import annotations
 
 import csv
@@ -16,22 +17,68 @@ from .. import labels as L
 from .. import schema
 from ..files import atomic_path
 
-KINERJA_TEMPLATE = ["region_code", "year", "opd", "sasaran", "indicator_id", "indicator", "unit", "polarity",
-                    "target", "target_upper", "target_original", "actual", "formula", "achievement_reported",
-                    "period", "aggregation"]
-ANGGARAN_TEMPLATE = ["region_code", "year", "opd", "program", "spending_type", "budget_original",
-                     "budget_revised", "spent"]
+KINERJA_TEMPLATE = [
+    "region_code",
+    "year",
+    "opd",
+    "sasaran",
+    "indicator_id",
+    "indicator",
+    "unit",
+    "polarity",
+    "target",
+    "target_upper",
+    "target_original",
+    "actual",
+    "formula",
+    "achievement_reported",
+    "period",
+    "aggregation",
+]
+ANGGARAN_TEMPLATE = [
+    "region_code",
+    "year",
+    "opd",
+    "program",
+    "spending_type",
+    "budget_original",
+    "budget_revised",
+    "spent",
+]
 
 EXAMPLES = {
-    "kinerja": [{"region_code": "71.73", "year": 2020, "opd": "Dinas Kesehatan",
-                 "sasaran": "Meningkatnya derajat kesehatan masyarakat", "indicator_id": "IKU-DINKES-01",
-                 "indicator": "Persentase balita gizi buruk yang mendapat perawatan", "unit": "%",
-                 "polarity": "positif", "target": "100", "target_upper": "", "target_original": "",
-                 "actual": "98,5", "formula": "", "achievement_reported": "98,5", "period": "",
-                 "aggregation": ""}],
-    "anggaran": [{"region_code": "71.73", "year": 2020, "opd": "Dinas Kesehatan", "program": "",
-                  "spending_type": "barang_jasa", "budget_original": "12.500.000.000",
-                  "budget_revised": "9.750.000.000", "spent": "9.412.300.000"}],
+    "kinerja": [
+        {
+            "region_code": "71.73",
+            "year": 2020,
+            "opd": "Dinas Kesehatan",
+            "sasaran": "Meningkatnya derajat kesehatan masyarakat",
+            "indicator_id": "IKU-DINKES-01",
+            "indicator": "Persentase balita gizi buruk yang mendapat perawatan",
+            "unit": "%",
+            "polarity": "positif",
+            "target": "100",
+            "target_upper": "",
+            "target_original": "",
+            "actual": "98,5",
+            "formula": "",
+            "achievement_reported": "98,5",
+            "period": "",
+            "aggregation": "",
+        }
+    ],
+    "anggaran": [
+        {
+            "region_code": "71.73",
+            "year": 2020,
+            "opd": "Dinas Kesehatan",
+            "program": "",
+            "spending_type": "barang_jasa",
+            "budget_original": "12.500.000.000",
+            "budget_revised": "9.750.000.000",
+            "spent": "9.412.300.000",
+        }
+    ],
 }
 
 #: drop-down lists offered in the xlsx (the reader accepts English spellings too)
@@ -70,23 +117,37 @@ def _readme(wb, table: str) -> None:
 
     ws = wb.create_sheet("README", 0)
     required = set(schema.TABLES[table][1])
-    ws.append([f"{L.t('tpl_readme_title', 'en')} · {table}", "", "", f"{L.t('tpl_readme_title', 'id')} · {table}"])
+    ws.append(
+        [f"{L.t('tpl_readme_title', 'en')} · {table}", "", "", f"{L.t('tpl_readme_title', 'id')} · {table}"]
+    )
     ws["A1"].font = ws["D1"].font = Font(bold=True, size=14)
     ws.append([L.t("tpl_readme_intro", "en", sheet=table)])
     ws.append([L.t("tpl_readme_intro", "id", sheet=table)])
     ws.append([L.t("tpl_readme_example", "en") + " " + L.t("tpl_readme_example", "id")])
     ws.append([])
-    head = [L.t("tpl_h_column", "en") + " / " + L.t("tpl_h_column", "id"), L.t("tpl_h_english", "en"),
-            L.t("tpl_h_required", "en") + " / " + L.t("tpl_h_required", "id"), L.t("tpl_h_en", "en"),
-            L.t("tpl_h_id", "id")]
+    head = [
+        L.t("tpl_h_column", "en") + " / " + L.t("tpl_h_column", "id"),
+        L.t("tpl_h_english", "en"),
+        L.t("tpl_h_required", "en") + " / " + L.t("tpl_h_required", "id"),
+        L.t("tpl_h_en", "en"),
+        L.t("tpl_h_id", "id"),
+    ]
     ws.append(head)
     for cell in ws[ws.max_row]:
         cell.font = Font(bold=True)
     for col in columns(table):
         req = col in required
-        ws.append([schema.INDONESIAN_HEADERS.get(col, col), col,
-                   f"{L.t('tpl_yes', 'en')} / {L.t('tpl_yes', 'id')}" if req else f"{L.t('tpl_no', 'en')} / {L.t('tpl_no', 'id')}",
-                   L.t(f"tpl_col_{col}", "en"), L.t(f"tpl_col_{col}", "id")])
+        ws.append(
+            [
+                schema.INDONESIAN_HEADERS.get(col, col),
+                col,
+                f"{L.t('tpl_yes', 'en')} / {L.t('tpl_yes', 'id')}"
+                if req
+                else f"{L.t('tpl_no', 'en')} / {L.t('tpl_no', 'id')}",
+                L.t(f"tpl_col_{col}", "en"),
+                L.t(f"tpl_col_{col}", "id"),
+            ]
+        )
     for letter, width in zip("ABCDE", (24, 22, 12, 70, 70)):
         ws.column_dimensions[letter].width = width
     for row in ws.iter_rows(min_row=7):
@@ -118,9 +179,14 @@ def _sheet(wb, title: str, table: str, rows: list[dict], *, lists: bool) -> None
             for i in range(2, len(rows) + 2):
                 ws[f"{letter}{i}"].number_format = "@"
         if lists and col in LISTS:
-            dv = DataValidation(type="list", formula1='"' + ",".join(LISTS[col]) + '"', allow_blank=True,
-                                showErrorMessage=True, errorTitle=schema.INDONESIAN_HEADERS.get(col, col),
-                                error=", ".join(LISTS[col]))
+            dv = DataValidation(
+                type="list",
+                formula1='"' + ",".join(LISTS[col]) + '"',
+                allow_blank=True,
+                showErrorMessage=True,
+                errorTitle=schema.INDONESIAN_HEADERS.get(col, col),
+                error=", ".join(LISTS[col]),
+            )
             dv.add(f"{letter}2:{letter}{LIST_ROWS + 1}")
             ws.add_data_validation(dv)
 

@@ -16,6 +16,7 @@ Two traps:
 RKP target files (``IPM.xlsx``, ``TK.xlsx``, ``TPT.xlsx``, ``LPE.xlsx``, ``GINI.xlsx``) hold
 ``tahun, batas_bawah, batas_atas``: a point target when the upper bound is blank, else a range.
 """
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -39,8 +40,13 @@ PROVINCE_FILES = {
     "KFD.xlsx": ("fiscal_capacity", "positive", "index"),
 }
 #: national RKP target file -> measure (the same measure names as the province files)
-RKP_FILES = {"IPM.xlsx": "ipm", "TK.xlsx": "poverty_rate", "TPT.xlsx": "unemployment_rate",
-             "LPE.xlsx": "grdp_growth", "GINI.xlsx": "gini"}
+RKP_FILES = {
+    "IPM.xlsx": "ipm",
+    "TK.xlsx": "poverty_rate",
+    "TPT.xlsx": "unemployment_rate",
+    "LPE.xlsx": "grdp_growth",
+    "GINI.xlsx": "gini",
+}
 POLARITY = {m: p for m, p, _ in PROVINCE_FILES.values()}
 UNIT = {m: u for m, _, u in PROVINCE_FILES.values()}
 IPM_FIRST_YEAR = 2014
@@ -99,10 +105,20 @@ def read_wide(path: str | Path) -> pd.DataFrame:
             try:
                 value = _number(raw)
             except Exception as exc:
-                raise DataError(f"{path.name}, sheet {sheet}, row {i + 1}, column {j + 1}: expected a number, "
-                                f"found {raw!r}") from exc
-            rows.append({"name": str(name).strip(), "year": year, "value": value,
-                         "value_raw": "" if raw is None else str(raw), "source_file": path.name, "source_row": i + 1})
+                raise DataError(
+                    f"{path.name}, sheet {sheet}, row {i + 1}, column {j + 1}: expected a number, "
+                    f"found {raw!r}"
+                ) from exc
+            rows.append(
+                {
+                    "name": str(name).strip(),
+                    "year": year,
+                    "value": value,
+                    "value_raw": "" if raw is None else str(raw),
+                    "source_file": path.name,
+                    "source_row": i + 1,
+                }
+            )
     return pd.DataFrame(rows)
 
 
@@ -124,7 +140,9 @@ def load_outcomes(root: str | Path, *, bridge: pd.DataFrame | None = None) -> pd
         long = long[~long["name"].str.lower().isin(NATIONAL_NAMES)]
         codes, unmapped = regions.province_codes_for_bps_names(long["name"].tolist(), bridge)
         if unmapped:
-            raise DataError(f"{fname}: province name(s) not in the BPS-Kemendagri table: {', '.join(unmapped)}")
+            raise DataError(
+                f"{fname}: province name(s) not in the BPS-Kemendagri table: {', '.join(unmapped)}"
+            )
         long = long.assign(region_code=codes, measure=measure, polarity=polarity)
         if measure == "ipm":
             long = long[long["year"] >= IPM_FIRST_YEAR]
@@ -132,8 +150,19 @@ def load_outcomes(root: str | Path, *, bridge: pd.DataFrame | None = None) -> pd
     if not parts:
         raise DataError(f"{folder}: none of the BPS province files ({', '.join(PROVINCE_FILES)}) is there")
     out = pd.concat(parts, ignore_index=True).rename(columns={"name": "bps_name"})
-    return out[["region_code", "year", "measure", "value", "polarity", "bps_name", "value_raw", "source_file",
-                "source_row"]]
+    return out[
+        [
+            "region_code",
+            "year",
+            "measure",
+            "value",
+            "polarity",
+            "bps_name",
+            "value_raw",
+            "source_file",
+            "source_row",
+        ]
+    ]
 
 
 def national_kind(long: pd.DataFrame, *, tol: float = 1e-4) -> pd.Series:
@@ -185,17 +214,29 @@ def load_rkp_targets(root: str | Path) -> pd.DataFrame:
         df, sheet = _sheet(path)
         head = [str(v).strip().lower() for v in df.iloc[0].tolist()]
         if head[:3] != ["tahun", "batas_bawah", "batas_atas"]:
-            raise DataError(f"{path.name}, sheet {sheet}, row 1: expected columns tahun, batas_bawah, batas_atas; "
-                            f"found {head}")
+            raise DataError(
+                f"{path.name}, sheet {sheet}, row 1: expected columns tahun, batas_bawah, batas_atas; "
+                f"found {head}"
+            )
         for i in range(1, len(df)):
             lo, hi = _number(df.iat[i, 1]), _number(df.iat[i, 2])
             if np.isnan(lo) and np.isnan(hi):
                 continue
-            rows.append({"measure": measure, "year": _year(df.iat[i, 0], path, sheet, i + 1, 0),
-                         "target_lower": lo, "target_upper": hi, "polarity": POLARITY[measure],
-                         "source_file": fname, "source_row": i + 1})
-    return pd.DataFrame(rows, columns=["measure", "year", "target_lower", "target_upper", "polarity", "source_file",
-                                       "source_row"])
+            rows.append(
+                {
+                    "measure": measure,
+                    "year": _year(df.iat[i, 0], path, sheet, i + 1, 0),
+                    "target_lower": lo,
+                    "target_upper": hi,
+                    "polarity": POLARITY[measure],
+                    "source_file": fname,
+                    "source_row": i + 1,
+                }
+            )
+    return pd.DataFrame(
+        rows,
+        columns=["measure", "year", "target_lower", "target_upper", "polarity", "source_file", "source_row"],
+    )
 
 
 def rkp_capaian(targets: pd.DataFrame, national: pd.DataFrame) -> pd.DataFrame:
@@ -205,13 +246,25 @@ def rkp_capaian(targets: pd.DataFrame, national: pd.DataFrame) -> pd.DataFrame:
     provinces the actual stays empty and ``note`` says why.
     """
     off = national[national["kind"] == "official"][["measure", "year", "value"]]
-    mean_only = set(zip(national.loc[national["kind"] == "mean_of_provinces", "measure"],
-                        national.loc[national["kind"] == "mean_of_provinces", "year"]))
+    mean_only = set(
+        zip(
+            national.loc[national["kind"] == "mean_of_provinces", "measure"],
+            national.loc[national["kind"] == "mean_of_provinces", "year"],
+        )
+    )
     d = targets.merge(off.rename(columns={"value": "actual"}), on=["measure", "year"], how="left")
-    value, used, flag = capaian.achievement(d["target_lower"].to_numpy(float), d["actual"].to_numpy(float),
-                                            d["polarity"].tolist(), target_upper=d["target_upper"].to_numpy(float))
+    value, used, flag = capaian.achievement(
+        d["target_lower"].to_numpy(float),
+        d["actual"].to_numpy(float),
+        d["polarity"].tolist(),
+        target_upper=d["target_upper"].to_numpy(float),
+    )
     d["achievement"], d["formula_used"], d["flag"] = value, used, flag
-    d["note"] = np.where(d["actual"].notna(), "",
-                         np.where([(m, y) in mean_only for m, y in zip(d["measure"], d["year"])],
-                                  "mean_of_provinces", "no_actual"))
+    d["note"] = np.where(
+        d["actual"].notna(),
+        "",
+        np.where(
+            [(m, y) in mean_only for m, y in zip(d["measure"], d["year"])], "mean_of_provinces", "no_actual"
+        ),
+    )
     return d.sort_values(["measure", "year"]).reset_index(drop=True)

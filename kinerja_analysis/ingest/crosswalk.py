@@ -5,6 +5,7 @@ whole chain, so a real A -> B -> C history (renamed in 2019, merged in 2021) end
 never split between B and C. A row mapping a name to itself changes nothing; a chain that comes back
 to an earlier name (A -> B -> A) is a :class:`~kinerja_analysis.errors.DataError` naming the chain.
 """
+
 from __future__ import annotations
 
 import pandas as pd
@@ -20,8 +21,10 @@ def lookup(crosswalk: pd.DataFrame | None) -> dict[tuple[str, str], str]:
     """
     if crosswalk is None or len(crosswalk) == 0:
         return {}
-    return {(str(r), str(o)): str(n) for r, o, n in
-            crosswalk[["region_code", "opd_old", "opd_new"]].itertuples(index=False)}
+    return {
+        (str(r), str(o)): str(n)
+        for r, o, n in crosswalk[["region_code", "opd_old", "opd_new"]].itertuples(index=False)
+    }
 
 
 def resolve(region: str, name, table: dict[tuple[str, str], str]):
@@ -48,9 +51,11 @@ def resolve(region: str, name, table: dict[tuple[str, str], str]):
         if nxt == current:  # a row mapping a name to itself changes nothing
             break
         if nxt in chain:
-            path = " -> ".join(chain[chain.index(nxt):] + [nxt])
-            raise DataError(f"opd_crosswalk: the renames of region {key[0]} go round in a circle ({path}); "
-                            "each OPD must end at one current name")
+            path = " -> ".join(chain[chain.index(nxt) :] + [nxt])
+            raise DataError(
+                f"opd_crosswalk: the renames of region {key[0]} go round in a circle ({path}); "
+                "each OPD must end at one current name"
+            )
         chain.append(nxt)
         current = nxt
     return current

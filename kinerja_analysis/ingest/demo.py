@@ -15,6 +15,7 @@ The regions, OPDs and indicators are data (``resources/demo_catalogue.toml``, re
 :mod:`~kinerja_analysis.ingest.demo_catalogue`); the files' text comes from
 :mod:`~kinerja_analysis.ingest.demo_files`. This module holds the planted parameters and the draws.
 """
+
 from __future__ import annotations
 
 import functools
@@ -59,7 +60,6 @@ def _round(value: float, unit: str, *, actual: bool) -> float:
     return round(float(value), _digits(value, actual=actual))
 
 
-
 def _opd_budget(rng, ent: dict, mult: float, growth: float) -> list[tuple]:
     """(year, spending_type, original, revised, spent) rows of one OPD entity."""
     base = np.array(ent["size"], dtype=float) * mult * rng.lognormal(0.0, 0.15, 3) * 1e9
@@ -68,10 +68,20 @@ def _opd_budget(rng, ent: dict, mult: float, growth: float) -> list[tuple]:
         c21 = c20 * rng.uniform(0.6, 1.0)
     else:
         k = ent["cut"] + rng.uniform(-0.05, 0.05)
-        c20 = np.array([rng.uniform(-0.02, 0.05), k * rng.uniform(0.85, 1.15),
-                        min(0.75, k * 1.05 * rng.uniform(0.85, 1.15))])
-        c21 = np.array([rng.uniform(-0.01, 0.03), k * 0.65 * rng.uniform(0.85, 1.15),
-                        min(0.75, k * 0.7 * rng.uniform(0.85, 1.15))])
+        c20 = np.array(
+            [
+                rng.uniform(-0.02, 0.05),
+                k * rng.uniform(0.85, 1.15),
+                min(0.75, k * 1.05 * rng.uniform(0.85, 1.15)),
+            ]
+        )
+        c21 = np.array(
+            [
+                rng.uniform(-0.01, 0.03),
+                k * 0.65 * rng.uniform(0.85, 1.15),
+                min(0.75, k * 0.7 * rng.uniform(0.85, 1.15)),
+            ]
+        )
     rows = []
     for y in YEARS:
         level = (1 + growth) ** (y - 2019) * rng.lognormal(0.0, 0.04)
@@ -97,8 +107,12 @@ def _pemda_budget(rng, kind: str, mult: float, growth: float) -> list[tuple]:
         "hibah": (rng.uniform(15, 40), rng.uniform(0.85, 1.1), rng.uniform(0.9, 1.05), (0.85, 0.98)),
     }
     if kind == "kabupaten":
-        spec["bantuan_keuangan"] = (rng.uniform(60, 120), rng.uniform(0.88, 0.97), rng.uniform(0.9, 0.98),
-                                    (0.9, 0.99))
+        spec["bantuan_keuangan"] = (
+            rng.uniform(60, 120),
+            rng.uniform(0.88, 0.97),
+            rng.uniform(0.9, 0.98),
+            (0.9, 0.99),
+        )
     rows = []
     for y in YEARS:
         for stype, (base, f20, f21, (lo, hi)) in spec.items():
@@ -114,7 +128,6 @@ def _pemda_budget(rng, kind: str, mult: float, growth: float) -> list[tuple]:
                 absorb = rng.uniform(lo, hi)
             rows.append((y, stype, orig, orig * factor, orig * factor * absorb))
     return rows
-
 
 
 def truth_dose(tables: dict, *, years: tuple[int, ...] = REFOCUSING_YEARS) -> pd.DataFrame:
@@ -144,7 +157,9 @@ def truth_dose(tables: dict, *, years: tuple[int, ...] = REFOCUSING_YEARS) -> pd
     """
     a = tables["anggaran"]
     a = a[a["year"].isin(years) & a["opd"].fillna("").astype(str).ne("")].copy()
-    a["opd"] = crosswalk.map_names(a["region_code"].astype(str), a["opd"].astype(str), tables.get("opd_crosswalk"))
+    a["opd"] = crosswalk.map_names(
+        a["region_code"].astype(str), a["opd"].astype(str), tables.get("opd_crosswalk")
+    )
     g = a.groupby(["region_code", "opd"], sort=True)[["budget_original", "budget_revised"]].sum()
     g["dose"] = (g["budget_original"] - g["budget_revised"]) / g["budget_original"]
     return g[["dose"]].reset_index()
@@ -174,7 +189,6 @@ def _actual(rng, a: float, target: float, upper: float, polarity: str, formula: 
     return _round(max(r, 0.0), unit, actual=True)
 
 
-
 def _kinerja_rows(rng, code: str, ents: list[dict], dose: dict) -> list[dict]:
     region_effect = rng.normal(0.0, NOISE_SD["region"])
     polarity_of = {"+": "positive", "-": "negative", "r": "range"}
@@ -182,7 +196,9 @@ def _kinerja_rows(rng, code: str, ents: list[dict], dose: dict) -> list[dict]:
     for ent in ents:
         d = dose[(code, demo_catalogue.name_in(code, ent, YEARS[-1]))]
         p_revise = REVISION["base"] + REVISION["slope_per_10pp"] * 10 * max(d, 0.0)
-        for k, (name, unit, pol, base, step, sasaran, width) in enumerate(demo_catalogue.indicators(rng, code, ent), 1):
+        for k, (name, unit, pol, base, step, sasaran, width) in enumerate(
+            demo_catalogue.indicators(rng, code, ent), 1
+        ):
             polarity = polarity_of[pol]
             u = rng.normal(0.0, NOISE_SD["indicator"])
             base = base * rng.uniform(0.9, 1.1)
@@ -201,15 +217,32 @@ def _kinerja_rows(rng, code: str, ents: list[dict], dose: dict) -> list[dict]:
                     s = rng.uniform(*REVISION["lowered_by"])
                     target = _round(t0 * (1 - s if polarity == "positive" else 1 + s), unit, actual=False)
                     original = t0
-                a = (100 + u + region_effect + YEAR_EFFECTS[y] + EVENT_STUDY_PER_10PP[y] * 10 * d
-                     + rng.normal(0.0, NOISE_SD["residual"]))
-                rows.append(dict(
-                    region_code=code, year=y, opd=demo_catalogue.name_in(code, ent, y), sasaran=sasaran,
-                    indicator_id=f"IKU-{ent['key']}-{k:02d}", indicator=name, unit=unit, polarity=polarity,
-                    target=target, target_upper=upper, target_original=original,
-                    actual=_actual(rng, a, target, upper, polarity, formula, unit), formula=formula))
+                a = (
+                    100
+                    + u
+                    + region_effect
+                    + YEAR_EFFECTS[y]
+                    + EVENT_STUDY_PER_10PP[y] * 10 * d
+                    + rng.normal(0.0, NOISE_SD["residual"])
+                )
+                rows.append(
+                    dict(
+                        region_code=code,
+                        year=y,
+                        opd=demo_catalogue.name_in(code, ent, y),
+                        sasaran=sasaran,
+                        indicator_id=f"IKU-{ent['key']}-{k:02d}",
+                        indicator=name,
+                        unit=unit,
+                        polarity=polarity,
+                        target=target,
+                        target_upper=upper,
+                        target_original=original,
+                        actual=_actual(rng, a, target, upper, polarity, formula, unit),
+                        formula=formula,
+                    )
+                )
     return rows
-
 
 
 @functools.lru_cache(maxsize=4)
@@ -218,15 +251,24 @@ def _build(seed: int) -> dict:
     rng = np.random.default_rng(seed)
     regions, budget, plans = [], [], []
     for code, name, kind, short in REGIONS:
-        regions.append(dict(region_code=code, bps_code=code.replace(".", ""), region_name=name, kind=kind,
-                            province_code=code[:2]))
+        regions.append(
+            dict(
+                region_code=code,
+                bps_code=code.replace(".", ""),
+                region_name=name,
+                kind=kind,
+                province_code=code[:2],
+            )
+        )
         mult = rng.uniform(0.75, 1.2) if kind == "kabupaten" else rng.uniform(0.6, 1.0)
         growth = rng.uniform(0.02, 0.06)
         ents = demo_catalogue.entities(rng, code, kind, short)
         budget += [(code, y, "", t, o, r, s) for y, t, o, r, s in _pemda_budget(rng, kind, mult, growth)]
         for ent in ents:
-            budget += [(code, y, demo_catalogue.name_in(code, ent, y), t, o, r, s)
-                       for y, t, o, r, s in _opd_budget(rng, ent, mult, growth)]
+            budget += [
+                (code, y, demo_catalogue.name_in(code, ent, y), t, o, r, s)
+                for y, t, o, r, s in _opd_budget(rng, ent, mult, growth)
+            ]
         plans.append((code, ents))
 
     cols = ["region_code", "year", "opd", "spending_type", "budget_original", "budget_revised", "spent"]
@@ -236,15 +278,19 @@ def _build(seed: int) -> dict:
     ang["spent"] = ang["spent"].round()
     ang = ang.groupby(cols[:4], sort=False, as_index=False)[cols[4:]].sum()  # a merged OPD: one row
     order = {t: i for i, t in enumerate(schema.SPENDING_TYPES)}
-    ang = (ang.assign(_o=ang["spending_type"].map(order))
-           .sort_values(["region_code", "year", "opd", "_o"], kind="stable").drop(columns="_o")
-           .reset_index(drop=True))
+    ang = (
+        ang.assign(_o=ang["spending_type"].map(order))
+        .sort_values(["region_code", "year", "opd", "_o"], kind="stable")
+        .drop(columns="_o")
+        .reset_index(drop=True)
+    )
 
     kominfo = next(o["name"] for o in CATALOGUE if o["key"] == RENAME[1])
     crosswalk = pd.DataFrame(
         [(RENAME[0], kominfo, RENAME[2], CHANGE_YEAR, RENAME[3])]
         + [(MERGE[0], o["name"], MERGE[2], CHANGE_YEAR, MERGE[3]) for o in CATALOGUE if o["key"] in MERGE[1]],
-        columns=list(schema.CROSSWALK_COLUMNS))
+        columns=list(schema.CROSSWALK_COLUMNS),
+    )
     dose_frame = truth_dose({"anggaran": ang, "opd_crosswalk": crosswalk})
     dose = {(r, o): float(d) for r, o, d in dose_frame.itertuples(index=False)}
 
@@ -253,8 +299,14 @@ def _build(seed: int) -> dict:
         rows += _kinerja_rows(rng, code, ents, dose)
     kin = pd.DataFrame(rows)
     # a few zero targets ("nol kasus"): capaian is undefined there and must be flagged, not computed
-    candidates = np.flatnonzero(((kin["unit"] == "kasus") & (kin["polarity"] == "negative")
-                                 & kin["target_original"].isna() & (kin["formula"] == "")).to_numpy())
+    candidates = np.flatnonzero(
+        (
+            (kin["unit"] == "kasus")
+            & (kin["polarity"] == "negative")
+            & kin["target_original"].isna()
+            & (kin["formula"] == "")
+        ).to_numpy()
+    )
     zero = rng.choice(candidates, size=N_TARGET_ZERO, replace=False)
     kin.loc[zero, "target"] = 0.0
     kin.loc[zero, "actual"] = rng.integers(0, 4, size=N_TARGET_ZERO).astype(float)
@@ -265,15 +317,18 @@ def _build(seed: int) -> dict:
     kin = kin.reset_index(drop=True)
 
     stats = {
-        "rows_kinerja": int(len(kin)), "rows_anggaran": int(len(ang)),
+        "rows_kinerja": int(len(kin)),
+        "rows_anggaran": int(len(ang)),
         "targets_revised": int(kin["target_original"].notna().sum()),
         "actual_equals_target": int(((kin["actual"] == kin["target"]) & (kin["target"] > 0)).sum()),
-        "actual_missing": int(kin["actual"].isna().sum()), "target_zero": N_TARGET_ZERO,
+        "actual_missing": int(kin["actual"].isna().sum()),
+        "target_zero": N_TARGET_ZERO,
         "negative_share": round(float((kin["polarity"] == "negative").mean()), 4),
         "range_rows": int(kin["target_upper"].notna().sum()),
         "dose_min": round(float(dose_frame["dose"].min()), 4),
         "dose_max": round(float(dose_frame["dose"].max()), 4),
-        "dose_mean": round(float(dose_frame["dose"].mean()), 4), "n_opd_units": int(len(dose_frame)),
+        "dose_mean": round(float(dose_frame["dose"].mean()), 4),
+        "n_opd_units": int(len(dose_frame)),
     }
     tables = {"kinerja": kin, "anggaran": ang, "regions": pd.DataFrame(regions), "opd_crosswalk": crosswalk}
     return {"tables": tables, "stats": stats}
@@ -325,8 +380,10 @@ def truth(seed: int = DEFAULT_SEED) -> dict:
     (-3.0, -1.0, 2019)
     """
     pre = np.mean([EVENT_STUDY_PER_10PP[y] for y in PERIODS.years("pre")])
-    per = {p: round(float(np.mean([EVENT_STUDY_PER_10PP[y] for y in PERIODS.years(p)]) - pre), 6)
-           for p in ("refocusing", "post")}
+    per = {
+        p: round(float(np.mean([EVENT_STUDY_PER_10PP[y] for y in PERIODS.years(p)]) - pre), 6)
+        for p in ("refocusing", "post")
+    }
     stats = _build(int(seed))["stats"]
     return {
         "seed": int(seed),
@@ -339,34 +396,50 @@ def truth(seed: int = DEFAULT_SEED) -> dict:
         "year_effects": {str(y): e for y, e in YEAR_EFFECTS.items()},
         "noise_sd": dict(NOISE_SD),
         "latent_model": "a = 100 + u_indicator + region_effect + year_effect[year] "
-                        "+ event_study_per_10pp[year] * (10 * dose) + e",
+        "+ event_study_per_10pp[year] * (10 * dose) + e",
         "dose_definition": "per OPD after mapping names through opd_crosswalk: (sum budget_original - sum "
-                           "budget_revised) / sum budget_original over all spending types, years "
-                           + "-".join(str(y) for y in (REFOCUSING_YEARS[0], REFOCUSING_YEARS[-1])),
-        "dose": {"min": stats["dose_min"], "max": stats["dose_max"], "mean": stats["dose_mean"],
-                 "n_opd": stats["n_opd_units"]},
+        "budget_revised) / sum budget_original over all spending types, years "
+        + "-".join(str(y) for y in (REFOCUSING_YEARS[0], REFOCUSING_YEARS[-1])),
+        "dose": {
+            "min": stats["dose_min"],
+            "max": stats["dose_max"],
+            "mean": stats["dose_mean"],
+            "n_opd": stats["n_opd_units"],
+        },
         "target_revision": {
-            "years": list(REFOCUSING_YEARS), "probability": "0.05 + 0.03 * (10 * max(dose, 0))",
-            "base": REVISION["base"], "slope_per_10pp": REVISION["slope_per_10pp"],
+            "years": list(REFOCUSING_YEARS),
+            "probability": "0.05 + 0.03 * (10 * max(dose, 0))",
+            "base": REVISION["base"],
+            "slope_per_10pp": REVISION["slope_per_10pp"],
             "lowered_by": list(REVISION["lowered_by"]),
             "direction": "positive: target lowered; negative: target raised; range targets never revised",
             "target_original": "the murni target where APBD-P revised it; blank means not revised",
             "rows": stats["targets_revised"],
         },
-        "pile_up": {"window_pp": PILE_UP["window"], "share": PILE_UP["share"],
-                    "rule": "rows with |a - 100| <= window are reported with actual == target with "
-                            "probability share (range rows excluded)",
-                    "rows_actual_equals_target": stats["actual_equals_target"]},
-        "missing_actual": {"share": MISSING_SHARE, "markers": list(MISSING_MARKERS),
-                           "rows": stats["actual_missing"]},
+        "pile_up": {
+            "window_pp": PILE_UP["window"],
+            "share": PILE_UP["share"],
+            "rule": "rows with |a - 100| <= window are reported with actual == target with "
+            "probability share (range rows excluded)",
+            "rows_actual_equals_target": stats["actual_equals_target"],
+        },
+        "missing_actual": {
+            "share": MISSING_SHARE,
+            "markers": list(MISSING_MARKERS),
+            "rows": stats["actual_missing"],
+        },
         "target_zero_rows": stats["target_zero"],
         "formula_override": {"region_code": OVERRIDE[0], "indicator": OVERRIDE[2], "formula": "T/R"},
-        "counts": {"kinerja_rows": stats["rows_kinerja"], "anggaran_rows": stats["rows_anggaran"],
-                   "negative_polarity_share": stats["negative_share"], "range_rows": stats["range_rows"]},
+        "counts": {
+            "kinerja_rows": stats["rows_kinerja"],
+            "anggaran_rows": stats["rows_anggaran"],
+            "negative_polarity_share": stats["negative_share"],
+            "range_rows": stats["range_rows"],
+        },
         "note": "The effects are defined on achievement against the revised target (the `target` column) "
-                "before the pile-up at 100 %, range targets, zero targets and missing actuals add noise; "
-                "did_* are per 10 percentage points of dose, relative to the pre period (2018-2019). "
-                "Actuals are rounded (whole numbers for count units), moving capaian by < 0.5 pp.",
+        "before the pile-up at 100 %, range targets, zero targets and missing actuals add noise; "
+        "did_* are per 10 percentage points of dose, relative to the pre period (2018-2019). "
+        "Actuals are rounded (whole numbers for count units), moving capaian by < 0.5 pp.",
     }
 
 

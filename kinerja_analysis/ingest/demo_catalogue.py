@@ -3,6 +3,7 @@ indicators, the 2021 rename and merger, and the rules that pick which OPDs and i
 
 Everything here is invented. :mod:`kinerja_analysis.ingest.demo` draws the budgets and achievements.
 """
+
 from __future__ import annotations
 
 import sys
@@ -20,9 +21,16 @@ def _opd(entry: dict) -> dict:
     """One OPD: size = 2019 (pegawai, barang_jasa, modal) in Rp miliar for an average pemda; cut = barang/
     jasa cut share in 2020 (None = a health OPD, whose budget grew); indicators are (name, unit, polarity
     "+"/"-"/"r", 2018 target, change per year, sasaran index[, range width])."""
-    return dict(key=entry["key"], name=entry["name"], size=tuple(entry["size"]), cut=entry.get("cut"),
-                sasaran=list(entry["sasaran"]), indicators=[tuple(i) for i in entry["indicators"]],
-                core=entry.get("core", False), kind=entry.get("kind"))
+    return dict(
+        key=entry["key"],
+        name=entry["name"],
+        size=tuple(entry["size"]),
+        cut=entry.get("cut"),
+        sasaran=list(entry["sasaran"]),
+        indicators=[tuple(i) for i in entry["indicators"]],
+        core=entry.get("core", False),
+        kind=entry.get("kind"),
+    )
 
 
 _DATA = tomllib.loads(CATALOGUE_FILE.read_text(encoding="utf-8"))
@@ -35,8 +43,12 @@ REGIONS = [(r["code"], r["name"], r["kind"], r["short"]) for r in _DATA["regions
 #: (region, OPD key, new name, note)
 RENAME = tuple(_DATA["rename"][k] for k in ("region_code", "opd", "new_name", "note"))
 #: (region, (OPD keys), new name, note)
-MERGE = (_DATA["merge"]["region_code"], tuple(_DATA["merge"]["opds"]), _DATA["merge"]["new_name"],
-         _DATA["merge"]["note"])
+MERGE = (
+    _DATA["merge"]["region_code"],
+    tuple(_DATA["merge"]["opds"]),
+    _DATA["merge"]["new_name"],
+    _DATA["merge"]["note"],
+)
 #: one negative indicator in one region is scored T/R in its LKjIP (per-row ``formula`` override)
 OVERRIDE = tuple(_DATA["override"][k] for k in ("region_code", "opd", "indicator"))
 CHANGE_YEAR = _DATA["change_year"]
@@ -58,8 +70,10 @@ def entities(rng, code: str, kind: str, short: str) -> list[dict]:
     chosen = must + [rest[i] for i in sorted(pick)]
     chosen = sorted(chosen, key=lambda o: CATALOGUE.index(o))
     n_kec = int(rng.integers(3, 7))
-    kecs = [dict(KECAMATAN, key="KEC" + s.upper(), name=f"Kecamatan {short} {s}")
-            for s in KECAMATAN_SUFFIXES[:n_kec]]
+    kecs = [
+        dict(KECAMATAN, key="KEC" + s.upper(), name=f"Kecamatan {short} {s}")
+        for s in KECAMATAN_SUFFIXES[:n_kec]
+    ]
     return [dict(o) for o in chosen] + kecs
 
 
@@ -82,8 +96,10 @@ def indicators(rng, code: str, ent: dict) -> list[tuple]:
     """The indicators an OPD reports: range and override indicators first, then a random draw."""
     merged = code == MERGE[0] and ent["key"] in MERGE[1]
     n = int(rng.integers(3, 5) if merged else rng.integers(3, 9))  # a merged OPD must stay <= 8
-    own = [(i[0], i[1], i[2], i[3], i[4], ent["sasaran"][i[5]], i[6] if len(i) > 6 else None)
-           for i in ent["indicators"]]
+    own = [
+        (i[0], i[1], i[2], i[3], i[4], ent["sasaran"][i[5]], i[6] if len(i) > 6 else None)
+        for i in ent["indicators"]
+    ]
     pinned = [i for i in own if i[6] is not None or (ent["key"] == OVERRIDE[1] and i[0] == OVERRIDE[2])]
     rest = [i for i in own if i not in pinned]
     rest = [rest[j] for j in rng.permutation(len(rest))]

@@ -3,6 +3,7 @@ numbers) and the folder's README, byte for byte the same for the same tables.
 
 :func:`kinerja_analysis.ingest.demo.write` writes them; this module only formats.
 """
+
 from __future__ import annotations
 
 import csv
@@ -57,13 +58,28 @@ def _text(value) -> str:
 
 
 KINERJA_FORMAT = {
-    "region_code": _text, "year": _text, "opd": _text, "sasaran": _text, "indicator_id": _text,
-    "indicator": _text, "unit": _text, "polarity": lambda v: _POLARITY_ID[v], "target": _number,
-    "target_upper": _number, "target_original": _number, "actual": _number, "formula": _text,
+    "region_code": _text,
+    "year": _text,
+    "opd": _text,
+    "sasaran": _text,
+    "indicator_id": _text,
+    "indicator": _text,
+    "unit": _text,
+    "polarity": lambda v: _POLARITY_ID[v],
+    "target": _number,
+    "target_upper": _number,
+    "target_original": _number,
+    "actual": _number,
+    "formula": _text,
 }
 ANGGARAN_FORMAT = {
-    "region_code": _text, "year": _text, "opd": _text, "spending_type": _text,
-    "budget_original": _rupiah, "budget_revised": _rupiah, "spent": _rupiah,
+    "region_code": _text,
+    "year": _text,
+    "opd": _text,
+    "spending_type": _text,
+    "budget_original": _rupiah,
+    "budget_revised": _rupiah,
+    "spent": _rupiah,
 }
 REGIONS_FORMAT = {c: _text for c in ("region_code", "bps_code", "region_name", "kind", "province_code")}
 CROSSWALK_FORMAT = {c: _text for c in schema.CROSSWALK_COLUMNS}

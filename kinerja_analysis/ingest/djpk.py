@@ -29,6 +29,7 @@ What these files hold, and the traps found in them (checked on the 2018-2025 pro
 - **Partial years.** The last scraped year's realisation is incomplete; ``djpk_checks.partial_years`` flags it.
 - Blank ``nilai`` cells are missing (NaN, flag ``blank_value``), never a silent 0; the raw text is kept.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -76,8 +77,12 @@ def _read_one(path: Path):
     import pyarrow.csv as pacsv
 
     try:
-        table = pacsv.read_csv(path, convert_options=pacsv.ConvertOptions(
-            column_types={c: pa.string() for c in COLUMNS}, strings_can_be_null=False))
+        table = pacsv.read_csv(
+            path,
+            convert_options=pacsv.ConvertOptions(
+                column_types={c: pa.string() for c in COLUMNS}, strings_can_be_null=False
+            ),
+        )
     except (OSError, pa.ArrowInvalid) as exc:
         raise DataError(f"{path}: cannot read as a DJPK/JAGA CSV ({exc})") from exc
     header = [c.lstrip("\ufeff") for c in table.column_names]
@@ -136,10 +141,14 @@ def read_accounts(paths, *, cache: bool | str | Path = False) -> pd.DataFrame:
         value = pc.cast(pc.if_else(blank, pa.scalar(None, pa.string()), raw), pa.float64())
     except pa.ArrowInvalid:
         bad = [i for i, v in enumerate(raw.to_pylist()) if v.strip() and not _is_number(v)][0]
-        raise DataError(f"{table.column('source_file')[bad].as_py()}, row {table.column('source_row')[bad].as_py()}, column nilai: "
-                        f"expected a number, found {raw[bad].as_py()!r}") from None
-    cols = {c: pc.dictionary_encode(table.column(c)).combine_chunks()
-            for c in ("source_file", "namapemda", "provinsi", "level1coa90", "level2coa90", "level3coa90")}
+        raise DataError(
+            f"{table.column('source_file')[bad].as_py()}, row {table.column('source_row')[bad].as_py()}, column nilai: "
+            f"expected a number, found {raw[bad].as_py()!r}"
+        ) from None
+    cols = {
+        c: pc.dictionary_encode(table.column(c)).combine_chunks()
+        for c in ("source_file", "namapemda", "provinsi", "level1coa90", "level2coa90", "level3coa90")
+    }
     cols["tahun"] = pc.cast(pc.utf8_trim_whitespace(table.column("tahun")), pa.int16())
     cols["is_budget"] = pc.equal(table.column("jenis"), "Anggaran")
     cols["nilai"], cols["value"], cols["source_row"] = raw, value, table.column("source_row")
@@ -169,14 +178,18 @@ def _check_codes(table) -> None:
     bad = pc.invert(pc.is_in(jenis, value_set=pa.array(list(JENIS))))
     if pc.any(bad).as_py():
         i = pc.index(bad, True).as_py()
-        raise DataError(f"{table.column('source_file')[i].as_py()}, row {table.column('source_row')[i].as_py()}, column jenis: "
-                        f"expected Anggaran or Realisasi, found {jenis[i].as_py()!r}")
+        raise DataError(
+            f"{table.column('source_file')[i].as_py()}, row {table.column('source_row')[i].as_py()}, column jenis: "
+            f"expected Anggaran or Realisasi, found {jenis[i].as_py()!r}"
+        )
     year = table.column("tahun")
     bad = pc.invert(pc.match_substring_regex(year, r"^\s*\d{4}\s*$"))
     if pc.any(bad).as_py():
         i = pc.index(bad, True).as_py()
-        raise DataError(f"{table.column('source_file')[i].as_py()}, row {table.column('source_row')[i].as_py()}, column tahun: "
-                        f"expected a year, found {year[i].as_py()!r}")
+        raise DataError(
+            f"{table.column('source_file')[i].as_py()}, row {table.column('source_row')[i].as_py()}, column tahun: "
+            f"expected a year, found {year[i].as_py()!r}"
+        )
 
 
 KEY = ["source_file", "namapemda", "provinsi", "tahun", "level1coa90", "level2coa90", "level3coa90"]
@@ -186,8 +199,9 @@ def _dict(arr) -> tuple[np.ndarray, np.ndarray]:
     """(integer codes, dictionary values) of a dictionary-encoded arrow array."""
     if hasattr(arr, "combine_chunks"):
         arr = arr.combine_chunks()
-    return arr.indices.to_numpy(zero_copy_only=False).astype(np.int64), np.asarray(arr.dictionary.to_pylist(),
-                                                                                   dtype=object)
+    return arr.indices.to_numpy(zero_copy_only=False).astype(np.int64), np.asarray(
+        arr.dictionary.to_pylist(), dtype=object
+    )
 
 
 def _pair(table) -> dict:
@@ -205,8 +219,12 @@ def _pair(table) -> dict:
     raw = table.column("nilai").combine_chunks()
     value = table.column("value").to_numpy(zero_copy_only=False)
     row = table.column("source_row").to_numpy(zero_copy_only=False)
-    if n % 2 == 0 and isb[0::2].all() and not isb[1::2].any() and all(
-            (codes[c][0::2] == codes[c][1::2]).all() for c in KEY):
+    if (
+        n % 2 == 0
+        and isb[0::2].all()
+        and not isb[1::2].any()
+        and all((codes[c][0::2] == codes[c][1::2]).all() for c in KEY)
+    ):
         ia, ir = np.arange(0, n, 2), np.arange(1, n, 2)
     else:
         key = np.zeros(n, dtype=np.int64)
@@ -221,9 +239,17 @@ def _pair(table) -> dict:
         ia = np.where(np.isnan(ia), ir, ia).astype(np.int64) if m["ia"].isna().any() else ia.astype(np.int64)
         miss_r = m["ir"].isna().to_numpy()
         ir = np.where(miss_r, ia, np.nan_to_num(ir)).astype(np.int64)
-    out = {"idx": ia, "codes": {c: codes[c][ia] for c in KEY}, "values": {c: v[1] for c, v in col.items()},
-           "budget": value[ia], "budget_raw": raw.take(ia), "spent": value[ir], "spent_raw": raw.take(ir),
-           "source_row": row[ia], "source_row_spent": row[ir]}
+    out = {
+        "idx": ia,
+        "codes": {c: codes[c][ia] for c in KEY},
+        "values": {c: v[1] for c, v in col.items()},
+        "budget": value[ia],
+        "budget_raw": raw.take(ia),
+        "spent": value[ir],
+        "spent_raw": raw.take(ir),
+        "source_row": row[ia],
+        "source_row_spent": row[ir],
+    }
     if n % 2 or not (isb[ia].all() and not isb[ir].any()):
         # unmatched rows: an Anggaran without Realisasi (or the reverse) leaves the other side missing
         only_r = ~isb[ia]
@@ -239,17 +265,20 @@ def _label(rec: dict) -> None:
     """Classify each distinct label triple once, then spread the result by integer codes."""
     c = rec["codes"]
     v = rec["values"]
-    key = (c["level1coa90"] * (len(v["level2coa90"]) + 1) + c["level2coa90"]) * (len(v["level3coa90"]) + 1) \
-        + c["level3coa90"]
+    key = (c["level1coa90"] * (len(v["level2coa90"]) + 1) + c["level2coa90"]) * (
+        len(v["level3coa90"]) + 1
+    ) + c["level3coa90"]
     uniq, first, inv = np.unique(key, return_index=True, return_inverse=True)
     hits = []
     for i in first:
         l1, l2, l3 = (v[k][c[k][i]] for k in ("level1coa90", "level2coa90", "level3coa90"))
         hit = classify(l1, l2, l3)
         if hit is None:
-            raise DataError(f"{v['source_file'][c['source_file'][i]]}, row {rec['source_row'][i]}: unknown account "
-                            f"label {l3!r} (level 2 {l2!r}, level 1 {l1!r}); add its normalised form "
-                            f"{norm_label(l3) or norm_label(l2)!r} to kinerja_analysis/ingest/djpk_labels.py")
+            raise DataError(
+                f"{v['source_file'][c['source_file'][i]]}, row {rec['source_row'][i]}: unknown account "
+                f"label {l3!r} (level 2 {l2!r}, level 1 {l1!r}); add its normalised form "
+                f"{norm_label(l3) or norm_label(l2)!r} to kinerja_analysis/ingest/djpk_labels.py"
+            )
         hits.append(hit)
     inv = inv.ravel()
     for j, name in enumerate(("section", "group", "category")):
@@ -287,9 +316,12 @@ def _flag_duplicates(rec: dict) -> None:
 
 
 def _frame(rec: dict) -> pd.DataFrame:
-    parts = {"blank_value": np.isnan(rec["budget"]) | np.isnan(rec["spent"]),
-             "negative_value": (rec["budget"] < 0) | (rec["spent"] < 0),
-             "duplicate_key": rec["dup_key"], "duplicate_label": rec["dup_label"]}
+    parts = {
+        "blank_value": np.isnan(rec["budget"]) | np.isnan(rec["spent"]),
+        "negative_value": (rec["budget"] < 0) | (rec["spent"] < 0),
+        "duplicate_key": rec["dup_key"],
+        "duplicate_label": rec["dup_label"],
+    }
     flag = rec["flag"].copy()
     any_ = np.zeros(len(flag), bool)
     for m in parts.values():
@@ -304,13 +336,29 @@ def _frame(rec: dict) -> pd.DataFrame:
             return v[k][c[k]]
         return pd.Categorical.from_codes(c[k], categories=vals)
 
-    data = {"source_file": cat("source_file"), "region_name": cat("namapemda"), "province_name": cat("provinsi"),
-            "year": c["tahun"].astype("int16"), "level1": cat("level1coa90"), "level2": cat("level2coa90"),
-            "level3": cat("level3coa90")}
-    data.update({"source_row": rec["source_row"], "budget": rec["budget"], "budget_raw": rec["budget_raw"].to_pandas(),
-                 "spent": rec["spent"], "spent_raw": rec["spent_raw"].to_pandas(),
-                 "source_row_spent": rec["source_row_spent"], "section": rec["section"],
-                 "group": rec["group"], "category": rec["category"], "flag": pd.Categorical(flag)})
+    data = {
+        "source_file": cat("source_file"),
+        "region_name": cat("namapemda"),
+        "province_name": cat("provinsi"),
+        "year": c["tahun"].astype("int16"),
+        "level1": cat("level1coa90"),
+        "level2": cat("level2coa90"),
+        "level3": cat("level3coa90"),
+    }
+    data.update(
+        {
+            "source_row": rec["source_row"],
+            "budget": rec["budget"],
+            "budget_raw": rec["budget_raw"].to_pandas(),
+            "spent": rec["spent"],
+            "spent_raw": rec["spent_raw"].to_pandas(),
+            "source_row_spent": rec["source_row_spent"],
+            "section": rec["section"],
+            "group": rec["group"],
+            "category": rec["category"],
+            "flag": pd.Categorical(flag),
+        }
+    )
     return pd.DataFrame(data)
 
 
@@ -336,7 +384,9 @@ def load(paths, *, codes: pd.DataFrame | None = None, cache: bool | str | Path =
     return anggaran_from_accounts(read_accounts(paths, cache=cache), codes)
 
 
-def load_revenue(paths, *, codes: pd.DataFrame | None = None, cache: bool | str | Path = False) -> pd.DataFrame:
+def load_revenue(
+    paths, *, codes: pd.DataFrame | None = None, cache: bool | str | Path = False
+) -> pd.DataFrame:
     """Revenue (pendapatan) in the same shape: ``revenue_group`` (pad, tkdd, other), ``revenue_type``,
     ``budget_revised`` (Anggaran), ``spent`` (Realisasi). Repeated labels (the 422/434 trap) are left out."""
     codes = default_codes(paths) if codes is None else codes
@@ -347,12 +397,32 @@ def anggaran_from_accounts(acc: pd.DataFrame, codes: pd.DataFrame) -> pd.DataFra
     """:func:`load` on an already read accounts table."""
     b = acc[(acc["section"] == "belanja").to_numpy() & counted(acc)].reset_index(drop=True)
     region_code, unmapped = _codes(b, codes)
-    out = pd.DataFrame({"region_code": region_code, "year": b["year"].astype("int64"), "opd": "", "program": "",
-                        "spending_type": b["category"].astype(object), "budget_original": np.nan,
-                        "budget_revised": b["budget"], "spent": b["spent"]})
-    rest = b[["region_name", "province_name", "level1", "level2", "level3", "budget_raw", "spent_raw",
-              "source_file", "source_row", "flag"]].rename(columns={"level1": "label_level1", "level2": "label_level2",
-                                                                     "level3": "label_level3"})
+    out = pd.DataFrame(
+        {
+            "region_code": region_code,
+            "year": b["year"].astype("int64"),
+            "opd": "",
+            "program": "",
+            "spending_type": b["category"].astype(object),
+            "budget_original": np.nan,
+            "budget_revised": b["budget"],
+            "spent": b["spent"],
+        }
+    )
+    rest = b[
+        [
+            "region_name",
+            "province_name",
+            "level1",
+            "level2",
+            "level3",
+            "budget_raw",
+            "spent_raw",
+            "source_file",
+            "source_row",
+            "flag",
+        ]
+    ].rename(columns={"level1": "label_level1", "level2": "label_level2", "level3": "label_level3"})
     out = pd.concat([out, rest], axis=1)
     out["partial_year"] = out["year"].isin(partial_years(acc))
     out.attrs["unmapped_names"] = unmapped
@@ -363,11 +433,19 @@ def revenue_from_accounts(acc: pd.DataFrame, codes: pd.DataFrame) -> pd.DataFram
     """:func:`load_revenue` on an already read accounts table."""
     p = acc[(acc["section"] == "pendapatan").to_numpy() & counted(acc)].reset_index(drop=True)
     region_code, unmapped = _codes(p, codes)
-    out = pd.DataFrame({"region_code": region_code, "year": p["year"].astype("int64"),
-                        "revenue_group": p["group"].astype(str), "revenue_type": p["category"].astype(str),
-                        "budget_revised": p["budget"], "spent": p["spent"]})
+    out = pd.DataFrame(
+        {
+            "region_code": region_code,
+            "year": p["year"].astype("int64"),
+            "revenue_group": p["group"].astype(str),
+            "revenue_type": p["category"].astype(str),
+            "budget_revised": p["budget"],
+            "spent": p["spent"],
+        }
+    )
     rest = p[["region_name", "level2", "level3", "source_file", "source_row", "flag"]].rename(
-        columns={"level2": "label_level2", "level3": "label_level3"})
+        columns={"level2": "label_level2", "level3": "label_level3"}
+    )
     out = pd.concat([out, rest], axis=1)
     out.attrs["unmapped_names"] = unmapped
     return out

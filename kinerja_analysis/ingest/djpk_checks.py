@@ -4,6 +4,7 @@ need a reader's attention (repeated keys and labels, blank labels and values, ne
 Every check counts an account once: a row flagged ``duplicate_key`` or ``duplicate_label`` (the 422/434
 double-counting trap described in :mod:`kinerja_analysis.ingest.djpk`) is left out (:func:`counted`).
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -17,7 +18,9 @@ def counted(acc: pd.DataFrame) -> np.ndarray:
     [True, False, True]
     """
     flag = acc["flag"]
-    cats = pd.Index(flag.cat.categories if isinstance(flag.dtype, pd.CategoricalDtype) else flag.unique()).astype(str)
+    cats = pd.Index(
+        flag.cat.categories if isinstance(flag.dtype, pd.CategoricalDtype) else flag.unique()
+    ).astype(str)
     bad = {x for x in cats if "duplicate_" in x}
     return ~flag.isin(bad).to_numpy()
 
@@ -35,11 +38,21 @@ def budget_identity(acc: pd.DataFrame, *, tolerance_rp: float = 1e6) -> pd.DataF
     >>> budget_identity(acc)[["gap_budget", "gap_spent", "ok"]].values.tolist()
     [[0.0, 15.0, True]]
     """
-    sign = acc["section"].map({"pendapatan": 1.0, "belanja": -1.0, "financing_in": 1.0, "financing_out": -1.0})
-    d = pd.DataFrame({"region_name": acc["region_name"], "year": acc["year"],
-                      "b": acc["budget"].fillna(0) * sign, "s": acc["spent"].fillna(0) * sign,
-                      "counted": counted(acc)})
-    all_ = d.groupby(["region_name", "year"])[["b"]].sum().rename(columns={"b": "gap_budget_if_double_counted"})
+    sign = acc["section"].map(
+        {"pendapatan": 1.0, "belanja": -1.0, "financing_in": 1.0, "financing_out": -1.0}
+    )
+    d = pd.DataFrame(
+        {
+            "region_name": acc["region_name"],
+            "year": acc["year"],
+            "b": acc["budget"].fillna(0) * sign,
+            "s": acc["spent"].fillna(0) * sign,
+            "counted": counted(acc),
+        }
+    )
+    all_ = (
+        d.groupby(["region_name", "year"])[["b"]].sum().rename(columns={"b": "gap_budget_if_double_counted"})
+    )
     c = d[d["counted"]].groupby(["region_name", "year"])[["b", "s"]].sum()
     c = c.rename(columns={"b": "gap_budget", "s": "gap_spent"})
     bel = acc[(acc["section"] == "belanja") & counted(acc)].groupby(["region_name", "year"])["budget"].sum()
@@ -63,9 +76,13 @@ def partial_years(accounts: pd.DataFrame, *, ratio: float = 0.6) -> list[int]:
     m = (accounts["section"] == "belanja").to_numpy() & counted(accounts)
     years = accounts["year"].to_numpy()[m].astype(np.int64)
     uy, inv = np.unique(years, return_inverse=True)
-    by = pd.DataFrame({"budget": np.bincount(inv, np.nan_to_num(accounts["budget"].to_numpy()[m]), len(uy)),
-                       "spent": np.bincount(inv, np.nan_to_num(accounts["spent"].to_numpy()[m]), len(uy))},
-                      index=uy)
+    by = pd.DataFrame(
+        {
+            "budget": np.bincount(inv, np.nan_to_num(accounts["budget"].to_numpy()[m]), len(uy)),
+            "spent": np.bincount(inv, np.nan_to_num(accounts["spent"].to_numpy()[m]), len(uy)),
+        },
+        index=uy,
+    )
     if len(by) < 2:
         return []
     share = by["spent"] / by["budget"]
@@ -82,12 +99,26 @@ def issues(accounts: pd.DataFrame) -> pd.DataFrame:
     flagged = accounts[accounts["flag"].ne("")]
     for r in flagged.itertuples():
         for rule in r.flag.split(";"):
-            msg = {"duplicate_key": "the same account appears twice; the repeat is not counted",
-                   "duplicate_label": "the same label under another code in the same year; not counted",
-                   "blank_level3": "blank level-3 label; classified by its level-2 label",
-                   "blank_value": "blank value: treated as missing, not as 0",
-                   "negative_value": "negative value kept as published"}[rule]
-            rows.append({"rule": rule, "file": r.source_file, "row": int(r.source_row), "region_name": r.region_name,
-                         "year": int(r.year), "label": r.level3, "budget": r.budget, "spent": r.spent, "message": msg})
-    return pd.DataFrame(rows, columns=["rule", "file", "row", "region_name", "year", "label", "budget", "spent",
-                                       "message"])
+            msg = {
+                "duplicate_key": "the same account appears twice; the repeat is not counted",
+                "duplicate_label": "the same label under another code in the same year; not counted",
+                "blank_level3": "blank level-3 label; classified by its level-2 label",
+                "blank_value": "blank value: treated as missing, not as 0",
+                "negative_value": "negative value kept as published",
+            }[rule]
+            rows.append(
+                {
+                    "rule": rule,
+                    "file": r.source_file,
+                    "row": int(r.source_row),
+                    "region_name": r.region_name,
+                    "year": int(r.year),
+                    "label": r.level3,
+                    "budget": r.budget,
+                    "spent": r.spent,
+                    "message": msg,
+                }
+            )
+    return pd.DataFrame(
+        rows, columns=["rule", "file", "row", "region_name", "year", "label", "budget", "spent", "message"]
+    )

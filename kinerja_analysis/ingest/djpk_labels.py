@@ -7,48 +7,80 @@ stripped, case, "dan"/"&", punctuation) and looked up in the tables below. A lab
 makes :func:`kinerja_analysis.ingest.djpk.read_accounts` stop with its normalised form: add it to the
 right table.
 """
+
 from __future__ import annotations
 
 import re
 
 import numpy as np
 
-SECTIONS_L1 = {"pendapatan daerah": "pendapatan", "pendapatan": "pendapatan", "belanja daerah": "belanja",
-               "belanja": "belanja", "pembiayaan daerah": "pembiayaan", "pembiayaan": "pembiayaan"}
-FINANCING_L2 = {"penerimaan pembiayaan daerah": "financing_in", "penerimaan pembiayaan": "financing_in",
-                "pengeluaran pembiayaan daerah": "financing_out", "pengeluaran pembiayaan": "financing_out"}
+SECTIONS_L1 = {
+    "pendapatan daerah": "pendapatan",
+    "pendapatan": "pendapatan",
+    "belanja daerah": "belanja",
+    "belanja": "belanja",
+    "pembiayaan daerah": "pembiayaan",
+    "pembiayaan": "pembiayaan",
+}
+FINANCING_L2 = {
+    "penerimaan pembiayaan daerah": "financing_in",
+    "penerimaan pembiayaan": "financing_in",
+    "pengeluaran pembiayaan daerah": "financing_out",
+    "pengeluaran pembiayaan": "financing_out",
+}
 
 #: normalised level-3 label -> harmonised spending_type (schema.SPENDING_TYPES)
 BELANJA_LABELS = {
-    "belanja pegawai": "pegawai", "belanja barang jasa": "barang_jasa", "belanja modal": "modal",
-    "belanja bunga": "bunga", "belanja subsidi": "subsidi", "belanja hibah": "hibah",
-    "belanja bantuan sosial": "bansos", "belanja tidak terduga": "btt", "belanja bagi hasil": "bagi_hasil",
-    "belanja bantuan keuangan": "bantuan_keuangan", "belanja lainnya": "lainnya",
+    "belanja pegawai": "pegawai",
+    "belanja barang jasa": "barang_jasa",
+    "belanja modal": "modal",
+    "belanja bunga": "bunga",
+    "belanja subsidi": "subsidi",
+    "belanja hibah": "hibah",
+    "belanja bantuan sosial": "bansos",
+    "belanja tidak terduga": "btt",
+    "belanja bagi hasil": "bagi_hasil",
+    "belanja bantuan keuangan": "bantuan_keuangan",
+    "belanja lainnya": "lainnya",
 }
 #: normalised level-2 label -> spending_type, used only when the level-3 label is blank
 BELANJA_L2_FALLBACK = {
-    "belanja pegawai": "pegawai", "belanja barang jasa": "barang_jasa", "belanja modal": "modal",
-    "belanja tidak terduga": "btt", "belanja lainnya": "lainnya", "belanja transfer": "lainnya",
+    "belanja pegawai": "pegawai",
+    "belanja barang jasa": "barang_jasa",
+    "belanja modal": "modal",
+    "belanja tidak terduga": "btt",
+    "belanja lainnya": "lainnya",
+    "belanja transfer": "lainnya",
 }
 #: normalised level-3 label -> (revenue group, revenue type). TKDD = transfers from the centre only.
 PENDAPATAN_LABELS = {
-    "pajak daerah": ("pad", "pajak_daerah"), "retribusi daerah": ("pad", "retribusi_daerah"),
+    "pajak daerah": ("pad", "pajak_daerah"),
+    "retribusi daerah": ("pad", "retribusi_daerah"),
     "hasil pengelolaan kekayaan daerah yang dipisahkan": ("pad", "kekayaan_dipisahkan"),
     "lain lain pad yang sah": ("pad", "lain_pad"),
     "pendapatan transfer pemerintah pusat": ("tkdd", "transfer_pusat"),
     "pendapatan transfer antar daerah": ("other", "transfer_antar_daerah"),
-    "pendapatan hibah": ("other", "hibah"), "dana darurat": ("other", "dana_darurat"),
+    "pendapatan hibah": ("other", "hibah"),
+    "dana darurat": ("other", "dana_darurat"),
     "lain lain pendapatan sesuai ketentuan peraturan perundang undangan": ("other", "lain_lain"),
 }
-PENDAPATAN_L2_FALLBACK = {"pad": ("pad", "lain_pad"), "pendapatan asli daerah": ("pad", "lain_pad"),
-                          "tkdd": ("tkdd", "transfer_pusat"), "pendapatan lainnya": ("other", "lain_lain")}
+PENDAPATAN_L2_FALLBACK = {
+    "pad": ("pad", "lain_pad"),
+    "pendapatan asli daerah": ("pad", "lain_pad"),
+    "tkdd": ("tkdd", "transfer_pusat"),
+    "pendapatan lainnya": ("other", "lain_lain"),
+}
 PEMBIAYAAN_LABELS = {
-    "sisa lebih perhitungan anggaran tahun sebelumnya": "silpa", "pencairan dana cadangan": "dana_cadangan_in",
-    "penjualan kekayaan daerah yang dipisahkan": "penjualan_kekayaan", "penerimaan pinjaman daerah": "pinjaman_in",
+    "sisa lebih perhitungan anggaran tahun sebelumnya": "silpa",
+    "pencairan dana cadangan": "dana_cadangan_in",
+    "penjualan kekayaan daerah yang dipisahkan": "penjualan_kekayaan",
+    "penerimaan pinjaman daerah": "pinjaman_in",
     "penerimaan kembali pemberian pinjaman daerah": "pengembalian_pinjaman",
     "penerimaan pembiayaan lainnya sesuai ketentuan peraturan perundang undangan": "lainnya_in",
-    "pembentukan dana cadangan": "dana_cadangan_out", "penyertaan modal daerah": "penyertaan_modal",
-    "pembayaran cicilan pokok utang yang jatuh tempo": "cicilan_utang", "pemberian pinjaman daerah": "pinjaman_out",
+    "pembentukan dana cadangan": "dana_cadangan_out",
+    "penyertaan modal daerah": "penyertaan_modal",
+    "pembayaran cicilan pokok utang yang jatuh tempo": "cicilan_utang",
+    "pemberian pinjaman daerah": "pinjaman_out",
     "pengeluaran pembiayaan lainnya sesuai ketentuan peraturan perundang undangan": "lainnya_out",
 }
 _DROP_WORDS = {"dan", "dengan"}

@@ -9,6 +9,7 @@ Security: csv is decoded as text; xlsx is read by openpyxl, which parses the XML
 installed (no entity expansion, no external entities). Macros in .xlsm are never run; formulas are
 never evaluated (their saved results are read).
 """
+
 from __future__ import annotations
 
 import codecs
@@ -38,18 +39,18 @@ _MAX_CSV_BYTES = 200 * 1024 * 1024
 
 @dataclass
 class RawGrid:
-    cells: list            # rows of cells; row i is spreadsheet row i + 1
-    sheet: str = ""        # the sheet read ("" for csv)
-    notes: list = field(default_factory=list)   # (rule, severity, message) about the file as a whole
+    cells: list  # rows of cells; row i is spreadsheet row i + 1
+    sheet: str = ""  # the sheet read ("" for csv)
+    notes: list = field(default_factory=list)  # (rule, severity, message) about the file as a whole
     notes_fatal: bool = False
 
 
 @dataclass
 class Layout:
-    header_row: int        # spreadsheet number of the (first) header row
-    header_rows: int       # 1, or 2 for a merged two-row header
-    title_rows: int        # non-empty rows above the header
-    names: list            # one header name per column
+    header_row: int  # spreadsheet number of the (first) header row
+    header_rows: int  # 1, or 2 for a merged two-row header
+    title_rows: int  # non-empty rows above the header
+    names: list  # one header name per column
     first_data_index: int  # grid index of the first row below the header
 
 
@@ -100,20 +101,31 @@ def read(path: Path, table: str) -> RawGrid:
 def _decode(data: bytes) -> tuple[str, list]:
     notes = []
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return data.decode("utf-16"), [("encoding", "info", "file is UTF-16 (Excel 'Unicode text'); read as such")]
+        return data.decode("utf-16"), [
+            ("encoding", "info", "file is UTF-16 (Excel 'Unicode text'); read as such")
+        ]
     if b"\x00" in data[:8192]:
-        raise DataError("this is not a text (csv) file: it holds binary data. Save the table as .csv or .xlsx")
+        raise DataError(
+            "this is not a text (csv) file: it holds binary data. Save the table as .csv or .xlsx"
+        )
     try:
         return data.decode("utf-8-sig"), notes
     except UnicodeDecodeError as exc:
-        notes.append(("encoding", "warning",
-                      f"file is not UTF-8 (byte {exc.start}); read as Windows-1252. Check letters such as "
-                      "'é' or '–' and save as 'CSV UTF-8' next time"))
+        notes.append(
+            (
+                "encoding",
+                "warning",
+                f"file is not UTF-8 (byte {exc.start}); read as Windows-1252. Check letters such as "
+                "'é' or '–' and save as 'CSV UTF-8' next time",
+            )
+        )
         return data.decode("cp1252", errors="replace"), notes
 
 
 def _split(text: str, sep: str, limit: int | None = None) -> list[list[str]]:
-    reader = csv.reader(_io.StringIO(text), delimiter=sep, quotechar='"', skipinitialspace=False, strict=False)
+    reader = csv.reader(
+        _io.StringIO(text), delimiter=sep, quotechar='"', skipinitialspace=False, strict=False
+    )
     out = []
     for i, row in enumerate(reader):
         if limit is not None and i >= limit:
@@ -135,7 +147,9 @@ def _read_csv(path: Path, table: str) -> RawGrid:
     best, best_score = ",", (-1, -1)
     for sep in (",", ";", "\t", "|"):
         head = _split(text, sep, HEADER_SEARCH_ROWS + 2)
-        known = max((len({schema.canonical_header(str(c), table) for c in r} - {None}) for r in head), default=0)
+        known = max(
+            (len({schema.canonical_header(str(c), table) for c in r} - {None}) for r in head), default=0
+        )
         width = max((len(r) for r in head), default=0)
         if (known, width) > best_score:
             best, best_score = sep, (known, width)
@@ -155,15 +169,22 @@ def _load_workbook(path: Path, **kw):
     try:
         return openpyxl.load_workbook(path, **kw)
     except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError, TypeError) as exc:
-        raise DataError(f"cannot read the file as xlsx ({type(exc).__name__}: {exc}); "
-                        "is it really an Excel workbook? Save it again as .xlsx or .csv") from None
+        raise DataError(
+            f"cannot read the file as xlsx ({type(exc).__name__}: {exc}); "
+            "is it really an Excel workbook? Save it again as .xlsx or .csv"
+        ) from None
     except Exception as exc:  # a hostile or broken zip/XML (defusedxml refuses entities): never a traceback
         raise DataError(f"cannot read the file as xlsx ({type(exc).__name__}: {exc})") from None
 
 
 def _header_score(rows: list, table: str) -> int:
-    return max((len({schema.canonical_header(str(c), table) for c in r if isinstance(c, str)} - {None})
-                for r in rows[:HEADER_SEARCH_ROWS]), default=0)
+    return max(
+        (
+            len({schema.canonical_header(str(c), table) for c in r if isinstance(c, str)} - {None})
+            for r in rows[:HEADER_SEARCH_ROWS]
+        ),
+        default=0,
+    )
 
 
 def _choose_sheet(wb, table: str) -> tuple[object, list]:
@@ -173,23 +194,39 @@ def _choose_sheet(wb, table: str) -> tuple[object, list]:
     names = SHEET_NAMES.get(table, {table})
     visible = [ws for ws in wb.worksheets if ws.sheet_state == "visible"]
     hidden = [ws for ws in wb.worksheets if ws.sheet_state != "visible"]
-    scores = {ws.title: _header_score([list(r) for r in ws.iter_rows(max_row=HEADER_SEARCH_ROWS, values_only=True)],
-                                      table) for ws in wb.worksheets}
+    scores = {
+        ws.title: _header_score(
+            [list(r) for r in ws.iter_rows(max_row=HEADER_SEARCH_ROWS, values_only=True)], table
+        )
+        for ws in wb.worksheets
+    }
     named = [ws for ws in visible if schema.norm_key(ws.title) in names and scores[ws.title] > 0]
     if named:
-        chosen, why = max(named, key=lambda ws: (schema.norm_key(ws.title) == table, scores[ws.title])), "named after the table"
+        chosen, why = (
+            max(named, key=lambda ws: (schema.norm_key(ws.title) == table, scores[ws.title])),
+            "named after the table",
+        )
     elif visible and max(scores[ws.title] for ws in visible) > 0:
         chosen, why = max(visible, key=lambda ws: scores[ws.title]), "its header matches the template best"
     elif hidden and max(scores[ws.title] for ws in hidden) > 0:
         chosen = max(hidden, key=lambda ws: scores[ws.title])
-        notes.append(("hidden_sheet", "warning", f"the data is on the hidden sheet {chosen.title!r}; it was read, "
-                      "but check that it is the sheet you meant"))
+        notes.append(
+            (
+                "hidden_sheet",
+                "warning",
+                f"the data is on the hidden sheet {chosen.title!r}; it was read, "
+                "but check that it is the sheet you meant",
+            )
+        )
         why = "no visible sheet has the template's header"
     else:
         chosen, why = (visible or wb.worksheets)[0], "no sheet has the template's header; the first is read"
     if len(wb.worksheets) > 1:
-        others = ", ".join(f"{ws.title!r}" + ("" if ws.sheet_state == "visible" else " (hidden)")
-                           for ws in wb.worksheets if ws is not chosen)
+        others = ", ".join(
+            f"{ws.title!r}" + ("" if ws.sheet_state == "visible" else " (hidden)")
+            for ws in wb.worksheets
+            if ws is not chosen
+        )
         notes.append(("sheet_chosen", "info", f"read sheet {chosen.title!r} ({why}); not read: {others}"))
     return chosen, notes
 
@@ -225,12 +262,24 @@ def _read_xlsx(path: Path, table: str) -> RawGrid:
             for c in range(rng.min_col - 1, rng.max_col):
                 row[c] = top
     if merged:
-        notes.append(("merged_cells", "info", f"{len(merged)} merged cell range(s) read: every cell of a merged "
-                      f"range takes its value ({', '.join(str(r) for r in merged[:5])}"
-                      f"{', ...' if len(merged) > 5 else ''})"))
+        notes.append(
+            (
+                "merged_cells",
+                "info",
+                f"{len(merged)} merged cell range(s) read: every cell of a merged "
+                f"range takes its value ({', '.join(str(r) for r in merged[:5])}"
+                f"{', ...' if len(merged) > 5 else ''})",
+            )
+        )
     if percent_cells:
-        notes.append(("percent_cells", "info", f"{percent_cells} cell(s) formatted as percent read in percent "
-                      "(0.89 shown as 89% is read as 89)"))
+        notes.append(
+            (
+                "percent_cells",
+                "info",
+                f"{percent_cells} cell(s) formatted as percent read in percent "
+                "(0.89 shown as 89% is read as 89)",
+            )
+        )
     notes.extend(_formula_notes(path, ws.title, cells))
     return RawGrid(cells=cells, sheet=ws.title, notes=notes)
 
@@ -244,17 +293,27 @@ def _formula_notes(path: Path, sheet: str, cells: list) -> list:
         missing = []
         for i, row in enumerate(ws.iter_rows(values_only=True)):
             for j, v in enumerate(row):
-                if isinstance(v, str) and v.startswith("=") and i < len(cells) and j < len(cells[i]) \
-                        and blank(cells[i][j]):
+                if (
+                    isinstance(v, str)
+                    and v.startswith("=")
+                    and i < len(cells)
+                    and j < len(cells[i])
+                    and blank(cells[i][j])
+                ):
                     missing.append(f"{col_letter(j)}{i + 1}")
     finally:
         wb.close()
     if not missing:
         return []
-    return [("formula_without_value", "error",
-             f"{len(missing)} formula cell(s) have no saved result ({', '.join(missing[:8])}"
-             f"{', ...' if len(missing) > 8 else ''}); open the file in Excel or LibreOffice, save it, and "
-             "validate again (formulas are never evaluated here)")]
+    return [
+        (
+            "formula_without_value",
+            "error",
+            f"{len(missing)} formula cell(s) have no saved result ({', '.join(missing[:8])}"
+            f"{', ...' if len(missing) > 8 else ''}); open the file in Excel or LibreOffice, save it, and "
+            "validate again (formulas are never evaluated here)",
+        )
+    ]
 
 
 # ---------------------------------------------------------------- header
@@ -315,5 +374,6 @@ def locate_header(cells: list, table: str) -> Layout:
         return Layout(header_row=h + 1, header_rows=1, title_rows=0, names=names, first_data_index=h + 1)
     (score, nrows, names), h = best
     title_rows = sum(1 for r in cells[:h] if any(not blank(v) for v in r))
-    return Layout(header_row=h + 1, header_rows=nrows, title_rows=title_rows, names=names,
-                  first_data_index=h + nrows)
+    return Layout(
+        header_row=h + 1, header_rows=nrows, title_rows=title_rows, names=names, first_data_index=h + nrows
+    )

@@ -1,6 +1,7 @@
 """The issues table: every problem a reader or a check finds, as one row (rule, severity, file, sheet, row,
 column, value, message), so that reading goes on past the first problem and no row is dropped silently.
 """
+
 from __future__ import annotations
 
 import pandas as pd
@@ -29,10 +30,18 @@ class Issues:
 
     def add(self, rule, severity, file, message, *, sheet="", row=None, column="", value=""):
         check_option("severity", severity, SEVERITIES)
-        self.rows.append({
-            "rule": rule, "severity": severity, "file": str(file), "sheet": sheet or "",
-            "row": row, "column": column or "", "value": "" if value is None else str(value), "message": message,
-        })
+        self.rows.append(
+            {
+                "rule": rule,
+                "severity": severity,
+                "file": str(file),
+                "sheet": sheet or "",
+                "row": row,
+                "column": column or "",
+                "value": "" if value is None else str(value),
+                "message": message,
+            }
+        )
 
     def frame(self) -> pd.DataFrame:
         df = pd.DataFrame(self.rows, columns=ISSUE_COLUMNS)

@@ -9,6 +9,7 @@ Indonesian column) is read in that style: the cell itself settles what it means.
 Units inside numbers ("232 Org", "6,5 bulan") and magnitude words ("Rp14,5 miliar", "2 T") are read
 only when they follow a number. Nothing is ever stripped from a label: "Belanja Modal" is not a number.
 """
+
 from __future__ import annotations
 
 import datetime as _dt
@@ -27,9 +28,23 @@ from ..errors import ParseError
 Style = Literal["id", "en"]
 
 #: normalised (stripped, lower-case) texts that mean "no value"
-MISSING_MARKERS = frozenset({
-    "", "n/a", "na", "-", "—", "–", "tidak ada data", "tidak ada", "nan", "none", "null", "#n/a", "..",
-})
+MISSING_MARKERS = frozenset(
+    {
+        "",
+        "n/a",
+        "na",
+        "-",
+        "—",
+        "–",
+        "tidak ada data",
+        "tidak ada",
+        "nan",
+        "none",
+        "null",
+        "#n/a",
+        "..",
+    }
+)
 
 _SEP = {"id": (".", ","), "en": (",", ".")}  # style -> (thousands separator, decimal mark)
 
@@ -43,10 +58,14 @@ _CORE_RE = {k: re.compile(v) for k, v in _CORE.items()}
 # Cells that only one style can read. "1.234" and "1,234" (one group of exactly three digits after a
 # non-zero lead of at most three digits) are ambiguous and give no evidence; so do plain integers.
 _EVIDENCE = {
-    "id": (r"[0-9]{1,3}(?:\.[0-9]{3})+,[0-9]+|[0-9]{1,3}(?:\.[0-9]{3}){2,}|[0-9]+,(?:[0-9]{1,2}|[0-9]{4,})"
-           r"|[0-9]{4,},[0-9]{3}|0,[0-9]{3}"),
-    "en": (r"[0-9]{1,3}(?:,[0-9]{3})+\.[0-9]+|[0-9]{1,3}(?:,[0-9]{3}){2,}|[0-9]+\.(?:[0-9]{1,2}|[0-9]{4,})"
-           r"|[0-9]{4,}\.[0-9]{3}|0\.[0-9]{3}"),
+    "id": (
+        r"[0-9]{1,3}(?:\.[0-9]{3})+,[0-9]+|[0-9]{1,3}(?:\.[0-9]{3}){2,}|[0-9]+,(?:[0-9]{1,2}|[0-9]{4,})"
+        r"|[0-9]{4,},[0-9]{3}|0,[0-9]{3}"
+    ),
+    "en": (
+        r"[0-9]{1,3}(?:,[0-9]{3})+\.[0-9]+|[0-9]{1,3}(?:,[0-9]{3}){2,}|[0-9]+\.(?:[0-9]{1,2}|[0-9]{4,})"
+        r"|[0-9]{4,}\.[0-9]{3}|0\.[0-9]{3}"
+    ),
 }
 # the text's first number (a maximal run of digits, dots and commas ending in a digit) is one of the above;
 # ASCII classes and no look-arounds, so that pyarrow runs it in C++ (RE2) rather than Python's re
@@ -57,10 +76,23 @@ VECTOR_MIN = 256
 
 _MINUS = "-\u2212\u2013\u2010\u2011"  # hyphen-minus, minus sign, en dash, hyphens (Word turns "-" into these)
 _MAGNITUDE = {
-    "miliar": 1e9, "milyar": 1e9, "miliard": 1e9, "milyard": 1e9, "m": 1e9, "billion": 1e9, "bn": 1e9,
-    "juta": 1e6, "jt": 1e6, "million": 1e6,
-    "triliun": 1e12, "trilyun": 1e12, "t": 1e12, "trillion": 1e12,
-    "ribu": 1e3, "rb": 1e3, "thousand": 1e3,
+    "miliar": 1e9,
+    "milyar": 1e9,
+    "miliard": 1e9,
+    "milyard": 1e9,
+    "m": 1e9,
+    "billion": 1e9,
+    "bn": 1e9,
+    "juta": 1e6,
+    "jt": 1e6,
+    "million": 1e6,
+    "triliun": 1e12,
+    "trilyun": 1e12,
+    "t": 1e12,
+    "trillion": 1e12,
+    "ribu": 1e3,
+    "rb": 1e3,
+    "thousand": 1e3,
 }
 # A unit after a number: starts with a letter; digits only directly after a letter ("m2"), so that
 # "5 Mei 2020" (a date) and "80 s.d. 90" (a range) are not read as 5 and 80.
@@ -137,8 +169,10 @@ def detect_style(texts: Iterable) -> Style:
             n_id, n_en = (sum(_EVIDENCE_RE[s].search(c) is not None for c in cells) for s in ("id", "en"))
             return "en" if n_en > n_id else "id"
         texts = _text_series(cells)
-    n_id, n_en = (int(texts.str.contains(_FIRST_TOKEN.format(_EVIDENCE[s]), regex=True).fillna(False).sum())
-                  for s in ("id", "en"))
+    n_id, n_en = (
+        int(texts.str.contains(_FIRST_TOKEN.format(_EVIDENCE[s]), regex=True).fillna(False).sum())
+        for s in ("id", "en")
+    )
     return "en" if n_en > n_id else "id"
 
 
@@ -286,8 +320,10 @@ _FAST_PREFIX = "[-\u2212]?[ \t]*(?:(?i:rp\\.?|idr)[ \t]*)?"  # a real minus-sign
 _FAST_UNIT = r"(?:[A-Za-z]+(?:[ /.'-]+[A-Za-z]+)*[ /.'-]*)?"
 
 
-_MAGNITUDE_START = (r"^(?:(?i:miliar|milyar|miliard|milyard|billion|bn|juta|jt|million|triliun|trilyun"
-                    r"|trillion|ribu|rb|thousand)|M|T)(?:[^a-zA-Z]|$)")
+_MAGNITUDE_START = (
+    r"^(?:(?i:miliar|milyar|miliard|milyard|billion|bn|juta|jt|million|triliun|trilyun"
+    r"|trillion|ribu|rb|thousand)|M|T)(?:[^a-zA-Z]|$)"
+)
 
 
 def parse_column(values, *, allow_range: bool = False, style: Style | None = None) -> pd.DataFrame:
@@ -374,8 +410,11 @@ def _parse_texts(cells: np.ndarray, style: Style, allow_range: bool):
     if fast.any():
         thousands, decimal = _SEP[style]
         sel = texts[fast]
-        num = (sel.str.replace(f"^{core}{_FAST_UNIT}$", r"\1", regex=True)
-               .str.replace(thousands, "", regex=False).str.replace(decimal, ".", regex=False))
+        num = (
+            sel.str.replace(f"^{core}{_FAST_UNIT}$", r"\1", regex=True)
+            .str.replace(thousands, "", regex=False)
+            .str.replace(decimal, ".", regex=False)
+        )
         sign = np.where(sel.str.startswith(("-", "\u2212")).to_numpy(dtype=bool), -1.0, 1.0)
         value[fast] = num.astype(float).to_numpy(dtype=float) * sign
 

@@ -14,6 +14,7 @@ takes target and realisasi from the same (latest reported) quarter. The rule use
 found are written on every annual row (``aggregation``, ``quarters``), with the raw quarterly texts
 kept in the ``*_raw`` columns ("TW1=10 | TW2=25"), and every spreadsheet row in ``source_rows``.
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -25,10 +26,25 @@ from ..schema import norm_key
 RULES = ("cumulative", "last", "mean", "max")
 #: normalised spellings (schema.norm_key) -> rule
 RULE_VALUES = {
-    "cumulative": "cumulative", "kumulatif": "cumulative", "sum": "cumulative", "jumlah": "cumulative",
-    "total": "cumulative", "last": "last", "terakhir": "last", "akhir": "last", "posisi_akhir": "last",
-    "mean": "mean", "average": "mean", "rata_rata": "mean", "rerata": "mean", "rata2": "mean",
-    "max": "max", "maximum": "max", "maksimum": "max", "maks": "max", "tertinggi": "max",
+    "cumulative": "cumulative",
+    "kumulatif": "cumulative",
+    "sum": "cumulative",
+    "jumlah": "cumulative",
+    "total": "cumulative",
+    "last": "last",
+    "terakhir": "last",
+    "akhir": "last",
+    "posisi_akhir": "last",
+    "mean": "mean",
+    "average": "mean",
+    "rata_rata": "mean",
+    "rerata": "mean",
+    "rata2": "mean",
+    "max": "max",
+    "maximum": "max",
+    "maksimum": "max",
+    "maks": "max",
+    "tertinggi": "max",
 }
 QUARTERS = ("TW1", "TW2", "TW3", "TW4")
 
@@ -139,31 +155,51 @@ def to_annual(df: pd.DataFrame, issues=None, *, default_rule: str = "last") -> p
         label = f"indicator {g['indicator_id'].iloc[0]!r} ({g['year'].iloc[0]})"
         dup = g["period"].duplicated(keep=False)
         for r in g.loc[dup].itertuples():
-            add("duplicate_quarter", "error", f"{label}: {r.period} appears more than once", r.period,
-                row=int(r.source_row))
+            add(
+                "duplicate_quarter",
+                "error",
+                f"{label}: {r.period} appears more than once",
+                r.period,
+                row=int(r.source_row),
+            )
         given = sorted({r for r in g.get("aggregation", pd.Series(dtype=object)).fillna("") if r})
         if len(given) > 1:
-            add("aggregation_conflict", "error",
-                f"{label}: the quarters name different aggregation rules ({', '.join(given)})", ", ".join(given),
-                column="aggregation")
+            add(
+                "aggregation_conflict",
+                "error",
+                f"{label}: the quarters name different aggregation rules ({', '.join(given)})",
+                ", ".join(given),
+                column="aggregation",
+            )
         if given:
             rule = given[0] if given[0] in RULES else default_rule
         else:
             rule = default_rule
-            add("aggregation_default", "warning",
+            add(
+                "aggregation_default",
+                "warning",
                 f"{label}: quarterly rows without an aggregation rule; used {default_rule!r} "
-                f"(fill the column 'agregasi' with {', '.join(RULES)})", column="aggregation")
+                f"(fill the column 'agregasi' with {', '.join(RULES)})",
+                column="aggregation",
+            )
         present = list(dict.fromkeys(g["period"]))
         absent = [p for p in QUARTERS if p not in present]
         if absent:
-            add("incomplete_quarters", "warning",
+            add(
+                "incomplete_quarters",
+                "warning",
                 f"{label}: {', '.join(absent)} missing; the {rule} of {', '.join(present)} is used for the year",
-                ", ".join(present))
+                ", ".join(present),
+            )
         for col in ("polarity", "unit"):
             if col in g and g[col].fillna("").nunique() > 1:
-                add(f"quarterly_{col}_changes", "warning",
+                add(
+                    f"quarterly_{col}_changes",
+                    "warning",
                     f"{label}: {col} differs between quarters ({', '.join(map(str, g[col].unique()))}); "
-                    "the last quarter's is used", column=col)
+                    "the last quarter's is used",
+                    column=col,
+                )
         last = g.iloc[-1].drop(labels=["_order"]).to_dict()
         agg = aggregate_group(g, rule)
         picked = agg.pop("_picked", None)
@@ -174,9 +210,16 @@ def to_annual(df: pd.DataFrame, issues=None, *, default_rule: str = "last") -> p
                 last[rc] = " | ".join(f"{p}={v}" for p, v in zip(g["period"], g[rc]) if str(v) != "")
         if "achievement_reported" in g:  # the office states the annual capaian on the last quarter reported
             last["achievement_reported"] = g["achievement_reported"].iloc[-1]
-        last.update({"period": "", "aggregation": rule, "quarters": ",".join(present),
-                     "source": g["source"].iloc[0], "source_row": first_row,
-                     "source_rows": " ".join(str(int(r)) for r in g["source_row"])})
+        last.update(
+            {
+                "period": "",
+                "aggregation": rule,
+                "quarters": ",".join(present),
+                "source": g["source"].iloc[0],
+                "source_row": first_row,
+                "source_rows": " ".join(str(int(r)) for r in g["source_row"]),
+            }
+        )
         if picked:
             last["quarters"] += f" (year = {picked})"
         rows.append(last)
@@ -196,5 +239,5 @@ def to_annual(df: pd.DataFrame, issues=None, *, default_rule: str = "last") -> p
 
 def _where(source: str) -> tuple[str, str]:
     parts = str(source).split(", ")
-    sheet = parts[1][len("sheet "):] if len(parts) == 3 and parts[1].startswith("sheet ") else ""
+    sheet = parts[1][len("sheet ") :] if len(parts) == 3 and parts[1].startswith("sheet ") else ""
     return parts[0], sheet

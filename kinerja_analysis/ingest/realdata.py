@@ -5,6 +5,7 @@ A real-data folder has the layout of ``../shared/realdata`` and of ``data/raw/``
 Province-level budget data has no OPD detail, so it gets the province report (notebook 05), not the OPD
 notebooks (the report set is planned by :func:`kinerja_analysis.run.plan.for_folder`).
 """
+
 from __future__ import annotations
 
 import os
@@ -43,15 +44,19 @@ def find_folder(data_dir: str = "") -> Path:
     if data_dir:
         folder = paths.resolve(data_dir)
         if not is_realdata_folder(folder):
-            raise DataError(f"{folder}: no DJPK files (data_apbd_*.csv, directly or in {DJPK_DIR}/); "
-                            "run `kinerja data fetch` to download the public data into data/raw/")
+            raise DataError(
+                f"{folder}: no DJPK files (data_apbd_*.csv, directly or in {DJPK_DIR}/); "
+                "run `kinerja data fetch` to download the public data into data/raw/"
+            )
         return folder
     for folder in candidates():
         if folder.is_dir() and is_realdata_folder(folder):
             return folder
     looked = ", ".join(str(c) for c in candidates())
-    raise DataError(f"no real data folder found (looked in {looked}); run `kinerja data fetch` to download "
-                    f"the public data into data/raw/, or set {ENV_VAR}")
+    raise DataError(
+        f"no real data folder found (looked in {looked}); run `kinerja data fetch` to download "
+        f"the public data into data/raw/, or set {ENV_VAR}"
+    )
 
 
 def _djpk_dir(folder: Path) -> Path:
@@ -63,19 +68,19 @@ class RealData:
     """Everything the province report uses, loaded once."""
 
     folder: Path
-    accounts: pd.DataFrame      # every DJPK account row, classified (djpk.read_accounts)
-    anggaran: pd.DataFrame      # tidy anggaran (belanja), pemda totals by spending type
-    revenue: pd.DataFrame       # tidy revenue (PAD, TKDD, other)
-    identity: pd.DataFrame      # budget identity per pemda-year
-    issues: pd.DataFrame        # flagged account rows (duplicates, blanks, negatives)
-    regions: pd.DataFrame       # regions table from the code files
-    outcomes: pd.DataFrame      # BPS province outcomes (tidy)
-    national: pd.DataFrame      # the "INDONESIA" rows with their kind
-    rkp: pd.DataFrame           # national RKP targets vs actual with capaian
+    accounts: pd.DataFrame  # every DJPK account row, classified (djpk.read_accounts)
+    anggaran: pd.DataFrame  # tidy anggaran (belanja), pemda totals by spending type
+    revenue: pd.DataFrame  # tidy revenue (PAD, TKDD, other)
+    identity: pd.DataFrame  # budget identity per pemda-year
+    issues: pd.DataFrame  # flagged account rows (duplicates, blanks, negatives)
+    regions: pd.DataFrame  # regions table from the code files
+    outcomes: pd.DataFrame  # BPS province outcomes (tidy)
+    national: pd.DataFrame  # the "INDONESIA" rows with their kind
+    rkp: pd.DataFrame  # national RKP targets vs actual with capaian
     partial_years: list = field(default_factory=list)
     unmapped_names: list = field(default_factory=list)
     files: dict = field(default_factory=dict)  # relative path -> sha256
-    synthetic: bool = False     # real public data, never the demo
+    synthetic: bool = False  # real public data, never the demo
 
     @property
     def data_hash(self) -> str:
@@ -104,8 +109,11 @@ def load(folder: str | Path, *, cache: bool = True) -> RealData:
     """Load a real-data folder: DJPK accounts (Parquet-cached in data/processed/), code tables, BPS files."""
     folder = Path(folder)
     dj = _djpk_dir(folder)
-    codes = regions.djpk_codes(dj) if (dj / "kode_provinsi.csv").exists() or (dj / "kode_kabkota.csv").exists() \
+    codes = (
+        regions.djpk_codes(dj)
+        if (dj / "kode_provinsi.csv").exists() or (dj / "kode_kabkota.csv").exists()
         else regions.codes_near(djpk.files(dj))
+    )
     acc = djpk.read_accounts(dj, cache=cache)
     ang = djpk.anggaran_from_accounts(acc, codes)
     rev = djpk.revenue_from_accounts(acc, codes)
@@ -118,8 +126,21 @@ def load(folder: str | Path, *, cache: bool = True) -> RealData:
     else:
         outcomes = pd.DataFrame(columns=["region_code", "year", "measure", "value", "polarity"])
         national = pd.DataFrame(columns=["measure", "year", "value", "kind"])
-        rkp = pd.DataFrame(columns=["measure", "year", "target_lower", "target_upper", "actual", "achievement"])
-    return RealData(folder=folder, accounts=acc, anggaran=ang, revenue=rev,
-                    identity=djpk_checks.budget_identity(acc), issues=djpk_checks.issues(acc), regions=codes,
-                    outcomes=outcomes, national=national, rkp=rkp, partial_years=djpk_checks.partial_years(acc),
-                    unmapped_names=ang.attrs.get("unmapped_names", []), files=_hashes(folder))
+        rkp = pd.DataFrame(
+            columns=["measure", "year", "target_lower", "target_upper", "actual", "achievement"]
+        )
+    return RealData(
+        folder=folder,
+        accounts=acc,
+        anggaran=ang,
+        revenue=rev,
+        identity=djpk_checks.budget_identity(acc),
+        issues=djpk_checks.issues(acc),
+        regions=codes,
+        outcomes=outcomes,
+        national=national,
+        rkp=rkp,
+        partial_years=djpk_checks.partial_years(acc),
+        unmapped_names=ang.attrs.get("unmapped_names", []),
+        files=_hashes(folder),
+    )

@@ -9,6 +9,7 @@ Sources (``../shared/realdata``, fetched by ``kinerja data fetch``):
   BPS and Kemendagri codes often differ (Papua: BPS 94, Kemendagri 91; BPS 7501 is Boalemo while
   Kemendagri 75.01 is Kab. Gorontalo), so codes are always joined through this table, never assumed equal.
 """
+
 from __future__ import annotations
 
 import re
@@ -49,9 +50,14 @@ def name_key(name) -> str:
     s = [w for w in s if w not in {"provinsi", "prov"}]
     s = ["kepulauan" if w == "kep" else w for w in s]
     out = " ".join(s)
-    aliases = {"kepulauan bangka belitung": "bangka belitung", "d i yogyakarta": "di yogyakarta",
-               "daerah istimewa yogyakarta": "di yogyakarta", "yogyakarta": "di yogyakarta",
-               "dki jakarta": "dki jakarta", "jakarta": "dki jakarta"}
+    aliases = {
+        "kepulauan bangka belitung": "bangka belitung",
+        "d i yogyakarta": "di yogyakarta",
+        "daerah istimewa yogyakarta": "di yogyakarta",
+        "yogyakarta": "di yogyakarta",
+        "dki jakarta": "dki jakarta",
+        "jakarta": "dki jakarta",
+    }
     return aliases.get(out, out)
 
 
@@ -79,16 +85,28 @@ def djpk_codes(folder: str | Path, *, bridge: str | Path | None = None, bps: boo
         path = folder / fname
         if not path.exists():
             continue
-        for i, r in enumerate(_read(path, ["namapemda", "kodeprovinsi"] + ([code_col] if code_col else [])), start=2):
+        for i, r in enumerate(
+            _read(path, ["namapemda", "kodeprovinsi"] + ([code_col] if code_col else [])), start=2
+        ):
             try:
                 prov = dagri_code(r["kodeprovinsi"])
                 code = dagri_code(r[code_col]) if code_col else prov
             except DataError as exc:
                 raise DataError(f"{path.name}, row {i}: {exc}") from None
             name = r["namapemda"]
-            kind = "provinsi" if not code_col else ("kota" if name.lower().startswith("kota") else "kabupaten")
-            rows.append({"region_code": code, "bps_code": "", "djpk_name": name, "region_name": name,
-                         "kind": kind, "province_code": prov})
+            kind = (
+                "provinsi" if not code_col else ("kota" if name.lower().startswith("kota") else "kabupaten")
+            )
+            rows.append(
+                {
+                    "region_code": code,
+                    "bps_code": "",
+                    "djpk_name": name,
+                    "region_name": name,
+                    "kind": kind,
+                    "province_code": prov,
+                }
+            )
     out = pd.DataFrame(rows, columns=REGION_COLUMNS)
     bridge = Path(bridge) if bridge else folder.parent / "kode-wilayah-bps-kemendagri"
     if bps and len(out) and bridge.is_dir():
@@ -129,7 +147,9 @@ def map_names(names, codes: pd.DataFrame) -> tuple[list[str], list[str]]:
     >>> map_names(["Provinsi Gorontalo", "PROVINSI GORONTALO", "Provinsi Atlantis"], codes)
     (['75', '75', ''], ['Provinsi Atlantis'])
     """
-    names = pd.Series(names, dtype="category") if not isinstance(names, pd.Series) else names.astype("category")
+    names = (
+        pd.Series(names, dtype="category") if not isinstance(names, pd.Series) else names.astype("category")
+    )
     djpk_names, region_codes = codes["djpk_name"].tolist(), codes["region_code"].tolist()
     exact = dict(zip(djpk_names, region_codes))
     cats = [str(c) for c in names.cat.categories]

@@ -8,6 +8,7 @@ raw cell reading): title rows above the header, two merged header rows, trailing
 hidden sheets, numbers stored as text, percent-formatted cells, codes typed as numbers and dates where
 numbers belong.
 """
+
 from __future__ import annotations
 
 import re
@@ -25,8 +26,19 @@ from .issues import Issues
 #: a year typed as text: four digits (a trailing ",0" from a number cell allowed)
 _YEAR_TEXT = re.compile(r"\s*[0-9]{4}(?:[.,]0+)?\s*")
 #: a row whose first text is one of these (and that has no region code) is a summary row, not data
-_SUMMARY_WORDS = {"jumlah", "total", "grand_total", "jumlah_total", "rata_rata", "rata2", "rerata",
-                  "average", "mean", "sub_total", "subtotal"}
+_SUMMARY_WORDS = {
+    "jumlah",
+    "total",
+    "grand_total",
+    "jumlah_total",
+    "rata_rata",
+    "rata2",
+    "rerata",
+    "average",
+    "mean",
+    "sub_total",
+    "subtotal",
+}
 
 
 def empty(table: str) -> pd.DataFrame:
@@ -36,15 +48,21 @@ def empty(table: str) -> pd.DataFrame:
     ['region_code', 'opd_old', 'opd_new', 'year_effective', 'note', 'source', 'source_row']
     """
     columns, _ = schema.TABLES[table]
-    return pd.DataFrame({c: pd.Series(dtype="Int64" if k == "int" else (float if k == "float" else object))
-                         for c, k in columns.items()} | {"source": pd.Series(dtype=object),
-                                                         "source_row": pd.Series(dtype=int)})
+    return pd.DataFrame(
+        {
+            c: pd.Series(dtype="Int64" if k == "int" else (float if k == "float" else object))
+            for c, k in columns.items()
+        }
+        | {"source": pd.Series(dtype=object), "source_row": pd.Series(dtype=int)}
+    )
 
 
 def _number_hint(v) -> str:
     if _grid.is_date(v):
-        return ("found a date; Excel may have turned the number into a date: format the column as Text "
-                "(or Number) and type the value again")
+        return (
+            "found a date; Excel may have turned the number into a date: format the column as Text "
+            "(or Number) and type the value again"
+        )
     if isinstance(v, str) and v.strip().startswith("#"):
         return "found an Excel error value; fix the formula in the workbook"
     return "found text"
@@ -62,21 +80,37 @@ def _text_cell(v, col: str, where: dict, issues: Issues) -> str:
         if col in ("region_code", "province_code") and 0 < v < 100 and round(v, 2) == v:
             # 71.1 from a number cell was typed 71.10 (Kemendagri codes have two digits after the dot)
             text = f"{v:.2f}"
-            issues.add("code_as_number", "warning", where["file"],
-                       f"{col!r} is stored as a number; read as {text!r}. Format the column as Text so that "
-                       "codes keep their zeros", sheet=where["sheet"], row=where["row"], column=col, value=v)
+            issues.add(
+                "code_as_number",
+                "warning",
+                where["file"],
+                f"{col!r} is stored as a number; read as {text!r}. Format the column as Text so that "
+                "codes keep their zeros",
+                sheet=where["sheet"],
+                row=where["row"],
+                column=col,
+                value=v,
+            )
             return text
         return repr(float(v))
     if _grid.is_date(v):
-        issues.add("date_as_text", "warning", where["file"],
-                   f"{col!r} holds a date where text was expected; Excel may have turned a code into a date",
-                   sheet=where["sheet"], row=where["row"], column=col, value=v)
+        issues.add(
+            "date_as_text",
+            "warning",
+            where["file"],
+            f"{col!r} holds a date where text was expected; Excel may have turned a code into a date",
+            sheet=where["sheet"],
+            row=where["row"],
+            column=col,
+            value=v,
+        )
         return str(v)
     return str(v).strip()
 
 
-def read_table(path: str | Path, table: str, issues: Issues | None = None, *,
-               accounting: dict | None = None) -> pd.DataFrame:
+def read_table(
+    path: str | Path, table: str, issues: Issues | None = None, *, accounting: dict | None = None
+) -> pd.DataFrame:
     """Read one template table into tidy columns; numbers parsed with ``<column>_raw`` kept beside.
 
     Unknown columns are kept unchanged (nothing is lost) and reported as warnings. Unreadable files
@@ -101,8 +135,18 @@ def read_table(path: str | Path, table: str, issues: Issues | None = None, *,
     path = Path(path)
     issues = issues if issues is not None else Issues()
     acc = accounting if accounting is not None else {}
-    acc.update({"file": path.name, "data_rows": 0, "kept": 0, "skipped": 0, "blank": 0, "title_rows": 0,
-                "header_rows": 0, "sheet": ""})
+    acc.update(
+        {
+            "file": path.name,
+            "data_rows": 0,
+            "kept": 0,
+            "skipped": 0,
+            "blank": 0,
+            "title_rows": 0,
+            "header_rows": 0,
+            "sheet": "",
+        }
+    )
     columns, required = schema.TABLES[table]
     try:
         raw = _grid.read(path, table)
@@ -116,24 +160,39 @@ def read_table(path: str | Path, table: str, issues: Issues | None = None, *,
     layout = _grid.locate_header(raw.cells, table)
     acc["title_rows"], acc["header_rows"] = layout.title_rows, layout.header_rows
     if layout.title_rows:
-        issues.add("title_rows", "info", path.name,
-                   f"header found on row {layout.header_row}; {layout.title_rows} title row(s) above it skipped",
-                   sheet=sheet, row=layout.header_row)
+        issues.add(
+            "title_rows",
+            "info",
+            path.name,
+            f"header found on row {layout.header_row}; {layout.title_rows} title row(s) above it skipped",
+            sheet=sheet,
+            row=layout.header_row,
+        )
     if layout.header_rows == 2:
-        issues.add("merged_header", "info", path.name,
-                   f"two header rows ({layout.header_row}–{layout.header_row + 1}) combined into one",
-                   sheet=sheet, row=layout.header_row)
+        issues.add(
+            "merged_header",
+            "info",
+            path.name,
+            f"two header rows ({layout.header_row}–{layout.header_row + 1}) combined into one",
+            sheet=sheet,
+            row=layout.header_row,
+        )
     names = list(layout.names)
-    body = raw.cells[layout.first_data_index:]
+    body = raw.cells[layout.first_data_index :]
     width = len(names)
     made_up = set()
     for j in range(width):  # a value under an empty header is kept under a made-up name
         if not names[j] and any(j < len(r) and not _grid.blank(r[j]) for r in body):
             names[j] = f"column_{_grid.col_letter(j)}"
             made_up.add(names[j])
-            issues.add("unnamed_column", "warning", path.name,
-                       f"column {_grid.col_letter(j)} has values but no header; kept as {names[j]!r}",
-                       sheet=sheet, column=names[j])
+            issues.add(
+                "unnamed_column",
+                "warning",
+                path.name,
+                f"column {_grid.col_letter(j)} has values but no header; kept as {names[j]!r}",
+                sheet=sheet,
+                column=names[j],
+            )
     keep_cols = [j for j in range(width) if names[j]]
 
     rows, data = [], []
@@ -145,10 +204,16 @@ def read_table(path: str | Path, table: str, issues: Issues | None = None, *,
         acc["data_rows"] += 1
         extra = [c for c in cells[width:] if not _grid.blank(c)]
         if extra:
-            issues.add("extra_cells", "error", path.name,
-                       f"the row has {len(cells)} cells but the header has {width}; the extra cells belong to no "
-                       "column (a separator inside an unquoted value?)", sheet=sheet, row=rownum,
-                       value=" | ".join(map(str, extra)))
+            issues.add(
+                "extra_cells",
+                "error",
+                path.name,
+                f"the row has {len(cells)} cells but the header has {width}; the extra cells belong to no "
+                "column (a separator inside an unquoted value?)",
+                sheet=sheet,
+                row=rownum,
+                value=" | ".join(map(str, extra)),
+            )
         rows.append(rownum)
         data.append([cells[j] if j < len(cells) else None for j in keep_cols])
     raw_df = pd.DataFrame(data, columns=[names[j] for j in keep_cols], dtype=object)
@@ -167,31 +232,58 @@ def read_table(path: str | Path, table: str, issues: Issues | None = None, *,
         if tidy is None:
             if col in made_up:
                 continue
-            issues.add("unknown_column", "warning", path.name, f"unknown column {col!r} kept as is", sheet=sheet,
-                       column=str(col))
+            issues.add(
+                "unknown_column",
+                "warning",
+                path.name,
+                f"unknown column {col!r} kept as is",
+                sheet=sheet,
+                column=str(col),
+            )
             continue
         if tidy in seen_tidy:
-            issues.add("duplicate_column", "error", path.name,
-                       f"columns {seen_tidy[tidy]!r} and {col!r} both mean {tidy!r}", sheet=sheet, column=str(col))
+            issues.add(
+                "duplicate_column",
+                "error",
+                path.name,
+                f"columns {seen_tidy[tidy]!r} and {col!r} both mean {tidy!r}",
+                sheet=sheet,
+                column=str(col),
+            )
             continue
         seen_tidy[tidy] = col
         rename[col] = tidy
     df = raw_df.rename(columns=rename)
     for c in [c for c in required if c not in df.columns]:
-        issues.add("missing_column", "error", path.name,
-                   f"required column {c!r} (Indonesian: {schema.INDONESIAN_HEADERS.get(c, c)!r}) not found; "
-                   f"found: {', '.join(map(str, raw_df.columns)) or 'no header'}", sheet=sheet, column=c)
+        issues.add(
+            "missing_column",
+            "error",
+            path.name,
+            f"required column {c!r} (Indonesian: {schema.INDONESIAN_HEADERS.get(c, c)!r}) not found; "
+            f"found: {', '.join(map(str, raw_df.columns)) or 'no header'}",
+            sheet=sheet,
+            column=c,
+        )
 
     # summary rows ("Jumlah", "Rata-rata") at the foot of a table are reported and skipped, never data
     summary = _summary_rows(df)
     for i in np.flatnonzero(summary):
-        issues.add("summary_row_skipped", "warning", path.name,
-                   "a summary row (Jumlah/Total/Rata-rata) without a region code was skipped; "
-                   "totals are computed by the workbook", sheet=sheet, row=int(rows_s.iloc[i]),
-                   value=" | ".join(str(v) for v in raw_df.iloc[i] if not _grid.blank(v))[:200])
+        issues.add(
+            "summary_row_skipped",
+            "warning",
+            path.name,
+            "a summary row (Jumlah/Total/Rata-rata) without a region code was skipped; "
+            "totals are computed by the workbook",
+            sheet=sheet,
+            row=int(rows_s.iloc[i]),
+            value=" | ".join(str(v) for v in raw_df.iloc[i] if not _grid.blank(v))[:200],
+        )
     acc["skipped"] = int(summary.sum())
-    df, raw_df, rows_s = (df.loc[~summary].reset_index(drop=True), raw_df.loc[~summary].reset_index(drop=True),
-                          rows_s.loc[~summary].reset_index(drop=True))
+    df, raw_df, rows_s = (
+        df.loc[~summary].reset_index(drop=True),
+        raw_df.loc[~summary].reset_index(drop=True),
+        rows_s.loc[~summary].reset_index(drop=True),
+    )
     if len(df) == 0 and table in ("kinerja", "anggaran") and not raw.notes_fatal:
         issues.add("no_data_rows", "error", path.name, "the table has a header but no data rows", sheet=sheet)
 
@@ -215,12 +307,26 @@ def read_table(path: str | Path, table: str, issues: Issues | None = None, *,
             plain = values.map(lambda v: not isinstance(v, str) or bool(_YEAR_TEXT.fullmatch(v)))
             ok = parsed["status"].eq("ok") & (parsed["value"] % 1 == 0) & plain.to_numpy(dtype=bool)
             for i in df.index[~ok & parsed["status"].ne("missing")]:
-                issues.add("invalid_integer", "error", path.name,
-                           f"expected a whole number (a year) in {col!r}; {_number_hint(values[i])}",
-                           sheet=sheet, row=int(rows_s[i]), column=col, value=values[i])
+                issues.add(
+                    "invalid_integer",
+                    "error",
+                    path.name,
+                    f"expected a whole number (a year) in {col!r}; {_number_hint(values[i])}",
+                    sheet=sheet,
+                    row=int(rows_s[i]),
+                    column=col,
+                    value=values[i],
+                )
             for i in df.index[parsed["status"].eq("missing")]:
-                issues.add("missing_value", "error", path.name, f"{col!r} is empty", sheet=sheet,
-                           row=int(rows_s[i]), column=col)
+                issues.add(
+                    "missing_value",
+                    "error",
+                    path.name,
+                    f"{col!r} is empty",
+                    sheet=sheet,
+                    row=int(rows_s[i]),
+                    column=col,
+                )
             out[col] = pd.array(np.where(ok, parsed["value"], np.nan), dtype="Float64").astype("Int64")
         else:
             allow_range = table == "kinerja" and col in ("target", "target_original")
@@ -228,10 +334,17 @@ def read_table(path: str | Path, table: str, issues: Issues | None = None, *,
             out[col] = parsed["value"].astype(float)
             out[f"{col}_raw"] = parsed["raw"].astype(object)
             for i in df.index[parsed["status"] == "invalid"]:
-                issues.add("invalid_number", "error", path.name,
-                           f"expected a number in {col!r} (style {parsed.attrs.get('style', '?')}); "
-                           f"{_number_hint(values[i])}", sheet=sheet, row=int(rows_s[i]), column=col,
-                           value=values[i])
+                issues.add(
+                    "invalid_number",
+                    "error",
+                    path.name,
+                    f"expected a number in {col!r} (style {parsed.attrs.get('style', '?')}); "
+                    f"{_number_hint(values[i])}",
+                    sheet=sheet,
+                    row=int(rows_s[i]),
+                    column=col,
+                    value=values[i],
+                )
             if allow_range and col == "target":
                 is_range = parsed["status"] == "range"
                 if is_range.any():
@@ -243,8 +356,11 @@ def read_table(path: str | Path, table: str, issues: Issues | None = None, *,
             out[str(col)] = raw_df[col].astype(object)
     for col, kind in columns.items():
         if col not in out.columns:
-            out[col] = pd.Series(pd.NA if kind == "int" else (np.nan if kind == "float" else ""),
-                                 index=out.index, dtype="Int64" if kind == "int" else (float if kind == "float" else object))
+            out[col] = pd.Series(
+                pd.NA if kind == "int" else (np.nan if kind == "float" else ""),
+                index=out.index,
+                dtype="Int64" if kind == "int" else (float if kind == "float" else object),
+            )
     out["source"] = [f"{path.name}{', sheet ' + sheet if sheet else ''}, row {r}" for r in rows_s]
     out["source_row"] = rows_s.astype(int).to_numpy()
     vocab.normalise(out, table, issues, path.name, sheet, rows_s)
@@ -257,8 +373,14 @@ def _summary_rows(df: pd.DataFrame) -> np.ndarray:
         return np.zeros(0, dtype=bool)
     code = df["region_code"] if "region_code" in df.columns else pd.Series("", index=df.index)
     # "Rata-rata capaian" is often typed in the first column, which may be the region code's
-    no_code = ~code.map(lambda v: isinstance(v, str) and bool(schema.REGION_CODE_RE.match(v.strip()))
-                        or isinstance(v, (int, float)) and not _grid.blank(v)).to_numpy(dtype=bool)
+    no_code = ~code.map(
+        lambda v: (
+            isinstance(v, str)
+            and bool(schema.REGION_CODE_RE.match(v.strip()))
+            or isinstance(v, (int, float))
+            and not _grid.blank(v)
+        )
+    ).to_numpy(dtype=bool)
 
     def first_text(row) -> str:
         for v in row:
@@ -271,4 +393,3 @@ def _summary_rows(df: pd.DataFrame) -> np.ndarray:
         key = first_text(df.iloc[i])
         words[i] = any(key == w or key.startswith(w + "_") for w in _SUMMARY_WORDS)
     return no_code & words
-

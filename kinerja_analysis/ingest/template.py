@@ -11,6 +11,7 @@ xlsx XML (openpyxl, with defusedxml): nothing is unpickled, evaluated or execute
 :func:`preload` parses folders once and remembers them (the warm report engine does it before forking
 its kernels); :func:`load_folder` then hands out a copy while the folder's files are unchanged.
 """
+
 from __future__ import annotations
 
 import copy
@@ -28,8 +29,12 @@ from .issues import Issues
 from .table import empty, read_table
 
 #: the tables of a data folder: file stem -> table name
-TABLE_FILES = (("kinerja", "kinerja"), ("anggaran", "anggaran"), ("regions", "regions"),
-               ("opd_crosswalk", "opd_crosswalk"))
+TABLE_FILES = (
+    ("kinerja", "kinerja"),
+    ("anggaran", "anggaran"),
+    ("regions", "regions"),
+    ("opd_crosswalk", "opd_crosswalk"),
+)
 #: folder -> (its files' names, sizes and modification times, the parsed Dataset); see :func:`preload`
 _MEMO: dict[Path, tuple[tuple, Dataset]] = {}
 
@@ -67,14 +72,22 @@ def find_table_file(folder: Path, stem: str, issues: Issues | None = None) -> Pa
     """The file holding table ``stem`` in a data folder; both a csv and an xlsx is an error (which one?)."""
     found = [folder / f"{stem}{s}" for s in (".csv", ".xlsx", ".xlsm") if (folder / f"{stem}{s}").exists()]
     if len(found) > 1 and issues is not None:
-        issues.add("ambiguous_file", "error", found[0].name,
-                   f"{' and '.join(p.name for p in found)} are both present; keep one of them "
-                   f"(reading {found[0].name})")
+        issues.add(
+            "ambiguous_file",
+            "error",
+            found[0].name,
+            f"{' and '.join(p.name for p in found)} are both present; keep one of them "
+            f"(reading {found[0].name})",
+        )
     if not found:
         legacy = folder / f"{stem}.xls"
         if legacy.exists() and issues is not None:
-            issues.add("unreadable_file", "error", legacy.name,
-                       "old Excel 97-2003 (.xls) files are not read; save the file as .xlsx or .csv")
+            issues.add(
+                "unreadable_file",
+                "error",
+                legacy.name,
+                "old Excel 97-2003 (.xls) files are not read; save the file as .xlsx or .csv",
+            )
     return found[0] if found else None
 
 
@@ -116,7 +129,9 @@ def _parse(folder: Path, *, strict: bool = False) -> Dataset:
         p = find_table_file(folder, stem, issues)
         if p is None:
             if table in ("kinerja", "anggaran"):
-                issues.add("missing_file", "error", f"{stem}.csv", f"{stem}.csv or {stem}.xlsx not found in {folder}")
+                issues.add(
+                    "missing_file", "error", f"{stem}.csv", f"{stem}.csv or {stem}.xlsx not found in {folder}"
+                )
             tables[table] = empty(table)
             continue
         files[p.name] = sha256(p)
@@ -131,10 +146,21 @@ def _parse(folder: Path, *, strict: bool = False) -> Dataset:
         codes = sorted(set(kinerja["region_code"]) | set(anggaran["region_code"]))
         regions = pd.DataFrame({"region_code": codes, "region_name": codes})
     synthetic = (folder / "truth.json").exists()
-    ds = Dataset(kinerja=kinerja, anggaran=anggaran, regions=regions, crosswalk=crosswalk,
-                 issues=issues.frame(), folder=folder, files=files, synthetic=synthetic, accounting=accounting)
+    ds = Dataset(
+        kinerja=kinerja,
+        anggaran=anggaran,
+        regions=regions,
+        crosswalk=crosswalk,
+        issues=issues.frame(),
+        folder=folder,
+        files=files,
+        synthetic=synthetic,
+        accounting=accounting,
+    )
     if strict and not ds.errors.empty:
-        raise DataError(f"{folder}: {len(ds.errors)} data error(s); run `kinerja validate {folder}`", ds.issues)
+        raise DataError(
+            f"{folder}: {len(ds.errors)} data error(s); run `kinerja validate {folder}`", ds.issues
+        )
     return ds
 
 
@@ -170,8 +196,9 @@ def forget() -> None:
 def _stamp(folder: Path) -> tuple | None:
     """Names, sizes and modification times of the files in ``folder`` (None when it cannot be listed)."""
     try:
-        return tuple(sorted((p.name, p.stat().st_size, p.stat().st_mtime_ns)
-                            for p in folder.iterdir() if p.is_file()))
+        return tuple(
+            sorted((p.name, p.stat().st_size, p.stat().st_mtime_ns) for p in folder.iterdir() if p.is_file())
+        )
     except OSError:
         return None
 

@@ -8,6 +8,7 @@ indicators (and the reverse), and the capaian the office reported against the on
 Severity: ``error`` blocks a report; ``warning`` is shown in the data-quality report; ``info`` says
 what the reader did (which sheet it read, which title rows it skipped).
 """
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -35,7 +36,7 @@ _UNIT_SYNONYMS = {"persen": "%", "percent": "%", "prosen": "%", "pct": "%"}
 
 def _split_source(src: str) -> tuple[str, str]:
     parts = str(src).split(", ")
-    sheet = parts[1][len("sheet "):] if len(parts) == 3 and parts[1].startswith("sheet ") else ""
+    sheet = parts[1][len("sheet ") :] if len(parts) == 3 and parts[1].startswith("sheet ") else ""
     return parts[0], sheet
 
 
@@ -58,30 +59,50 @@ def check_kinerja(df: pd.DataFrame, issues: Issues, *, settings=None) -> None:
         key.append("period")
     dup = df[df.duplicated(key, keep=False)]
     for _, r in dup.iterrows():
-        _add(issues, r, "duplicate_key", "error", "the same region/year/OPD/indicator appears more than once"
-             + (" (an annual row and quarterly rows?)" if str(r.get("quarters", "")) else ""),
-             "indicator_id", r["indicator_id"])
+        _add(
+            issues,
+            r,
+            "duplicate_key",
+            "error",
+            "the same region/year/OPD/indicator appears more than once"
+            + (" (an annual row and quarterly rows?)" if str(r.get("quarters", "")) else ""),
+            "indicator_id",
+            r["indicator_id"],
+        )
     _check_years(df, issues)
     _check_changes(df, issues)
     _check_text(df, issues)
     mism = reported_mismatch(df, settings=settings)
     for _, r in mism.iterrows():
         if pd.isna(r["achievement"]):
-            msg = (f"a capaian of {r['achievement_reported']:.2f} is reported, but none can be recomputed "
-                   f"({r['flag'] or 'no target or realisasi'})")
+            msg = (
+                f"a capaian of {r['achievement_reported']:.2f} is reported, but none can be recomputed "
+                f"({r['flag'] or 'no target or realisasi'})"
+            )
         else:
-            msg = (f"the reported capaian {r['achievement_reported']:.2f} differs from the recomputed "
-                   f"{r['achievement']:.2f} ({r['formula_used']}) by {r['diff_pp']:+.2f} pp "
-                   f"(more than {REPORTED_TOLERANCE_PP} pp)")
-        _add(issues, r, "reported_capaian_differs", "warning", msg, "achievement_reported",
-             r.get("achievement_reported_raw", r["achievement_reported"]))
+            msg = (
+                f"the reported capaian {r['achievement_reported']:.2f} differs from the recomputed "
+                f"{r['achievement']:.2f} ({r['formula_used']}) by {r['diff_pp']:+.2f} pp "
+                f"(more than {REPORTED_TOLERANCE_PP} pp)"
+            )
+        _add(
+            issues,
+            r,
+            "reported_capaian_differs",
+            "warning",
+            msg,
+            "achievement_reported",
+            r.get("achievement_reported_raw", r["achievement_reported"]),
+        )
 
 
 def _check_changes(df: pd.DataFrame, issues: Issues) -> None:
     """An indicator whose polarity or unit changes across years is scored on different terms."""
     key = [c for c in ("region_code", "indicator_id") if c in df.columns]
-    for col, norm in (("polarity", str), ("unit", lambda u: _UNIT_SYNONYMS.get(str(u).strip().lower(),
-                                                                                str(u).strip().lower()))):
+    for col, norm in (
+        ("polarity", str),
+        ("unit", lambda u: _UNIT_SYNONYMS.get(str(u).strip().lower(), str(u).strip().lower())),
+    ):
         if col not in df.columns or len(key) < 2:
             continue
         d = df[df["indicator_id"].astype(str).ne("")].assign(_v=df[col].map(norm))
@@ -89,12 +110,21 @@ def _check_changes(df: pd.DataFrame, issues: Issues) -> None:
         counts = d.groupby(key)["_v"].nunique()
         for k in counts[counts > 1].index:
             g = d[(d["region_code"] == k[0]) & (d["indicator_id"] == k[1])].sort_values("year")
-            by_year = ", ".join(f"{v} ({', '.join(str(y) for y in sorted(s['year'].dropna().unique()))})"
-                                for v, s in g.groupby(col, sort=False))
+            by_year = ", ".join(
+                f"{v} ({', '.join(str(y) for y in sorted(s['year'].dropna().unique()))})"
+                for v, s in g.groupby(col, sort=False)
+            )
             changed = g[g["_v"] != g["_v"].iloc[0]].iloc[0]
-            _add(issues, changed, f"{col}_changes", "warning",
-                 f"indicator {k[1]!r} in region {k[0]} changes {col} across years: {by_year}; "
-                 "capaian before and after are not comparable", col, changed[col])
+            _add(
+                issues,
+                changed,
+                f"{col}_changes",
+                "warning",
+                f"indicator {k[1]!r} in region {k[0]} changes {col} across years: {by_year}; "
+                "capaian before and after are not comparable",
+                col,
+                changed[col],
+            )
 
 
 def _check_text(df: pd.DataFrame, issues: Issues) -> None:
@@ -108,13 +138,21 @@ def _check_text(df: pd.DataFrame, issues: Issues) -> None:
         s = df[col].astype(str)
         hit = s.map(is_formula).astype(bool)
         for _, r in df[hit].iterrows():
-            _add(issues, r, "formula_like_text", "warning",
-                 f"{col!r} starts with {str(r[col])[:1]!r}; a spreadsheet may run it as a formula. It is kept as "
-                 "text, and exported files neutralise it with a leading apostrophe", col, str(r[col])[:80])
+            _add(
+                issues,
+                r,
+                "formula_like_text",
+                "warning",
+                f"{col!r} starts with {str(r[col])[:1]!r}; a spreadsheet may run it as a formula. It is kept as "
+                "text, and exported files neutralise it with a leading apostrophe",
+                col,
+                str(r[col])[:80],
+            )
 
 
-def reported_mismatch(df: pd.DataFrame, *, settings=None, tolerance: float = REPORTED_TOLERANCE_PP
-                      ) -> pd.DataFrame:
+def reported_mismatch(
+    df: pd.DataFrame, *, settings=None, tolerance: float = REPORTED_TOLERANCE_PP
+) -> pd.DataFrame:
     """Rows whose reported capaian differs from the recomputed one by more than ``tolerance`` pp.
 
     Parameters
@@ -156,21 +194,48 @@ def check_anggaran(df: pd.DataFrame, issues: Issues) -> None:
     key = _key(df, ANGGARAN_KEY)
     dup = df[df.duplicated(key, keep=False)]
     for _, r in dup.iterrows():
-        _add(issues, r, "duplicate_key", "error",
-             "the same region/year/OPD/program/spending type appears more than once", "spending_type",
-             r["spending_type"])
+        _add(
+            issues,
+            r,
+            "duplicate_key",
+            "error",
+            "the same region/year/OPD/program/spending type appears more than once",
+            "spending_type",
+            r["spending_type"],
+        )
     for col in ("budget_original", "budget_revised", "spent"):
         for _, r in df[df[col] < 0].iterrows():
-            _add(issues, r, "negative_budget", "error", f"{col} must not be negative", col, r.get(f"{col}_raw", r[col]))
+            _add(
+                issues,
+                r,
+                "negative_budget",
+                "error",
+                f"{col} must not be negative",
+                col,
+                r.get(f"{col}_raw", r[col]),
+            )
     ratio = df["spent"] / df["budget_revised"].where(df["budget_revised"] > 0)
     for _, r in df[ratio > SPENT_IMPOSSIBLE].iterrows():
-        _add(issues, r, "spent_above_budget", "error",
-             f"spent is {r['spent'] / r['budget_revised']:.0%} of budget_revised (more than "
-             f"{SPENT_IMPOSSIBLE:.0%} is impossible: a unit or a digit is wrong)", "spent", r.get("spent_raw", r["spent"]))
+        _add(
+            issues,
+            r,
+            "spent_above_budget",
+            "error",
+            f"spent is {r['spent'] / r['budget_revised']:.0%} of budget_revised (more than "
+            f"{SPENT_IMPOSSIBLE:.0%} is impossible: a unit or a digit is wrong)",
+            "spent",
+            r.get("spent_raw", r["spent"]),
+        )
     for _, r in df[(ratio > 1.0 + 1e-9) & (ratio <= SPENT_IMPOSSIBLE)].iterrows():
-        _add(issues, r, "spent_above_budget", "warning",
-             f"spent is {r['spent'] / r['budget_revised']:.1%} of budget_revised; realisasi cannot exceed the pagu",
-             "spent", r.get("spent_raw", r["spent"]))
+        _add(
+            issues,
+            r,
+            "spent_above_budget",
+            "warning",
+            f"spent is {r['spent'] / r['budget_revised']:.1%} of budget_revised; realisasi cannot exceed the pagu",
+            "spent",
+            r.get("spent_raw", r["spent"]),
+        )
     _check_years(df, issues)
     _check_text(df, issues)
 
@@ -178,8 +243,15 @@ def check_anggaran(df: pd.DataFrame, issues: Issues) -> None:
 def _check_years(df: pd.DataFrame, issues: Issues) -> None:
     y = df["year"]
     for _, r in df[y.notna() & ((y < YEAR_RANGE[0]) | (y > YEAR_RANGE[1]))].iterrows():
-        _add(issues, r, "year_out_of_range", "error", f"year must be between {YEAR_RANGE[0]} and {YEAR_RANGE[1]}",
-             "year", r["year"])
+        _add(
+            issues,
+            r,
+            "year_out_of_range",
+            "error",
+            f"year must be between {YEAR_RANGE[0]} and {YEAR_RANGE[1]}",
+            "year",
+            r["year"],
+        )
 
 
 def check_opds(kinerja: pd.DataFrame, anggaran: pd.DataFrame, issues: Issues) -> None:
@@ -189,14 +261,24 @@ def check_opds(kinerja: pd.DataFrame, anggaran: pd.DataFrame, issues: Issues) ->
     k = kinerja[kinerja["opd"].astype(str).ne("")]
     a = anggaran[anggaran["opd"].astype(str).ne("")]
     regions = set(k["region_code"]) & set(a["region_code"])
-    for here, there, what in ((a, k, "budget rows but no indicators"), (k, a, "indicators but no budget rows")):
+    for here, there, what in (
+        (a, k, "budget rows but no indicators"),
+        (k, a, "indicators but no budget rows"),
+    ):
         there_keys = set(zip(there["region_code"], there["opd"]))
         first = here[here["region_code"].isin(regions)].drop_duplicates(["region_code", "opd"])
         for _, r in first.iterrows():
             if (r["region_code"], r["opd"]) not in there_keys:
-                _add(issues, r, "opd_unmatched", "warning",
-                     f"OPD {r['opd']!r} in region {r['region_code']} has {what}; a different spelling, or a "
-                     "rename missing from opd_crosswalk.csv?", "opd", r["opd"])
+                _add(
+                    issues,
+                    r,
+                    "opd_unmatched",
+                    "warning",
+                    f"OPD {r['opd']!r} in region {r['region_code']} has {what}; a different spelling, or a "
+                    "rename missing from opd_crosswalk.csv?",
+                    "opd",
+                    r["opd"],
+                )
 
 
 def validate_dataset(ds: template.Dataset, *, settings=None) -> pd.DataFrame:
@@ -243,7 +325,9 @@ def summary(issues: pd.DataFrame) -> pd.DataFrame:
     """
     order = {"error": 0, "warning": 1, "info": 2}
     s = issues.groupby(["severity", "rule"]).size().rename("n").reset_index()
-    return s.sort_values(["severity", "n"], key=lambda c: c.map(order) if c.name == "severity" else -c).reset_index(drop=True)
+    return s.sort_values(
+        ["severity", "n"], key=lambda c: c.map(order) if c.name == "severity" else -c
+    ).reset_index(drop=True)
 
 
 def rule_label(rule: str, lang: str = "en") -> str:

@@ -4,6 +4,7 @@ Notebooks call these helpers so that every page looks the same and every text fr
 Key numbers are recorded with :func:`record` as a display output of a private MIME type; the runner
 reads them back from the executed notebook into ``results.json`` (no files written from kernels).
 """
+
 from __future__ import annotations
 
 import base64
@@ -93,8 +94,15 @@ def results_from_notebook(nb) -> dict:
     return out
 
 
-def publish(name: str, df: pd.DataFrame, *, title: str = "", description: str = "", main: bool = False,
-            sheet: str = "") -> None:
+def publish(
+    name: str,
+    df: pd.DataFrame,
+    *,
+    title: str = "",
+    description: str = "",
+    main: bool = False,
+    sheet: str = "",
+) -> None:
     """Hand a tidy table behind a figure or table to the runner, which writes it beside the page
     (open data CSV, XLSX). Values travel unformatted; the page shows nothing for it. ``main=True`` marks
     a report's main tables (LKjIP layout, headers in the report language): they go into its XLSX.
@@ -102,10 +110,16 @@ def publish(name: str, df: pd.DataFrame, *, title: str = "", description: str = 
     if not re.fullmatch(r"[a-z0-9_\-]+", name):
         raise ValueError(f"table name must be lower-case letters, digits, '_' or '-': {name!r}")
     d = df.reset_index(drop=True)
-    payload = {"name": name, "title": title, "description": description, "main": bool(main), "sheet": sheet,
-               "schema": {c: str(t) for c, t in d.dtypes.items()},
-               "columns": [str(c) for c in d.columns],
-               "data": json.loads(d.to_json(orient="values", date_format="iso", double_precision=15))}
+    payload = {
+        "name": name,
+        "title": title,
+        "description": description,
+        "main": bool(main),
+        "sheet": sheet,
+        "schema": {c: str(t) for c, t in d.dtypes.items()},
+        "columns": [str(c) for c in d.columns],
+        "data": json.loads(d.to_json(orient="values", date_format="iso", double_precision=15)),
+    }
     _display({TABLE_MIME: payload, **_QUIET})
 
 
@@ -126,13 +140,23 @@ def context(*, title: str, dataset=None, lang: str = "en", region: str = "", **e
     """Declare the page's title and data provenance; shows the synthetic-data banner when it applies."""
     ctx = {"title": title, "lang": lang, "region": region, **extra}
     if dataset is not None:
-        ctx.update({"data_folder": dataset.folder.name, "data_hash": dataset.data_hash,
-                    "data_files": dataset.files, "synthetic": bool(dataset.synthetic)})
+        ctx.update(
+            {
+                "data_folder": dataset.folder.name,
+                "data_hash": dataset.data_hash,
+                "data_files": dataset.files,
+                "synthetic": bool(dataset.synthetic),
+            }
+        )
     _display({CONTEXT_MIME: ctx, **_QUIET})
     heading(title, level=1)
     if ctx.get("synthetic"):
-        _display({"text/html": f'<div class="ka-banner" role="note">{html.escape(L.t("synthetic_banner", lang))}</div>',
-                  "text/plain": L.t("synthetic_banner", lang)})
+        _display(
+            {
+                "text/html": f'<div class="ka-banner" role="note">{html.escape(L.t("synthetic_banner", lang))}</div>',
+                "text/plain": L.t("synthetic_banner", lang),
+            }
+        )
 
 
 def slug(text: str) -> str:
@@ -148,8 +172,9 @@ def slug(text: str) -> str:
 def heading(text: str, level: int = 2) -> None:
     """A section heading (escaped), with an id for the table of contents."""
     tag = f"h{int(level)}"
-    _display({"text/html": f'<{tag} id="{slug(text)}">{html.escape(str(text))}</{tag}>',
-              "text/plain": str(text)})
+    _display(
+        {"text/html": f'<{tag} id="{slug(text)}">{html.escape(str(text))}</{tag}>', "text/plain": str(text)}
+    )
 
 
 def para(text: str, *, css: str = "") -> None:
@@ -175,21 +200,44 @@ def figure(fig, *, reading: str = "", alt: str = "") -> None:
         title = fig.axes[0].get_title(loc="left")
     alt_text = alt or " ".join(x for x in (title, reading) if x)
     cap = f"<figcaption>{html.escape(reading)}</figcaption>" if reading else ""
-    _display({"text/html": f'<figure class="ka-figure"><img src="data:image/png;base64,{b64}" '
-                           f'alt="{html.escape(alt_text, quote=True)}">{cap}</figure>',
-              "text/plain": f"[figure] {title}"})
+    _display(
+        {
+            "text/html": f'<figure class="ka-figure"><img src="data:image/png;base64,{b64}" '
+            f'alt="{html.escape(alt_text, quote=True)}">{cap}</figure>',
+            "text/plain": f"[figure] {title}",
+        }
+    )
 
 
-def table(df: pd.DataFrame, *, lang: str = "en", formats: dict | None = None, caption: str = "",
-          sortable: bool | None = None, max_rows: int = 500, band_col: str | None = None) -> None:
+def table(
+    df: pd.DataFrame,
+    *,
+    lang: str = "en",
+    formats: dict | None = None,
+    caption: str = "",
+    sortable: bool | None = None,
+    max_rows: int = 500,
+    band_col: str | None = None,
+) -> None:
     """Show a table: numbers formatted for the language, text escaped, long tables sortable.
 
     ``formats`` maps a column to "pct" (already %), "ratio_pct" (0-1 share shown as %), "rp" (Rupiah
     shown in miliar), "num1", "num2", "int" or "pp".
     """
-    _display({"text/html": table_html(df, lang=lang, formats=formats, caption=caption, sortable=sortable,
-                                      max_rows=max_rows, band_col=band_col),
-              "text/plain": df.head(20).to_string()})
+    _display(
+        {
+            "text/html": table_html(
+                df,
+                lang=lang,
+                formats=formats,
+                caption=caption,
+                sortable=sortable,
+                max_rows=max_rows,
+                band_col=band_col,
+            ),
+            "text/plain": df.head(20).to_string(),
+        }
+    )
 
 
 def _fmt_cell(v, kind, lang):
@@ -216,8 +264,9 @@ def _fmt_cell(v, kind, lang):
     raise ValueError(f"unknown format {kind!r}")
 
 
-def table_html(df: pd.DataFrame, *, lang="en", formats=None, caption="", sortable=None, max_rows=500,
-               band_col=None) -> str:
+def table_html(
+    df: pd.DataFrame, *, lang="en", formats=None, caption="", sortable=None, max_rows=500, band_col=None
+) -> str:
     formats = formats or {}
     sortable = len(df) > 15 if sortable is None else sortable
     d = df.head(max_rows)
@@ -262,7 +311,14 @@ def keyfigures(items) -> None:
     e = html.escape
     # inline styles too, so the boxes also read well inside JupyterLab (the page stylesheet refines them)
     box = 'style="display:inline-block;margin:0 .6rem .6rem 0;padding:.4rem .8rem;background:#f4f6f9"'
-    inner = "".join(f'<div {box}><b style="display:block;font-size:1.3rem">{e(str(v))}</b>'
-                    f"<span>{e(str(lab))}</span></div>" for v, lab in items)
-    _display({"text/html": f'<div class="ka-keyfig">{inner}</div>',
-              "text/plain": " | ".join(f"{lab}: {v}" for v, lab in items)})
+    inner = "".join(
+        f'<div {box}><b style="display:block;font-size:1.3rem">{e(str(v))}</b>'
+        f"<span>{e(str(lab))}</span></div>"
+        for v, lab in items
+    )
+    _display(
+        {
+            "text/html": f'<div class="ka-keyfig">{inner}</div>',
+            "text/plain": " | ".join(f"{lab}: {v}" for v, lab in items),
+        }
+    )

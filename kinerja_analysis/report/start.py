@@ -1,5 +1,6 @@
 """The first call of every report notebook: settings, data, title, provenance and banner; and the labels
 every section prints for the data it shows (its source, its scope)."""
+
 from __future__ import annotations
 
 from .. import config
@@ -10,8 +11,16 @@ from ..ingest import template
 from . import page as report
 
 
-def start(title_key: str, *, data_dir: str, region: str = "", periods: str = "", lang: str = "en",
-          config_file: str = "", default_region: bool = False) -> Prepared:
+def start(
+    title_key: str,
+    *,
+    data_dir: str,
+    region: str = "",
+    periods: str = "",
+    lang: str = "en",
+    config_file: str = "",
+    default_region: bool = False,
+) -> Prepared:
     """The first call of every report notebook: settings, data, title, provenance and banner.
 
     With ``default_region=True`` an empty ``region`` means the first region in the data, so a region

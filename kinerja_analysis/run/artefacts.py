@@ -11,6 +11,7 @@ as a formula. Every file is written atomically.
 The runner calls :func:`write_companions` and :func:`write_open_data` after a page is rendered; a failure
 there is recorded in the manifest entry but never loses the page.
 """
+
 from __future__ import annotations
 
 import csv
@@ -42,8 +43,16 @@ OPEN_DATA_FOLDER = "open-data"
 
 #: Debian's package installs /usr/bin/chromium; other systems name it differently
 CHROMIUM_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
-CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+CHROMIUM_FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 
 # --------------------------------------------------------------------------------------------------
@@ -62,7 +71,11 @@ def neutralise(df: pd.DataFrame) -> pd.DataFrame:
     out.columns = [neutralise_text(str(c)) if isinstance(c, str) else c for c in out.columns]
     for i in range(len(out.columns)):
         s = out.iloc[:, i]
-        if s.dtype == object or pd.api.types.is_string_dtype(s.dtype) or isinstance(s.dtype, pd.CategoricalDtype):
+        if (
+            s.dtype == object
+            or pd.api.types.is_string_dtype(s.dtype)
+            or isinstance(s.dtype, pd.CategoricalDtype)
+        ):
             if isinstance(s.dtype, pd.CategoricalDtype):
                 s = s.astype(object)
             out.isetitem(i, s.map(neutralise_text).astype(object))
@@ -96,7 +109,7 @@ def sheet_title(name: str, used: set) -> str:
     title, k = base, 2
     while title.lower() in used:
         suffix = f"~{k}"
-        title, k = base[:31 - len(suffix)] + suffix, k + 1
+        title, k = base[: 31 - len(suffix)] + suffix, k + 1
     used.add(title.lower())
     return title
 
@@ -171,8 +184,10 @@ def write_tables_xlsx(tables: list[dict], path: Path) -> Path | None:
     """One sheet per published table, headers in the report language, formula injection neutralised."""
     if not tables:
         return None
-    sheets = {(t.get("sheet") or t.get("title") or t["name"]): pd.DataFrame(t["data"], columns=t["columns"])
-              for t in tables}
+    sheets = {
+        (t.get("sheet") or t.get("title") or t["name"]): pd.DataFrame(t["data"], columns=t["columns"])
+        for t in tables
+    }
     return write_xlsx(sheets, path)  # sheet names made valid and unique, written atomically there
 
 
@@ -180,11 +195,21 @@ def print_pdf(html_path: Path, pdf_path: Path, *, timeout: float = 60) -> Path:
     """Print a page to PDF with headless Chromium (its print stylesheet applies)."""
     exe = find_chromium()
     if exe is None:
-        raise FileNotFoundError("no chromium found for --pdf (install Debian's 'chromium' or set KINERJA_CHROMIUM)")
-    with tempfile.TemporaryDirectory(prefix="kinerja-chromium-") as profile, \
-            atomic_path(pdf_path, suffix=".tmp.pdf") as tmp:
-        cmd = [exe, *CHROMIUM_FLAGS, f"--user-data-dir={profile}", "--no-pdf-header-footer",
-               f"--print-to-pdf={tmp}", html_path.resolve().as_uri()]
+        raise FileNotFoundError(
+            "no chromium found for --pdf (install Debian's 'chromium' or set KINERJA_CHROMIUM)"
+        )
+    with (
+        tempfile.TemporaryDirectory(prefix="kinerja-chromium-") as profile,
+        atomic_path(pdf_path, suffix=".tmp.pdf") as tmp,
+    ):
+        cmd = [
+            exe,
+            *CHROMIUM_FLAGS,
+            f"--user-data-dir={profile}",
+            "--no-pdf-header-footer",
+            f"--print-to-pdf={tmp}",
+            html_path.resolve().as_uri(),
+        ]
         subprocess.run(cmd, capture_output=True, timeout=timeout, check=False)
         if not tmp.exists() or tmp.stat().st_size == 0:
             raise RuntimeError(f"chromium did not print {html_path.name}")
@@ -270,31 +295,64 @@ def write_open_data(nb, out_dir: Path, name: str, entry: dict) -> dict:
         atomic_write(folder / fname, data)
         written.append(f"{OPEN_DATA_FOLDER}/{name}/{fname}")
         schema = t.get("schema", {})
-        resources.append({
-            "profile": "tabular-data-resource", "name": _package_name(t["name"]), "path": fname,
-            "format": "csv", "mediatype": "text/csv", "encoding": "utf-8",
-            **({"title": t["title"]} if t.get("title") else {}),
-            **({"description": t["description"]} if t.get("description") else {}),
-            "bytes": len(data), "hash": "sha256:" + hashlib.sha256(data).hexdigest(),
-            "schema": {"fields": [{"name": c, "type": field_type(schema.get(c, "object"))} for c in t["columns"]]},
-        })
+        resources.append(
+            {
+                "profile": "tabular-data-resource",
+                "name": _package_name(t["name"]),
+                "path": fname,
+                "format": "csv",
+                "mediatype": "text/csv",
+                "encoding": "utf-8",
+                **({"title": t["title"]} if t.get("title") else {}),
+                **({"description": t["description"]} if t.get("description") else {}),
+                "bytes": len(data),
+                "hash": "sha256:" + hashlib.sha256(data).hexdigest(),
+                "schema": {
+                    "fields": [{"name": c, "type": field_type(schema.get(c, "object"))} for c in t["columns"]]
+                },
+            }
+        )
     pkg = {
-        "profile": "tabular-data-package", "name": _package_name(name),
+        "profile": "tabular-data-package",
+        "name": _package_name(name),
         "title": entry.get("title") or name,
         "description": f"Tables behind the figures of the report {entry.get('title') or name!r}, "
-                       f"as published by the notebook {entry.get('notebook', '')}.",
+        f"as published by the notebook {entry.get('notebook', '')}.",
         "version": __version__,
         "created": _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
-        "sources": [{"title": f"data folder {entry.get('data_folder') or ''}".strip(),
-                     **({"hash": "sha256:" + entry["data_hash"]} if entry.get("data_hash") else {})}],
-        "kinerja": {"report": entry.get("name", name), "parameters": entry.get("parameters", {}),
-                    "synthetic": bool(entry.get("synthetic"))},
+        "sources": [
+            {
+                "title": f"data folder {entry.get('data_folder') or ''}".strip(),
+                **({"hash": "sha256:" + entry["data_hash"]} if entry.get("data_hash") else {}),
+            }
+        ],
+        "kinerja": {
+            "report": entry.get("name", name),
+            "parameters": entry.get("parameters", {}),
+            "synthetic": bool(entry.get("synthetic")),
+        },
         "resources": resources,
     }
-    atomic_write(folder / "datapackage.json", json.dumps(pkg, indent=2, ensure_ascii=False, default=str).encode("utf-8"))
+    atomic_write(
+        folder / "datapackage.json",
+        json.dumps(pkg, indent=2, ensure_ascii=False, default=str).encode("utf-8"),
+    )
     return {"datapackage": f"{OPEN_DATA_FOLDER}/{name}/datapackage.json", "tables": written}
 
 
-__all__ = ["CHROMIUM_FLAGS", "OPEN_DATA_FOLDER", "csv_text", "field_type", "find_chromium", "main_tables",
-           "neutralise", "print_pdf", "sheet_title", "write_companions", "write_csv", "write_open_data",
-           "write_tables_xlsx", "write_xlsx"]
+__all__ = [
+    "CHROMIUM_FLAGS",
+    "OPEN_DATA_FOLDER",
+    "csv_text",
+    "field_type",
+    "find_chromium",
+    "main_tables",
+    "neutralise",
+    "print_pdf",
+    "sheet_title",
+    "write_companions",
+    "write_csv",
+    "write_open_data",
+    "write_tables_xlsx",
+    "write_xlsx",
+]

@@ -19,6 +19,7 @@ Differences from a fresh kernel, by design: the preloaded modules are already in
 the first cell runs, and numpy's legacy global random state is reseeded from the OS in each kernel
 (Python's ``random`` reseeds itself after fork).
 """
+
 from __future__ import annotations
 
 import atexit
@@ -34,21 +35,37 @@ ENGINE_NAME = "kinerja-warm"
 #: modules the zygote imports before it forks kernels (override: KINERJA_WARM_PRELOAD, comma-separated): what
 #: the notebooks 00-04 import. Not the province report's (report.sections.province, analysis.province): they
 #: import statsmodels (about 2 s) and only the real-data set runs that report. A name missing here is skipped.
-PRELOAD = ("ipykernel.kernelapp", "ipykernel.ipkernel", "IPython", "numpy", "pandas", "matplotlib",
-           "matplotlib.pyplot", "kinerja_analysis.analysis.prepare", "kinerja_analysis.analysis.estimates",
-           "kinerja_analysis.report.page", "kinerja_analysis.report.start", "kinerja_analysis.report.charts.base",
-           "kinerja_analysis.report.lkjip", "kinerja_analysis.report.sections.data_quality",
-           "kinerja_analysis.report.sections.budget", "kinerja_analysis.report.sections.achievement",
-           "kinerja_analysis.report.sections.impact", "kinerja_analysis.report.sections.region")
+PRELOAD = (
+    "ipykernel.kernelapp",
+    "ipykernel.ipkernel",
+    "IPython",
+    "numpy",
+    "pandas",
+    "matplotlib",
+    "matplotlib.pyplot",
+    "kinerja_analysis.analysis.prepare",
+    "kinerja_analysis.analysis.estimates",
+    "kinerja_analysis.report.page",
+    "kinerja_analysis.report.start",
+    "kinerja_analysis.report.charts.base",
+    "kinerja_analysis.report.lkjip",
+    "kinerja_analysis.report.sections.data_quality",
+    "kinerja_analysis.report.sections.budget",
+    "kinerja_analysis.report.sections.achievement",
+    "kinerja_analysis.report.sections.impact",
+    "kinerja_analysis.report.sections.region",
+)
 
 
 # --------------------------------------------------------------------------------------------------
 # the zygote process
 # --------------------------------------------------------------------------------------------------
-def _zygote_main() -> None:  # pragma: no cover - runs in its own process (covered by tests/run/test_engine.py)
+def _zygote_main() -> (
+    None
+):  # pragma: no cover - runs in its own process (covered by tests/run/test_engine.py)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     mods = os.environ.get("KINERJA_WARM_PRELOAD")
-    for name in (mods.split(",") if mods else PRELOAD):
+    for name in mods.split(",") if mods else PRELOAD:
         if name.strip():
             try:
                 __import__(name.strip())
@@ -150,8 +167,13 @@ class Zygote:
 
     def __init__(self, env: dict | None = None):
         self._lock = threading.Lock()
-        self.proc = subprocess.Popen([sys.executable, "-m", "kinerja_analysis.run.engine"], stdin=subprocess.PIPE,
-                                     stdout=subprocess.PIPE, env=env or dict(os.environ), start_new_session=True)
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "kinerja_analysis.run.engine"],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            env=env or dict(os.environ),
+            start_new_session=True,
+        )
         line = self.proc.stdout.readline()
         if not line.startswith(b'{"ready"'):
             self.close()
@@ -265,7 +287,7 @@ class ForkProvisioner(LocalProvisioner):
     async def launch_kernel(self, cmd, **kwargs):
         argv = list(cmd)
         if "-m" in argv:  # [python, -m, ipykernel_launcher, -f, conn.json, ...] -> [-f, conn.json, ...]
-            argv = argv[argv.index("-m") + 2:]
+            argv = argv[argv.index("-m") + 2 :]
         else:
             argv = argv[1:]
         env = {k: str(v) for k, v in (kwargs.get("env") or os.environ).items()}

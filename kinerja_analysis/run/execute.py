@@ -2,6 +2,7 @@
 files beside it. Failure-isolated: a failing notebook keeps its executed copy (with the error) and is marked
 failed; it never raises. A kernel that does not come up is retried, a report that runs too long is stopped.
 """
+
 from __future__ import annotations
 
 import logging
@@ -55,22 +56,46 @@ def engine_name(engine: str) -> str | None:
 def _is_start_failure(exc: BaseException) -> bool:
     """A kernel that did not come up (no cell ran): worth one more try."""
     text = f"{type(exc).__name__}: {exc}"
-    return any(s in text for s in ("Kernel didn't respond", "Address already in use", "ZMQError",
-                                   "warm kernel process", "Kernel died before replying to kernel_info"))
+    return any(
+        s in text
+        for s in (
+            "Kernel didn't respond",
+            "Address already in use",
+            "ZMQError",
+            "warm kernel process",
+            "Kernel died before replying to kernel_info",
+        )
+    )
 
 
 def _execute(job: Job, executed: Path, *, timeout, engine: str, kernel_manager_class) -> None:
     import papermill
 
     papermill.execute_notebook(
-        str(notebook_path(job.notebook)), str(executed), parameters=job.parameters, kernel_name=KERNEL_NAME,
-        engine_name=engine_name(engine), progress_bar=False, request_save_on_cell_execute=False,
-        execution_timeout=timeout, shutdown_kernel="immediate", kernel_manager_class=kernel_manager_class)
+        str(notebook_path(job.notebook)),
+        str(executed),
+        parameters=job.parameters,
+        kernel_name=KERNEL_NAME,
+        engine_name=engine_name(engine),
+        progress_bar=False,
+        request_save_on_cell_execute=False,
+        execution_timeout=timeout,
+        shutdown_kernel="immediate",
+        kernel_manager_class=kernel_manager_class,
+    )
 
 
-def run_job(job: Job, out_dir: str | Path, *, timeout: float | None = 600, show_code: bool = False,
-            engine: str = "fresh", report_timeout: float | None = None, start_retries: int = 2,
-            pdf: bool = False) -> dict:
+def run_job(
+    job: Job,
+    out_dir: str | Path,
+    *,
+    timeout: float | None = 600,
+    show_code: bool = False,
+    engine: str = "fresh",
+    report_timeout: float | None = None,
+    start_retries: int = 2,
+    pdf: bool = False,
+) -> dict:
     """Execute and render one report. Never raises for a notebook failure: the entry says 'failed'.
 
     ``timeout`` bounds each cell, ``report_timeout`` the whole report (its kernel is killed when it
@@ -84,10 +109,20 @@ def run_job(job: Job, out_dir: str | Path, *, timeout: float | None = 600, show_
     executed = out_dir / "executed" / f"{safe}.ipynb"
     html_path = out_dir / f"{safe}.html"
     executed.parent.mkdir(parents=True, exist_ok=True)
-    entry = {"name": job.name, "notebook": Path(job.notebook).name, "parameters": job.parameters,
-             "region": job.region, "started": now(), "status": "ok", "error": None,
-             "executed": str(executed.relative_to(out_dir)), "html": None, "engine": engine,
-             "host": socket.gethostname(), "pid": os.getpid()}
+    entry = {
+        "name": job.name,
+        "notebook": Path(job.notebook).name,
+        "parameters": job.parameters,
+        "region": job.region,
+        "started": now(),
+        "status": "ok",
+        "error": None,
+        "executed": str(executed.relative_to(out_dir)),
+        "html": None,
+        "engine": engine,
+        "host": socket.gethostname(),
+        "pid": os.getpid(),
+    }
     t0 = time.perf_counter()
     os.environ.setdefault("MPLBACKEND", "Agg")
     os.environ["TQDM_DISABLE"] = "1"  # no progress bars inside kernels: they spam headless logs
@@ -130,7 +165,9 @@ def run_job(job: Job, out_dir: str | Path, *, timeout: float | None = 600, show_
         kernels.kill(owner)
     if timed_out.is_set():
         entry["status"] = "failed"
-        entry["error"] = f"timeout: the report ran longer than {report_timeout:g} s and its kernel was stopped"
+        entry["error"] = (
+            f"timeout: the report ran longer than {report_timeout:g} s and its kernel was stopped"
+        )
     entry["kernel_starts"] = attempts
     entry["execute_s"] = round(time.perf_counter() - t0, 3)
     if executed.exists():
@@ -145,12 +182,20 @@ def run_job(job: Job, out_dir: str | Path, *, timeout: float | None = 600, show_
             entry["input_files"] = ctx.get("data_files") or {}
             entry["synthetic"] = bool(ctx.get("synthetic"))
             duration = time.perf_counter() - t0
-            page = render.render_notebook(nb, report_name=job.name, parameters=job.parameters, context=ctx,
-                                          run_time=f"{entry['started']} ({duration:.1f} s)", show_code=show_code)
+            page = render.render_notebook(
+                nb,
+                report_name=job.name,
+                parameters=job.parameters,
+                context=ctx,
+                run_time=f"{entry['started']} ({duration:.1f} s)",
+                show_code=show_code,
+            )
             atomic_write(html_path, page)
             entry["html"] = html_path.name
             entry["render_s"] = round(time.perf_counter() - t1, 3)
-            entry["companions"] = artefacts.write_companions(nb, out_dir, safe, entry, **({"pdf": True} if pdf else {}))
+            entry["companions"] = artefacts.write_companions(
+                nb, out_dir, safe, entry, **({"pdf": True} if pdf else {})
+            )
             try:
                 entry["open_data"] = artefacts.write_open_data(nb, out_dir, safe, entry)
             except Exception as exc:  # never lose the page over its open data

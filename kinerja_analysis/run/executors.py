@@ -10,6 +10,7 @@ warm-kernel process) and exit, so no kernel is left behind. On Dask, pending tas
 already running on a worker runs to its end (Dask cannot interrupt a running task), and its kernel stops
 with it.
 """
+
 from __future__ import annotations
 
 import concurrent.futures as cf
@@ -25,8 +26,15 @@ from . import engine, kernels
 
 def failed_entry(job, exc: BaseException) -> dict:
     """The manifest entry of a job whose worker raised instead of returning an entry."""
-    return {"name": job.name, "notebook": job.notebook, "status": "failed", "error": f"{type(exc).__name__}: {exc}",
-            "parameters": job.parameters, "region": job.region, "results": {}}
+    return {
+        "name": job.name,
+        "notebook": job.notebook,
+        "status": "failed",
+        "error": f"{type(exc).__name__}: {exc}",
+        "parameters": job.parameters,
+        "region": job.region,
+        "results": {},
+    }
 
 
 def _worker_init(env: dict) -> None:
@@ -65,7 +73,9 @@ def run_local(fn: Callable, jobs: list, *, n_jobs: int, on_done: Callable, env: 
                 kernels.kill()
             return
         ctx = multiprocessing.get_context("spawn")
-        pool = cf.ProcessPoolExecutor(max_workers=n_jobs, mp_context=ctx, initializer=_worker_init, initargs=(env,))
+        pool = cf.ProcessPoolExecutor(
+            max_workers=n_jobs, mp_context=ctx, initializer=_worker_init, initargs=(env,)
+        )
         futures = {}
         try:
             futures = {pool.submit(fn, job): job for job in jobs}
@@ -95,8 +105,15 @@ def run_local(fn: Callable, jobs: list, *, n_jobs: int, on_done: Callable, env: 
             signal.signal(signal.SIGTERM, old_term)
 
 
-def run_dask(fn: Callable, jobs: list, *, scheduler: str | None, on_done: Callable, env: dict | None = None,
-             client=None) -> None:
+def run_dask(
+    fn: Callable,
+    jobs: list,
+    *,
+    scheduler: str | None,
+    on_done: Callable,
+    env: dict | None = None,
+    client=None,
+) -> None:
     """Submit ``fn(job)`` for every job to a Dask distributed cluster (``scheduler`` = its address).
 
     The workers need this package installed and the data and output folders at the same paths (a shared
@@ -105,7 +122,9 @@ def run_dask(fn: Callable, jobs: list, *, scheduler: str | None, on_done: Callab
     try:
         from distributed import Client, as_completed
     except ImportError as exc:
-        raise ConfigError("--executor dask needs the dask extra: pip install 'kinerja_analysis[dask]'") from exc
+        raise ConfigError(
+            "--executor dask needs the dask extra: pip install 'kinerja_analysis[dask]'"
+        ) from exc
     own = client is None
     if own:
         if not scheduler:
@@ -116,8 +135,10 @@ def run_dask(fn: Callable, jobs: list, *, scheduler: str | None, on_done: Callab
     futures = {}
     try:
         task = _with_env(fn, env or {})
-        futures = {client.submit(task, job, pure=False, key=f"kinerja-report-{job.name}-{os.getpid()}-{i}"): job
-                   for i, job in enumerate(jobs)}
+        futures = {
+            client.submit(task, job, pure=False, key=f"kinerja-report-{job.name}-{os.getpid()}-{i}"): job
+            for i, job in enumerate(jobs)
+        }
         for fut in as_completed(list(futures)):
             job = futures[fut]
             try:

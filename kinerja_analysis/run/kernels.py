@@ -9,6 +9,7 @@ Every kernel started through :class:`IPCKernelManager` is registered (pid, proce
 that owns it) until its resources are cleaned up, so that a timeout or a Ctrl-C/SIGTERM can kill exactly
 the kernels of one job, or all kernels of this process, and none is left orphaned.
 """
+
 from __future__ import annotations
 
 import os
@@ -113,6 +114,8 @@ def check_kernel_spec(name: str = KERNEL_NAME) -> str:
     try:
         spec = KernelSpecManager().get_kernel_spec(name)
     except NoSuchKernel as exc:
-        raise ConfigError(f"no Jupyter kernel named {name!r}; register this environment's kernel with "
-                          f"`python -m ipykernel install --sys-prefix --name {name}`") from exc
+        raise ConfigError(
+            f"no Jupyter kernel named {name!r}; register this environment's kernel with "
+            f"`python -m ipykernel install --sys-prefix --name {name}`"
+        ) from exc
     return spec.argv[0] if spec.argv else ""

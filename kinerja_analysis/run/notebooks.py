@@ -3,6 +3,7 @@
 A report parameter is checked against the notebook's own ``parameters`` cell before anything runs, so a
 misspelt name or a region code given as a number (``71.10`` becomes ``71.1``) fails at once, not in a kernel.
 """
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -40,9 +41,14 @@ def notebook_parameters(notebook: str | Path) -> dict[str, dict]:
     import papermill
 
     info = papermill.inspect_notebook(str(notebook_path(str(notebook))))
-    return {name: {"type": (p.get("inferred_type_name") or "None").replace("None", "").strip() or "str",
-                   "default": p.get("default"), "help": p.get("help", "")}
-            for name, p in info.items()}
+    return {
+        name: {
+            "type": (p.get("inferred_type_name") or "None").replace("None", "").strip() or "str",
+            "default": p.get("default"),
+            "help": p.get("help", ""),
+        }
+        for name, p in info.items()
+    }
 
 
 def check_parameters(notebook: str | Path, parameters: dict) -> dict:
@@ -54,8 +60,10 @@ def check_parameters(notebook: str | Path, parameters: dict) -> dict:
     declared = notebook_parameters(notebook)
     unknown = sorted(set(parameters) - set(declared))
     if unknown:
-        raise ParameterError(f"{Path(str(notebook)).name}: unknown parameter(s) {', '.join(unknown)}; "
-                             f"the notebook declares: {', '.join(sorted(declared))}")
+        raise ParameterError(
+            f"{Path(str(notebook)).name}: unknown parameter(s) {', '.join(unknown)}; "
+            f"the notebook declares: {', '.join(sorted(declared))}"
+        )
     out = {}
     for name, value in parameters.items():
         want = _PY_TYPES.get(declared[name]["type"].split("[")[0])
@@ -65,8 +73,10 @@ def check_parameters(notebook: str | Path, parameters: dict) -> dict:
         if want is float and isinstance(value, int) and not isinstance(value, bool):
             value = float(value)
         if not isinstance(value, want) or (want is int and isinstance(value, bool)):
-            raise ParameterError(f"{Path(str(notebook)).name}: parameter {name!r} must be {want.__name__}, "
-                                 f"got {type(value).__name__} {value!r}")
+            raise ParameterError(
+                f"{Path(str(notebook)).name}: parameter {name!r} must be {want.__name__}, "
+                f"got {type(value).__name__} {value!r}"
+            )
         out[name] = value
     return out
 

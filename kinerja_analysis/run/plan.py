@@ -7,6 +7,7 @@ checked up front, so that a nightly job fails in a second with a clear message, 
 unknown keys, unknown notebooks, parameter names the notebook does not declare in its ``parameters``
 cell, wrong types, missing data folders, region codes that are not in the data, clashing output folders.
 """
+
 from __future__ import annotations
 
 import itertools
@@ -55,22 +56,38 @@ def for_folder(data_dir: str | Path, *, lang: str = "en", regions: list[str] | N
     ds = template.load_folder(data_dir)
     common = {"data_dir": paths.display_path(folder), "lang": lang}
     jobs = []
-    for key in ("00_data_quality", "01_budget_refocusing", "02_achievement_before_after", "03_refocusing_impact"):
+    for key in (
+        "00_data_quality",
+        "01_budget_refocusing",
+        "02_achievement_before_after",
+        "03_refocusing_impact",
+    ):
         if notebook_path(key).exists():
             jobs.append(Job(name=key, notebook=key, parameters=dict(common)))
     codes = regions or sorted(ds.regions["region_code"].astype(str).unique())
     for code in codes:
-        jobs.append(Job(name=f"04_region_report-{code}", notebook="04_region_report",
-                        parameters={**common, "region": str(code)}, region=f"{code} {ds.region_name(code)}"))
+        jobs.append(
+            Job(
+                name=f"04_region_report-{code}",
+                notebook="04_region_report",
+                parameters={**common, "region": str(code)},
+                region=f"{code} {ds.region_name(code)}",
+            )
+        )
     return jobs
 
 
 def province_jobs(folder: str | Path, *, lang: str = "en") -> list[Job]:
     """The report set for a real-data folder: the province report (notebook 05)."""
     folder = Path(folder)
-    return [Job(name="05_province_outcomes", notebook="05_province_outcomes",
-                parameters={"data_dir": paths.display_path(folder), "lang": lang},
-                region=f"{folder.name}: 34 provinsi")]
+    return [
+        Job(
+            name="05_province_outcomes",
+            notebook="05_province_outcomes",
+            parameters={"data_dir": paths.display_path(folder), "lang": lang},
+            region=f"{folder.name}: 34 provinsi",
+        )
+    ]
 
 
 def is_batch_config(path: str | Path) -> bool:
@@ -119,16 +136,20 @@ def parse(text: str, *, source: str | Path = "<config>", base: Path | None = Non
         raise ConfigError(f"{source}: not valid TOML: {exc}") from exc
     unknown = set(doc) - _TOP_KEYS
     if unknown:
-        raise ConfigError(f"{source}: unknown top-level key(s) {', '.join(sorted(unknown))}; "
-                          f"expected: {', '.join(sorted(_TOP_KEYS))}")
+        raise ConfigError(
+            f"{source}: unknown top-level key(s) {', '.join(sorted(unknown))}; "
+            f"expected: {', '.join(sorted(_TOP_KEYS))}"
+        )
     sets_doc = doc.get("set")
     if not isinstance(sets_doc, list) or not sets_doc:
         raise ConfigError(f"{source}: no report set: add at least one [[set]] table")
     defaults = doc.get("defaults", {})
     bad = set(defaults) - _DEFAULT_KEYS
     if bad:
-        raise ConfigError(f"{source}: [defaults]: unknown key(s) {', '.join(sorted(bad))}; "
-                          f"expected: {', '.join(sorted(_DEFAULT_KEYS))}")
+        raise ConfigError(
+            f"{source}: [defaults]: unknown key(s) {', '.join(sorted(bad))}; "
+            f"expected: {', '.join(sorted(_DEFAULT_KEYS))}"
+        )
     region_cache: dict = {}
     out_seen: dict[Path, str] = {}
     result = []
@@ -137,14 +158,18 @@ def parse(text: str, *, source: str | Path = "<config>", base: Path | None = Non
         where = _where(source, i, name)
         bad = set(s) - _SET_KEYS
         if bad:
-            raise ConfigError(f"{where}: unknown key(s) {', '.join(sorted(bad))}; expected: {', '.join(sorted(_SET_KEYS))}")
+            raise ConfigError(
+                f"{where}: unknown key(s) {', '.join(sorted(bad))}; expected: {', '.join(sorted(_SET_KEYS))}"
+            )
         if not isinstance(name, str) or not name.strip():
             raise ConfigError(f"{where}: 'name' (text) is required")
         notebooks = s.get("notebooks")
         notebooks = [notebooks] if isinstance(notebooks, str) else notebooks
         if not notebooks or not all(isinstance(n, str) for n in notebooks):
-            raise ConfigError(f"{where}: 'notebooks' must be a notebook name or a list of them, "
-                              f"e.g. [\"04_region_report\"]; known: {', '.join(NOTEBOOKS)}")
+            raise ConfigError(
+                f"{where}: 'notebooks' must be a notebook name or a list of them, "
+                f'e.g. ["04_region_report"]; known: {", ".join(NOTEBOOKS)}'
+            )
         lang = s.get("lang", defaults.get("lang", "en"))
         try:
             check_option("lang", lang, LANGS)
@@ -184,14 +209,17 @@ def parse(text: str, *, source: str | Path = "<config>", base: Path | None = Non
                     raise ConfigError(f"{where}: grid.{key} = \"all\" is only known for 'region'")
                 values = _regions(data_dir, region_cache)
             if not isinstance(values, list) or not values:
-                raise ConfigError(f"{where}: grid.{key} must be a non-empty list (or \"all\" for region), "
-                                  f"found {values!r}")
+                raise ConfigError(
+                    f'{where}: grid.{key} must be a non-empty list (or "all" for region), found {values!r}'
+                )
             if key == "region":  # an unknown code fails its own report only: the others still run
                 known = set(_regions(data_dir, region_cache))
                 missing = [v for v in values if str(v) not in known]
                 if missing:
-                    warnings.append(f"{where}: grid.region: {', '.join(map(repr, missing))} not in {data_dir}; "
-                                    f"those reports will fail (known: {', '.join(sorted(known))})")
+                    warnings.append(
+                        f"{where}: grid.region: {', '.join(map(repr, missing))} not in {data_dir}; "
+                        f"those reports will fail (known: {', '.join(sorted(known))})"
+                    )
             axes.append((key, values))
         jobs = []
         names_seen = set()
@@ -219,7 +247,9 @@ def parse(text: str, *, source: str | Path = "<config>", base: Path | None = Non
                 if name_of and name_of != region:
                     region = f"{region} {name_of}"
                 jobs.append(Job(name=jname, notebook=nb, parameters=params, region=region))
-        result.append(ReportSet(name=name, out=out_dir, lang=lang, jobs=jobs, title=s.get("title"), warnings=warnings))
+        result.append(
+            ReportSet(name=name, out=out_dir, lang=lang, jobs=jobs, title=s.get("title"), warnings=warnings)
+        )
     return result
 
 

@@ -1,4 +1,5 @@
 """Progress of a run, one line or one bar step per finished report."""
+
 from __future__ import annotations
 
 import sys
@@ -18,8 +19,9 @@ class Progress:
         if self.tty:
             from tqdm import tqdm  # a terminal only: cron and CI never import it
 
-            self.bar = tqdm(total=total, desc=label or "reports", unit="report", file=self.stream,
-                            dynamic_ncols=True)
+            self.bar = tqdm(
+                total=total, desc=label or "reports", unit="report", file=self.stream, dynamic_ncols=True
+            )
 
     def __call__(self, entry: dict) -> None:
         status = entry.get("status", "?")
@@ -32,8 +34,10 @@ class Progress:
             return
         start = (entry.get("started") or "")[11:19]
         end = (entry.get("finished") or "")[11:19]
-        line = (f"{status.upper():11} {entry['name']}  start {start or '-'}  end {end or '-'}  "
-                f"{entry.get('duration_s') or 0:.1f} s")
+        line = (
+            f"{status.upper():11} {entry['name']}  start {start or '-'}  end {end or '-'}  "
+            f"{entry.get('duration_s') or 0:.1f} s"
+        )
         if status == "skipped":
             line += "  (unchanged since the last run)"
         if entry.get("error") and status != "skipped":

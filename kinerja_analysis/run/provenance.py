@@ -1,6 +1,7 @@
 """Provenance of a run: which code, libraries, commit, host and time made the reports, and the fingerprint
 of what each report depends on (``--skip-unchanged``).
 """
+
 from __future__ import annotations
 
 import datetime as _dt
@@ -17,8 +18,19 @@ from ..files import folder_fingerprint, sha256
 from .notebooks import notebook_path
 
 #: libraries whose versions every manifest records
-KEY_LIBRARIES = ("pandas", "numpy", "matplotlib", "papermill", "nbconvert", "nbclient", "ipykernel",
-                 "jupyter_client", "pyfixest", "statsmodels", "scipy")
+KEY_LIBRARIES = (
+    "pandas",
+    "numpy",
+    "matplotlib",
+    "papermill",
+    "nbconvert",
+    "nbclient",
+    "ipykernel",
+    "jupyter_client",
+    "pyfixest",
+    "statsmodels",
+    "scipy",
+)
 
 #: the package folder (this file is in its run/ subfolder)
 PACKAGE = Path(__file__).resolve().parents[1]
@@ -56,12 +68,17 @@ def code_hash() -> str:
 def git_commit() -> str | None:
     """The checkout's commit, with ``-dirty`` when tracked files changed; None outside a git checkout."""
     try:
-        out = subprocess.run(["git", "-C", str(paths.ROOT), "rev-parse", "HEAD"], capture_output=True, text=True,
-                             timeout=5)
+        out = subprocess.run(
+            ["git", "-C", str(paths.ROOT), "rev-parse", "HEAD"], capture_output=True, text=True, timeout=5
+        )
         commit = out.stdout.strip() or None
         if commit:
-            dirty = subprocess.run(["git", "-C", str(paths.ROOT), "status", "--porcelain", "--untracked-files=no"],
-                                   capture_output=True, text=True, timeout=5).stdout.strip()
+            dirty = subprocess.run(
+                ["git", "-C", str(paths.ROOT), "status", "--porcelain", "--untracked-files=no"],
+                capture_output=True,
+                text=True,
+                timeout=5,
+            ).stdout.strip()
             commit += "-dirty" if dirty else ""
         return commit
     except (OSError, subprocess.SubprocessError):
@@ -78,8 +95,11 @@ def job_fingerprint(job, cache: dict | None = None) -> str:
     once per report of a set.
     """
     cache = {} if cache is None else cache
-    parts = {"notebook": sha256(notebook_path(job.notebook)), "parameters": job.parameters,
-             "versions": versions()}
+    parts = {
+        "notebook": sha256(notebook_path(job.notebook)),
+        "parameters": job.parameters,
+        "versions": versions(),
+    }
     for key in ("data_dir", "config_file"):
         value = job.parameters.get(key)
         if value:

@@ -4,6 +4,7 @@
 Every report runs in its own kernel in a worker process (:mod:`kinerja_analysis.run.execute`). A failing
 notebook keeps its executed copy (with the error) and is marked failed; the others still run.
 """
+
 from __future__ import annotations
 
 import functools
@@ -27,8 +28,16 @@ from .progress import Progress
 from .provenance import code_hash, git_commit, job_fingerprint, now, versions
 
 #: thread-pool sizes of BLAS, OpenMP and friends; capped in kernels when several run at once
-THREAD_VARS = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "NUMEXPR_NUM_THREADS",
-               "VECLIB_MAXIMUM_THREADS", "POLARS_MAX_THREADS", "RAYON_NUM_THREADS", "NUMBA_NUM_THREADS")
+THREAD_VARS = (
+    "OMP_NUM_THREADS",
+    "OPENBLAS_NUM_THREADS",
+    "MKL_NUM_THREADS",
+    "NUMEXPR_NUM_THREADS",
+    "VECLIB_MAXIMUM_THREADS",
+    "POLARS_MAX_THREADS",
+    "RAYON_NUM_THREADS",
+    "NUMBA_NUM_THREADS",
+)
 
 #: where the reports run: worker processes on this machine, or a Dask cluster
 EXECUTORS = ("local", "dask")
@@ -42,10 +51,24 @@ def _previous(out_dir: Path) -> dict:
         return {}
 
 
-def run(jobs: list[Job], out_dir: str | Path, *, n_jobs: int | None = None, timeout: float | None = 600,
-        show_code: bool = False, lang: str = "en", title: str | None = None, progress=None,
-        engine: str = "fresh", executor: str = "local", scheduler: str | None = None, client=None,
-        skip_unchanged: bool = False, report_timeout: float | None = None, pdf: bool = False) -> dict:
+def run(
+    jobs: list[Job],
+    out_dir: str | Path,
+    *,
+    n_jobs: int | None = None,
+    timeout: float | None = 600,
+    show_code: bool = False,
+    lang: str = "en",
+    title: str | None = None,
+    progress=None,
+    engine: str = "fresh",
+    executor: str = "local",
+    scheduler: str | None = None,
+    client=None,
+    skip_unchanged: bool = False,
+    report_timeout: float | None = None,
+    pdf: bool = False,
+) -> dict:
     """Run a report set; write the pages, ``index.html``, ``manifest.json`` and ``results.json``.
 
     Returns the manifest (a dict). ``progress`` is called with each finished (or skipped) entry.
@@ -62,7 +85,9 @@ def run(jobs: list[Job], out_dir: str | Path, *, n_jobs: int | None = None, time
         job.parameters = check_parameters(job.notebook, job.parameters)
     names = [j.name for j in jobs]
     if len(set(names)) != len(names):
-        raise ParameterError(f"report names must be unique: {sorted({n for n in names if names.count(n) > 1})}")
+        raise ParameterError(
+            f"report names must be unique: {sorted({n for n in names if names.count(n) > 1})}"
+        )
     engine_name(engine)  # unknown engine or executor: fail before anything runs
     check_option("executor", executor, EXECUTORS)
     cache: dict = {}
@@ -72,10 +97,19 @@ def run(jobs: list[Job], out_dir: str | Path, *, n_jobs: int | None = None, time
     previous = _previous(out_dir) if skip_unchanged else {}
     for job in jobs:
         old = previous.get(job.name)
-        if (old and old.get("status") in ("ok", "skipped") and old.get("fingerprint") == prints[job.name]
-                and old.get("html") and (out_dir / old["html"]).exists()):
-            entries[job.name] = {**old, "status": "skipped", "skipped_reason": "unchanged",
-                                 "ran": old.get("ran") or old.get("started")}
+        if (
+            old
+            and old.get("status") in ("ok", "skipped")
+            and old.get("fingerprint") == prints[job.name]
+            and old.get("html")
+            and (out_dir / old["html"]).exists()
+        ):
+            entries[job.name] = {
+                **old,
+                "status": "skipped",
+                "skipped_reason": "unchanged",
+                "ran": old.get("ran") or old.get("started"),
+            }
             if progress:
                 progress(entries[job.name])
         else:
@@ -91,14 +125,23 @@ def run(jobs: list[Job], out_dir: str | Path, *, n_jobs: int | None = None, time
         if progress:
             progress(entry)
 
-    fn = functools.partial(run_job, out_dir=out_dir, timeout=timeout, show_code=show_code, engine=engine,
-                           report_timeout=report_timeout, pdf=pdf)
+    fn = functools.partial(
+        run_job,
+        out_dir=out_dir,
+        timeout=timeout,
+        show_code=show_code,
+        engine=engine,
+        report_timeout=report_timeout,
+        pdf=pdf,
+    )
     env = {"MPLBACKEND": os.environ.get("MPLBACKEND", "Agg"), "TQDM_DISABLE": "1"}
     if executor == "local" and n_jobs > 1:  # N kernels at once: share the cores, as joblib/loky does
         threads = str(max(1, (os.cpu_count() or 1) // n_jobs))
         env.update({v: threads for v in THREAD_VARS if v not in os.environ})
     if engine == "warm":  # the warm process parses these data folders once, before it forks kernels
-        folders = sorted({str(paths.resolve(j.parameters["data_dir"])) for j in todo if j.parameters.get("data_dir")})
+        folders = sorted(
+            {str(paths.resolve(j.parameters["data_dir"])) for j in todo if j.parameters.get("data_dir")}
+        )
         env["KINERJA_WARM_DATA"] = os.pathsep.join(folders)
     interrupted = False
     try:
@@ -110,36 +153,83 @@ def run(jobs: list[Job], out_dir: str | Path, *, n_jobs: int | None = None, time
         interrupted = True
     for job in jobs:
         if job.name not in entries:
-            entries[job.name] = {"name": job.name, "notebook": Path(job.notebook).name, "parameters": job.parameters,
-                                 "region": job.region, "status": "interrupted", "error": "run stopped before this report finished",
-                                 "results": {}, "html": None, "fingerprint": prints[job.name]}
-    manifest = _write_outputs([entries[j.name] for j in jobs], out_dir, started=started, t0=t0, n_jobs=n_jobs,
-                              engine=engine, executor=executor, scheduler=scheduler, lang=lang, title=title,
-                              interrupted=interrupted)
+            entries[job.name] = {
+                "name": job.name,
+                "notebook": Path(job.notebook).name,
+                "parameters": job.parameters,
+                "region": job.region,
+                "status": "interrupted",
+                "error": "run stopped before this report finished",
+                "results": {},
+                "html": None,
+                "fingerprint": prints[job.name],
+            }
+    manifest = _write_outputs(
+        [entries[j.name] for j in jobs],
+        out_dir,
+        started=started,
+        t0=t0,
+        n_jobs=n_jobs,
+        engine=engine,
+        executor=executor,
+        scheduler=scheduler,
+        lang=lang,
+        title=title,
+        interrupted=interrupted,
+    )
     if interrupted:
         raise KeyboardInterrupt
     return manifest
 
 
-def _write_outputs(ordered: list[dict], out_dir: Path, *, started, t0, n_jobs, engine, executor, scheduler, lang,
-                   title, interrupted) -> dict:
+def _write_outputs(
+    ordered: list[dict],
+    out_dir: Path,
+    *,
+    started,
+    t0,
+    n_jobs,
+    engine,
+    executor,
+    scheduler,
+    lang,
+    title,
+    interrupted,
+) -> dict:
     manifest = {
-        "run": {"started": started, "finished": now(), "duration_s": round(time.perf_counter() - t0, 3),
-                "package_version": __version__, "python": sys.version.split()[0], "host": socket.gethostname(),
-                "platform": platform.platform(), "git_commit": git_commit(), "versions": versions(),
-                "code_sha256": code_hash(), "jobs": n_jobs, "engine": engine, "executor": executor,
-                "scheduler": scheduler, "n_reports": len(ordered),
-                "n_failed": sum(e["status"] == "failed" for e in ordered),
-                "n_skipped": sum(e["status"] == "skipped" for e in ordered),
-                "n_interrupted": sum(e["status"] == "interrupted" for e in ordered), "interrupted": interrupted},
+        "run": {
+            "started": started,
+            "finished": now(),
+            "duration_s": round(time.perf_counter() - t0, 3),
+            "package_version": __version__,
+            "python": sys.version.split()[0],
+            "host": socket.gethostname(),
+            "platform": platform.platform(),
+            "git_commit": git_commit(),
+            "versions": versions(),
+            "code_sha256": code_hash(),
+            "jobs": n_jobs,
+            "engine": engine,
+            "executor": executor,
+            "scheduler": scheduler,
+            "n_reports": len(ordered),
+            "n_failed": sum(e["status"] == "failed" for e in ordered),
+            "n_skipped": sum(e["status"] == "skipped" for e in ordered),
+            "n_interrupted": sum(e["status"] == "interrupted" for e in ordered),
+            "interrupted": interrupted,
+        },
         "reports": ordered,
     }
     results = {"reports": {e["name"]: e.get("results", {}) for e in ordered}}
     atomic_write(out_dir / "manifest.json", json.dumps(manifest, indent=2, ensure_ascii=False, default=str))
     atomic_write(out_dir / "results.json", json.dumps(results, indent=2, ensure_ascii=False, default=str))
     synthetic = any(e.get("synthetic") for e in ordered)
-    atomic_write(out_dir / "index.html", render.index_page(ordered, title=title or L.t("index_title", lang), lang=lang,
-                                                           synthetic=synthetic, run_time=started))
+    atomic_write(
+        out_dir / "index.html",
+        render.index_page(
+            ordered, title=title or L.t("index_title", lang), lang=lang, synthetic=synthetic, run_time=started
+        ),
+    )
     return manifest
 
 
@@ -165,8 +255,12 @@ def run_sets(sets: list[ReportSet], *, stream=None, **options) -> tuple[int, lis
         failed = [e for e in manifest["reports"] if e["status"] == "failed"]
         n_failed += len(failed)
         info = manifest["run"]
-        print(f"set {rs.name!r}: {info['n_reports'] - len(failed)} ok ({info['n_skipped']} unchanged), "
-              f"{len(failed)} failed, {info['duration_s']:.1f} s; index: {rs.out / 'index.html'}", file=stream, flush=True)
+        print(
+            f"set {rs.name!r}: {info['n_reports'] - len(failed)} ok ({info['n_skipped']} unchanged), "
+            f"{len(failed)} failed, {info['duration_s']:.1f} s; index: {rs.out / 'index.html'}",
+            file=stream,
+            flush=True,
+        )
     return n_failed, manifests
 
 
@@ -179,8 +273,11 @@ def summary(manifests: list[dict]) -> str:
                 lines.append(f"  {e['name']}: {e.get('error')}")
     if not lines:
         return ""
-    return (f"{len(lines)} report(s) failed:\n" + "\n".join(lines)
-            + "\nthe executed notebooks, with the error, are in each set's executed/ folder")
+    return (
+        f"{len(lines)} report(s) failed:\n"
+        + "\n".join(lines)
+        + "\nthe executed notebooks, with the error, are in each set's executed/ folder"
+    )
 
 
 __all__ = ["EXECUTORS", "THREAD_VARS", "run", "run_sets", "summary"]

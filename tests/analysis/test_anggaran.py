@@ -1,4 +1,5 @@
 """Refocusing measures with hand-computed values."""
+
 import math
 
 import pandas as pd
@@ -10,15 +11,17 @@ from kinerja_analysis.config import Periods
 
 def _frame():
     # region x, OPD A: 2020 murni 200 → 120 (cut 80), 2021 murni 100 → 100; OPD B: 2020 100 → 130 (health up)
-    return pd.DataFrame({
-        "region_code": ["99.01"] * 6,
-        "year": [2019, 2020, 2021, 2019, 2020, 2021],
-        "opd": ["A", "A", "A", "B", "B", ""],
-        "spending_type": ["modal", "modal", "barang_jasa", "barang_jasa", "barang_jasa", "btt"],
-        "budget_original": [150.0, 200.0, 100.0, 90.0, 100.0, 10.0],
-        "budget_revised": [150.0, 120.0, 100.0, 90.0, 130.0, 60.0],
-        "spent": [140.0, 100.0, 95.0, 80.0, 117.0, 54.0],
-    })
+    return pd.DataFrame(
+        {
+            "region_code": ["99.01"] * 6,
+            "year": [2019, 2020, 2021, 2019, 2020, 2021],
+            "opd": ["A", "A", "A", "B", "B", ""],
+            "spending_type": ["modal", "modal", "barang_jasa", "barang_jasa", "barang_jasa", "btt"],
+            "budget_original": [150.0, 200.0, 100.0, 90.0, 100.0, 10.0],
+            "budget_revised": [150.0, 120.0, 100.0, 90.0, 130.0, 60.0],
+            "spent": [140.0, 100.0, 95.0, 80.0, 117.0, 54.0],
+        }
+    )
 
 
 def test_cut_share_and_absorption_by_hand():

@@ -1,5 +1,6 @@
 """The impact bundle and the data-quality measures: the fits behind the tables stay reachable, estimate takes
 explicit inputs, and the measures shared by notebooks 00 and 03 agree with their per-year versions."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -15,11 +16,15 @@ def test_did_model_keeps_the_pyfixest_fits():
     pan = P.build(synthetic(2, regions=5, opds=6, indicators=2))
     m = impact.did_model(pan)
     tidy = m.cr1.tidy()
-    assert tidy.loc["treat_refocusing", "Estimate"] == pytest.approx(m.table.set_index("term").at["treat_refocusing", "estimate"])
+    assert tidy.loc["treat_refocusing", "Estimate"] == pytest.approx(
+        m.table.set_index("term").at["treat_refocusing", "estimate"]
+    )
     assert m.cr3 is not None and "Std. Error" in m.cr3.tidy().columns  # 5 clusters: the jackknife fit is kept
     pd.testing.assert_frame_equal(m.table, impact.did(pan))
     es = impact.event_study_model(pan, jackknife=False, reps=200)
-    assert es.cr3 is None and len(es.cr1.tidy()) == len(es.table) - 1  # the reference year is not a coefficient
+    assert (
+        es.cr3 is None and len(es.cr1.tidy()) == len(es.table) - 1
+    )  # the reference year is not a coefficient
 
 
 def test_estimate_keeps_fits_and_takes_explicit_inputs(demo_prepared):
@@ -32,7 +37,11 @@ def test_estimate_keeps_fits_and_takes_explicit_inputs(demo_prepared):
         assert tidy.at[term, "Estimate"] == pytest.approx(did.at[term, "estimate"], rel=1e-12)
     assert {"did", "did_cr3", "event_study", "revision"} <= set(r.fits)
     assert len(r.fits["event_study"].tidy()) == int((~r.event["reference"]).sum())
-    assert set(r.tercile_years["tercile"]) == {"T1", "T2", "T3"} and set(r.ceiling["tercile"]) == {"T1", "T2", "T3"}
+    assert set(r.tercile_years["tercile"]) == {"T1", "T2", "T3"} and set(r.ceiling["tercile"]) == {
+        "T1",
+        "T2",
+        "T3",
+    }
     assert r.continuity_counts["units_from"] > 0
     assert r.share_revised == diagnostics.share_revised_in(p.kinerja)
     # within one region and clustered by OPD, only what the region report shows
@@ -47,7 +56,9 @@ def test_diagnostics_agree_with_the_per_year_measures(demo_prepared):
     years = [c for c in cov.columns if c not in ("region_code", "n_opd")]
     assert int(cov[years].sum().sum()) == len(k) and len(cov) == k["region_code"].nunique()
     by_year = compare.share_at_ceiling(k)
-    assert diagnostics.share_at_100(k) == pytest.approx((by_year["share"] * by_year["n"]).sum() / by_year["n"].sum())
+    assert diagnostics.share_at_100(k) == pytest.approx(
+        (by_year["share"] * by_year["n"]).sum() / by_year["n"].sum()
+    )
     flags = diagnostics.flag_counts(k)
     assert (flags["n"] > 0).all() and flags["share"].le(1).all()
     mix = diagnostics.polarity_mix(k)
@@ -56,11 +67,25 @@ def test_diagnostics_agree_with_the_per_year_measures(demo_prepared):
 
 
 def test_region_facts_hand_values():
-    k = pd.DataFrame({"region_code": ["a"] * 4, "opd": ["x", "x", "y", "y"], "period": ["pre", "refocusing"] * 2,
-                      "achievement": [100.0, 90.0, 100.0, 98.0], "met": [True, False, True, False]})
+    k = pd.DataFrame(
+        {
+            "region_code": ["a"] * 4,
+            "opd": ["x", "x", "y", "y"],
+            "period": ["pre", "refocusing"] * 2,
+            "achievement": [100.0, 90.0, 100.0, 98.0],
+            "met": [True, False, True, False],
+        }
+    )
     dose = pd.DataFrame({"region_code": ["a", "a"], "opd": ["x", "y"], "dose": [0.4, 0.1]})
-    a = pd.DataFrame({"year": [2020, 2020], "spending_type": ["modal", "btt"], "budget_original": [100.0, 10.0],
-                      "budget_revised": [60.0, 30.0], "spent": [50.0, 30.0]})
+    a = pd.DataFrame(
+        {
+            "year": [2020, 2020],
+            "spending_type": ["modal", "btt"],
+            "budget_original": [100.0, 10.0],
+            "budget_revised": [60.0, 30.0],
+            "spent": [50.0, 30.0],
+        }
+    )
     f = compare.region_facts(k, a, dose)
     assert f["cut_share"] == pytest.approx(20 / 110) and f["cut_modal"] == pytest.approx(0.4)
     assert (f["btt_original"], f["btt_revised"]) == (10.0, 30.0)

@@ -1,4 +1,5 @@
 """Impact models: planted effects recovered, ceiling attenuation shown, null coverage, statsmodels reference."""
+
 from __future__ import annotations
 
 import json
@@ -79,7 +80,11 @@ def test_ceiling_attenuates_capped_model():
     k = synthetic(5, regions=10, opds=15, effect=(-3.0, 0.0))
     k["achievement"] = k["achievement"] + 2.0 + rng.normal(0, 0.5, len(k))  # most of the mass above 100
     p = P.build(k)
-    rob = impact.robustness(p, outcomes=("achievement", "capped", "met")).query("term == 'treat_refocusing'").set_index("outcome")
+    rob = (
+        impact.robustness(p, outcomes=("achievement", "capped", "met"))
+        .query("term == 'treat_refocusing'")
+        .set_index("outcome")
+    )
     truth = -3.0
     assert _covers(rob.loc["achievement"], truth)
     capped = rob.loc["capped", "estimate"]
@@ -119,7 +124,8 @@ def test_reference_against_statsmodels():
     est = impact.did(p, method="unit", jackknife=False).set_index("term")
     P.add_terms(p, "did")
     ols = smf.ols("achievement ~ treat_refocusing + treat_post + C(unit_id) + C(year)", data=p).fit(
-        cov_type="cluster", cov_kwds={"groups": p["region_id"], "use_correction": False})
+        cov_type="cluster", cov_kwds={"groups": p["region_id"], "use_correction": False}
+    )
     for term in ("treat_refocusing", "treat_post"):
         assert est.loc[term, "estimate"] == pytest.approx(ols.params[term], abs=1e-8)
     # CR1 = sandwich x G/(G-1) x (N-1)/(N-k); k differs between the libraries only in how fixed effects
@@ -138,9 +144,16 @@ def test_dose_response_bins_fall_with_dose(demo_panel):
 
 
 def test_dose_response_hand_values():
-    k = pd.DataFrame({"region_code": ["a"] * 8, "opd": list("wwxxyyzz"), "indicator_id": ["i"] * 8,
-                      "year": [2019, 2020] * 4, "dose": [0, 0, .1, .1, .2, .2, .3, .3],
-                      "achievement": [100, 100, 100, 99, 100, 98, 100, 97.0]})
+    k = pd.DataFrame(
+        {
+            "region_code": ["a"] * 8,
+            "opd": list("wwxxyyzz"),
+            "indicator_id": ["i"] * 8,
+            "year": [2019, 2020] * 4,
+            "dose": [0, 0, 0.1, 0.1, 0.2, 0.2, 0.3, 0.3],
+            "achievement": [100, 100, 100, 99, 100, 98, 100, 97.0],
+        }
+    )
     bins, _ = impact.dose_response(P.build(k), n_bins=2)
     b = bins[bins["period"] == "refocusing"].set_index("bin")
     # bin 1: OPDs w (0) and x (-1): mean -0.5, sd 0.7071, t(1) 12.706 -> half-width 12.706 * 0.7071 / 1.4142

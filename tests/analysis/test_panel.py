@@ -1,4 +1,5 @@
 """The estimation panel and the exact OPD-year shortcut (against the full unit-level model)."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -20,17 +21,35 @@ def synthetic(seed=0, *, regions=6, opds=8, indicators=4, effect=(-3.0, -1.0), d
     year_fx = dict(zip(years, rng.normal(0, 2, len(years))))
     eff = np.where((y >= 2020) & (y <= 2021), effect[0], np.where(y >= 2022, effect[1], 0.0))
     ach = 100 + unit_fx + np.vectorize(year_fx.get)(y) + eff * dose * 10 + rng.normal(0, 5, len(y))
-    k = pd.DataFrame({"region_code": [f"r{x}" for x in r], "opd": [f"o{x}" for x in o],
-                      "indicator_id": [f"i{x}" for x in i], "year": y, "dose": dose, "achievement": ach})
+    k = pd.DataFrame(
+        {
+            "region_code": [f"r{x}" for x in r],
+            "opd": [f"o{x}" for x in o],
+            "indicator_id": [f"i{x}" for x in i],
+            "year": y,
+            "dose": dose,
+            "achievement": ach,
+        }
+    )
     if drop:
         k.loc[rng.random(len(k)) < drop, "achievement"] = np.nan
     return k
 
 
 def test_build_columns_hand_values():
-    k = pd.DataFrame({"region_code": ["a", "a"], "opd": ["x", "x"], "indicator_id": ["i", "i"], "year": [2019, 2020],
-                      "achievement": [104.0, 96.0], "met": [True, False], "target": [10.0, 9.0],
-                      "target_original": [np.nan, 10.0], "achievement_original": [104.0, 86.4]})
+    k = pd.DataFrame(
+        {
+            "region_code": ["a", "a"],
+            "opd": ["x", "x"],
+            "indicator_id": ["i", "i"],
+            "year": [2019, 2020],
+            "achievement": [104.0, 96.0],
+            "met": [True, False],
+            "target": [10.0, 9.0],
+            "target_original": [np.nan, 10.0],
+            "achievement_original": [104.0, 86.4],
+        }
+    )
     d = pd.DataFrame({"region_code": ["a"], "opd": ["x"], "dose": [0.25]})
     p = P.build(k, d)
     assert p["capped"].tolist() == [100.0, 96.0]
@@ -41,8 +60,15 @@ def test_build_columns_hand_values():
 
 
 def test_build_drops_opd_without_dose_and_years_outside_periods():
-    k = pd.DataFrame({"region_code": ["a"] * 3, "opd": ["x", "y", "x"], "indicator_id": ["i"] * 3,
-                      "year": [2019, 2019, 2017], "achievement": [1.0, 2.0, 3.0]})
+    k = pd.DataFrame(
+        {
+            "region_code": ["a"] * 3,
+            "opd": ["x", "y", "x"],
+            "indicator_id": ["i"] * 3,
+            "year": [2019, 2019, 2017],
+            "achievement": [1.0, 2.0, 3.0],
+        }
+    )
     d = pd.DataFrame({"region_code": ["a"], "opd": ["x"], "dose": [0.1]})
     assert P.build(k, d)["opd"].tolist() == ["x"]
 
@@ -83,8 +109,17 @@ def test_auto_falls_back_to_units_when_unbalanced_and_shortcut_would_be_wrong():
 
 
 def test_aggregate_hand_values():
-    p = pd.DataFrame({"region_id": [0, 0, 0, 1], "opd_id": [0, 0, 0, 1], "year": [2019, 2019, 2020, 2019],
-                      "y": [90.0, 100.0, np.nan, 70.0], "dose10": [1.5, 1.5, 1.5, 0.0]})
+    p = pd.DataFrame(
+        {
+            "region_id": [0, 0, 0, 1],
+            "opd_id": [0, 0, 0, 1],
+            "year": [2019, 2019, 2020, 2019],
+            "y": [90.0, 100.0, np.nan, 70.0],
+            "dose10": [1.5, 1.5, 1.5, 0.0],
+        }
+    )
     a = P.aggregate(p, "y")
     assert a[["opd_id", "year", "y", "n", "region_id", "dose10"]].values.tolist() == [
-        [0, 2019, 95.0, 2.0, 0, 1.5], [1, 2019, 70.0, 1.0, 1, 0.0]]
+        [0, 2019, 95.0, 2.0, 0, 1.5],
+        [1, 2019, 70.0, 1.0, 1, 0.0],
+    ]

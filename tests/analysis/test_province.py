@@ -1,5 +1,6 @@
 """Province measures (notebook 05) without real data: PEFA scoring by hand, the budget and data-check
 frames by hand, and cut intensity and outcome estimates recovering planted effects."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -21,11 +22,34 @@ def test_pefa_bands_by_hand():
 
 def test_pefa_yearly_excludes_btt_from_pi2():
     rows = []
-    for year, (peg_b, peg_s, btt_b, btt_s) in {2018: (60, 57, 40, 40), 2019: (60, 60, 40, 10),
-                                                 2020: (60, 30, 40, 80)}.items():
-        rows += [{"region_code": "x", "year": year, "spending_type": "pegawai", "budget_revised": peg_b, "spent": peg_s},
-                 {"region_code": "x", "year": year, "spending_type": "modal", "budget_revised": 40.0, "spent": 40.0},
-                 {"region_code": "x", "year": year, "spending_type": "btt", "budget_revised": btt_b, "spent": btt_s}]
+    for year, (peg_b, peg_s, btt_b, btt_s) in {
+        2018: (60, 57, 40, 40),
+        2019: (60, 60, 40, 10),
+        2020: (60, 30, 40, 80),
+    }.items():
+        rows += [
+            {
+                "region_code": "x",
+                "year": year,
+                "spending_type": "pegawai",
+                "budget_revised": peg_b,
+                "spent": peg_s,
+            },
+            {
+                "region_code": "x",
+                "year": year,
+                "spending_type": "modal",
+                "budget_revised": 40.0,
+                "spent": 40.0,
+            },
+            {
+                "region_code": "x",
+                "year": year,
+                "spending_type": "btt",
+                "budget_revised": btt_b,
+                "spent": btt_s,
+            },
+        ]
     s = pefa.yearly(pd.DataFrame(rows)).set_index("year")
     # 2018: outturn (57 + 40 + 40) / 140 = 97.86 % -> A
     assert s.loc[2018, "pi1_outturn_pct"] == pytest.approx(137 / 140 * 100)
@@ -46,18 +70,39 @@ def _anggaran():
     # two provinces, 2019-2020 complete, 2025 partial; BTT 2020 "Anggaran" 10, realised 200
     rows = []
     for code in ("11", "12"):
-        for year, partial, (peg, bj, modal, btt_b, btt_s) in ((2019, False, (50, 30, 20, 0, 0)),
-                                                            (2020, False, (50, 20, 10, 10, 100)),
-                                                            (2025, True, (50, 10, 5, 5, 1))):
-            for t, b, s in (("pegawai", peg, peg), ("barang_jasa", bj, bj), ("modal", modal, modal), ("btt", btt_b, btt_s)):
-                rows.append({"region_code": code, "year": year, "spending_type": t, "budget_original": float(b),
-                             "budget_revised": float(b), "spent": float(s), "partial_year": partial})
+        for year, partial, (peg, bj, modal, btt_b, btt_s) in (
+            (2019, False, (50, 30, 20, 0, 0)),
+            (2020, False, (50, 20, 10, 10, 100)),
+            (2025, True, (50, 10, 5, 5, 1)),
+        ):
+            for t, b, s in (
+                ("pegawai", peg, peg),
+                ("barang_jasa", bj, bj),
+                ("modal", modal, modal),
+                ("btt", btt_b, btt_s),
+            ):
+                rows.append(
+                    {
+                        "region_code": code,
+                        "year": year,
+                        "spending_type": t,
+                        "budget_original": float(b),
+                        "budget_revised": float(b),
+                        "spent": float(s),
+                        "partial_year": partial,
+                    }
+                )
     return pd.DataFrame(rows)
 
 
 def test_identity_checks_by_hand():
-    idt = pd.DataFrame({"region_name": ["a", "b", "c"], "ok": [True, False, True],
-                        "gap_budget_if_double_counted": [3e9, 3e9, 5e5]})
+    idt = pd.DataFrame(
+        {
+            "region_name": ["a", "b", "c"],
+            "ok": [True, False, True],
+            "gap_budget_if_double_counted": [3e9, 3e9, 5e5],
+        }
+    )
     assert province.identity_failures(idt)["region_name"].tolist() == ["b"]
     # only a holds because the repeat is counted once; c's would-be gap is below the tolerance
     assert province.repaired_by_dedup(idt)["region_name"].tolist() == ["a"]
@@ -67,7 +112,9 @@ def test_identity_checks_by_hand():
 def test_anggaran_by_year_and_kind_by_hand():
     a = _anggaran()
     y = province.anggaran_by_year(a).set_index("year")
-    assert y.loc[2020, "btt_budget"] == 20 and y.loc[2020, "btt_spent"] == 200 and y.loc[2020, "btt_ratio"] == 10
+    assert (
+        y.loc[2020, "btt_budget"] == 20 and y.loc[2020, "btt_spent"] == 200 and y.loc[2020, "btt_ratio"] == 10
+    )
     assert np.isnan(y.loc[2019, "btt_ratio"])  # 0 / 0: no BTT, no ratio
     assert y.loc[2020, "budget_revised"] == 2 * 90 and y.loc[2020, "spent"] == 2 * 180
     assert province.anggaran_kind(y.index, Periods(), [2025]) == ["pre", "first_refocusing", "partial"]
@@ -100,14 +147,26 @@ def _synthetic(n=30, slope=-0.4, seed=3):
     for i in range(n):
         code = f"{10 + i:02d}"
         base = 0.40
-        for year, share in ((2019, base), (2020, base - cut[i] / 100 * 0.8), (2021, base - cut[i] / 100 * 1.2)):
-            rows += [{"region_code": code, "year": year, "spending_type": "modal", "spent": share * 1000},
-                     {"region_code": code, "year": year, "spending_type": "pegawai", "spent": (1 - share) * 1000}]
+        for year, share in (
+            (2019, base),
+            (2020, base - cut[i] / 100 * 0.8),
+            (2021, base - cut[i] / 100 * 1.2),
+        ):
+            rows += [
+                {"region_code": code, "year": year, "spending_type": "modal", "spent": share * 1000},
+                {"region_code": code, "year": year, "spending_type": "pegawai", "spent": (1 - share) * 1000},
+            ]
         for year in (2018, 2019):
             outs.append({"region_code": code, "year": year, "measure": "poverty_rate", "value": 10.0})
         for year in (2020, 2021):
-            outs.append({"region_code": code, "year": year, "measure": "poverty_rate",
-                         "value": 10.0 + slope * cut[i] + rng.normal(0, 0.3)})
+            outs.append(
+                {
+                    "region_code": code,
+                    "year": year,
+                    "measure": "poverty_rate",
+                    "value": 10.0 + slope * cut[i] + rng.normal(0, 0.3),
+                }
+            )
     return pd.DataFrame(rows), pd.DataFrame(outs), cut
 
 
@@ -137,8 +196,12 @@ def test_outcome_fits_one_panel_per_estimate():
     assert len(f["x"]) == len(f["y"]) == f["n"] == 30 and len(f["grid"]) == len(f["lo"]) == 50
     assert f["slope"] == pytest.approx(stats.loc[0, "slope"]) and f["r"] == stats.loc[0, "r"]
     assert (f["lo"] <= f["fit"]).all() and (f["fit"] <= f["hi"]).all()
-    assert province.outcome_fits(out, cuts, Periods(), pd.DataFrame({"measure": ["x"], "window": ["change_post"],
-                                                                     "n": [2]})) == []
+    assert (
+        province.outcome_fits(
+            out, cuts, Periods(), pd.DataFrame({"measure": ["x"], "window": ["change_post"], "n": [2]})
+        )
+        == []
+    )
 
 
 def test_bootstrap_ci_covers_zero_without_effect():

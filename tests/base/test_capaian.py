@@ -2,6 +2,7 @@
 
 Every expected value is worked out by hand in the comment beside it, never copied from the code's output.
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -23,13 +24,19 @@ def one(target, actual, polarity, **kw):
     """Score a single row; return (achievement, formula_used, flag)."""
     upper = kw.pop("target_upper", None)
     formula = kw.pop("formula", None)
-    value, used, flag = achievement([target], [actual], [polarity],
-                                    target_upper=None if upper is None else [upper],
-                                    formula=None if formula is None else [formula], **kw)
+    value, used, flag = achievement(
+        [target],
+        [actual],
+        [polarity],
+        target_upper=None if upper is None else [upper],
+        formula=None if formula is None else [formula],
+        **kw,
+    )
     return value[0], used[0], flag[0]
 
 
 # --- the formulas ------------------------------------------------------------------------------------
+
 
 def test_positive_is_r_over_t():
     # 45 / 50 * 100 = 90
@@ -72,6 +79,7 @@ def test_negative_aliases(polarity):
 
 
 # --- range targets ------------------------------------------------------------------------------------
+
 
 def test_positive_below_a_range_uses_the_lower_bound():
     # 70 against 80-90: 70 / 80 * 100 = 87.5
@@ -120,14 +128,18 @@ def test_range_typed_upside_down_is_read_in_order():
 
 # --- per-row formula ------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("formula, expected, used", [
-    ("T/R", 10 / 12.5 * 100, "T/R"),          # 80
-    (" r / t ", 12.5 / 10 * 100, "R/T"),      # 125
-    ("(2t - r)/t", (20 - 12.5) / 10 * 100, "(2T-R)/T"),  # 75
-    ("R/T x 100", 125.0, "R/T"),
-    ("", 75.0, "(2T-R)/T"),                    # blank keeps the negative default
-    (None, 75.0, "(2T-R)/T"),
-])
+
+@pytest.mark.parametrize(
+    "formula, expected, used",
+    [
+        ("T/R", 10 / 12.5 * 100, "T/R"),  # 80
+        (" r / t ", 12.5 / 10 * 100, "R/T"),  # 125
+        ("(2t - r)/t", (20 - 12.5) / 10 * 100, "(2T-R)/T"),  # 75
+        ("R/T x 100", 125.0, "R/T"),
+        ("", 75.0, "(2T-R)/T"),  # blank keeps the negative default
+        (None, 75.0, "(2T-R)/T"),
+    ],
+)
 def test_per_row_formula_overrides_the_polarity_default(formula, expected, used):
     value, got_used, flag = one(10, 12.5, "negative", formula=formula)
     assert value == pytest.approx(expected) and got_used == used and flag == ""
@@ -154,6 +166,7 @@ def test_unknown_polarity_is_nan_and_flagged_unless_a_formula_is_given():
 
 # --- missing and zero ------------------------------------------------------------------------------------
 
+
 def test_target_zero_is_nan_and_flagged_never_zero():
     for polarity, actual in [("positive", 5), ("negative", 0), ("negative", 3)]:
         value, used, flag = one(0, actual, polarity)
@@ -162,9 +175,14 @@ def test_target_zero_is_nan_and_flagged_never_zero():
     assert np.isnan(value) and flag == "target_zero"
 
 
-@pytest.mark.parametrize("target, actual, flag", [
-    (NAN, 5, "missing_target"), (5, NAN, "missing_actual"), (NAN, NAN, "missing_target;missing_actual"),
-])
+@pytest.mark.parametrize(
+    "target, actual, flag",
+    [
+        (NAN, 5, "missing_target"),
+        (5, NAN, "missing_actual"),
+        (NAN, NAN, "missing_target;missing_actual"),
+    ],
+)
 def test_missing_values_are_nan_and_flagged(target, actual, flag):
     value, used, got = one(target, actual, "positive")
     assert np.isnan(value) and used == "" and got == flag
@@ -184,6 +202,7 @@ def test_zero_inside_a_range_starting_at_zero_scores_100():
 
 
 # --- cap ---------------------------------------------------------------------------------------------------
+
 
 def test_cap():
     # 100 / 50 * 100 = 200 -> 120 with a cap; 45 / 50 * 100 = 90 untouched
@@ -210,11 +229,23 @@ def test_lengths_must_agree():
 
 # --- bands -------------------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("value, key", [
-    (150, "sangat_baik"), (91, "sangat_baik"), (90.999, "baik"), (76, "baik"), (75.999, "cukup"),
-    (66, "cukup"), (65.999, "kurang"), (51, "kurang"), (50.9, "sangat_kurang"), (0, "sangat_kurang"),
-    (-50, "sangat_kurang"),
-])
+
+@pytest.mark.parametrize(
+    "value, key",
+    [
+        (150, "sangat_baik"),
+        (91, "sangat_baik"),
+        (90.999, "baik"),
+        (76, "baik"),
+        (75.999, "cukup"),
+        (66, "cukup"),
+        (65.999, "kurang"),
+        (51, "kurang"),
+        (50.9, "sangat_kurang"),
+        (0, "sangat_kurang"),
+        (-50, "sangat_kurang"),
+    ],
+)
 def test_band_edges_are_half_open(value, key):
     assert band([value]).tolist() == [key]
 
@@ -248,18 +279,24 @@ def test_custom_band_scheme():
 
 # --- compute -----------------------------------------------------------------------------------------------
 
+
 def kinerja_rows() -> pd.DataFrame:
-    return pd.DataFrame({
-        "region_code": ["71.73"] * 5, "year": [2021] * 5, "opd": ["Dinas Kesehatan"] * 5,
-        "indicator_id": ["a", "b", "c", "d", "e"], "indicator": ["A", "B", "C", "D", "E"],
-        "unit": ["%", "%", "bulan", "kasus", "%"],
-        "polarity": ["positive", "negative", "negative", "negative", "positive"],
-        "target": [80.0, 10.0, 7.0, 0.0, 100.0],
-        "target_upper": [90.0, NAN, 8.0, NAN, NAN],
-        "target_original": [NAN, NAN, NAN, NAN, 125.0],
-        "actual": [70.0, 12.0, 6.5, 3.0, NAN],
-        "formula": ["", "", "", "", ""],
-    })
+    return pd.DataFrame(
+        {
+            "region_code": ["71.73"] * 5,
+            "year": [2021] * 5,
+            "opd": ["Dinas Kesehatan"] * 5,
+            "indicator_id": ["a", "b", "c", "d", "e"],
+            "indicator": ["A", "B", "C", "D", "E"],
+            "unit": ["%", "%", "bulan", "kasus", "%"],
+            "polarity": ["positive", "negative", "negative", "negative", "positive"],
+            "target": [80.0, 10.0, 7.0, 0.0, 100.0],
+            "target_upper": [90.0, NAN, 8.0, NAN, NAN],
+            "target_original": [NAN, NAN, NAN, NAN, 125.0],
+            "actual": [70.0, 12.0, 6.5, 3.0, NAN],
+            "formula": ["", "", "", "", ""],
+        }
+    )
 
 
 def test_compute_adds_columns_and_keeps_the_input():
@@ -275,15 +312,26 @@ def test_compute_adds_columns_and_keeps_the_input():
     assert out["formula_used"].tolist() == ["R/T", "(2T-R)/T", "(2T-R)/T", "", ""]
     assert out["flag"].tolist() == ["", "", "", "target_zero", "missing_actual"]
     assert out["band"].astype(object).where(out["band"].notna(), None).tolist() == [
-        "baik", "baik", "sangat_baik", None, None]
+        "baik",
+        "baik",
+        "sangat_baik",
+        None,
+        None,
+    ]
     assert out["met"].dtype == "boolean"
     assert out["met"].tolist() == [False, False, True, pd.NA, pd.NA]
 
 
 def test_compute_original_target():
-    rows = pd.DataFrame({"target": [100.0, 80.0], "target_original": [125.0, NAN],
-                         "target_upper": [NAN, 90.0], "actual": [100.0, 85.0],
-                         "polarity": ["positive", "positive"]})
+    rows = pd.DataFrame(
+        {
+            "target": [100.0, 80.0],
+            "target_original": [125.0, NAN],
+            "target_upper": [NAN, 90.0],
+            "actual": [100.0, 85.0],
+            "polarity": ["positive", "positive"],
+        }
+    )
     out = compute(rows)
     # revised: 100 / 100 = 100; original: 100 / 125 = 80. Row 2 has no murni target: as revised (in range)
     assert out["achievement"].tolist() == [100.0, 100.0]
@@ -295,16 +343,24 @@ def test_compute_original_target():
 
 def test_compute_murni_target_of_a_revised_range_is_a_point():
     # range 80-90 revised from a murni target of 95: 85 / 95 * 100 = 89.47...
-    rows = pd.DataFrame({"target": [80.0], "target_upper": [90.0], "target_original": [95.0],
-                         "actual": [85.0], "polarity": ["positive"]})
+    rows = pd.DataFrame(
+        {
+            "target": [80.0],
+            "target_upper": [90.0],
+            "target_original": [95.0],
+            "actual": [85.0],
+            "polarity": ["positive"],
+        }
+    )
     out = compute(rows)
     assert out["achievement"].iloc[0] == 100.0
     assert out["achievement_original"].iloc[0] == pytest.approx(8500 / 95)
 
 
 def test_compute_uses_the_settings():
-    rows = pd.DataFrame({"target": [10.0, 50.0], "actual": [12.5, 100.0],
-                         "polarity": ["negative", "positive"]})
+    rows = pd.DataFrame(
+        {"target": [10.0, 50.0], "actual": [12.5, 100.0], "polarity": ["negative", "positive"]}
+    )
     out = compute(rows, Settings(negative_formula="T/R", cap=120))
     # 10 / 12.5 * 100 = 80; 100 / 50 * 100 = 200 capped to 120
     assert out["achievement"].tolist() == [80.0, 120.0]
@@ -313,8 +369,14 @@ def test_compute_uses_the_settings():
 
 
 def test_compute_per_row_formula_column():
-    rows = pd.DataFrame({"target": [10.0, 10.0], "actual": [12.5, 12.5], "polarity": ["negative", "negative"],
-                         "formula": ["R/T", None]})
+    rows = pd.DataFrame(
+        {
+            "target": [10.0, 10.0],
+            "actual": [12.5, 12.5],
+            "polarity": ["negative", "negative"],
+            "formula": ["R/T", None],
+        }
+    )
     # R/T: 125; blank: (20 - 12.5) / 10 * 100 = 75
     assert compute(rows)["achievement"].tolist() == [125.0, 75.0]
 
@@ -325,8 +387,13 @@ def test_compute_needs_target_actual_polarity():
 
 
 def test_compute_empty_table():
-    rows = pd.DataFrame({"target": pd.Series([], dtype=float), "actual": pd.Series([], dtype=float),
-                         "polarity": pd.Series([], dtype=object)})
+    rows = pd.DataFrame(
+        {
+            "target": pd.Series([], dtype=float),
+            "actual": pd.Series([], dtype=float),
+            "polarity": pd.Series([], dtype=object),
+        }
+    )
     out = compute(rows)
     assert len(out) == 0 and "achievement" in out.columns
 
@@ -346,8 +413,12 @@ def test_positive_and_negative_default_sum_to_200(target, actual):
 
 
 @settings(max_examples=200, deadline=None)
-@given(lower=_pos, width=st.floats(0, 1e3), actual=st.floats(0, 2e6, allow_nan=False),
-       polarity=st.sampled_from(["positive", "negative", "range"]))
+@given(
+    lower=_pos,
+    width=st.floats(0, 1e3),
+    actual=st.floats(0, 2e6, allow_nan=False),
+    polarity=st.sampled_from(["positive", "negative", "range"]),
+)
 def test_a_range_never_scores_below_its_nearer_bound(lower, width, actual, polarity):
     """Scoring against [L, U] equals scoring against the nearer bound, or 100 inside."""
     upper = lower + width
@@ -363,5 +434,13 @@ def test_a_range_never_scores_below_its_nearer_bound(lower, width, actual, polar
 
 
 def test_flag_names_are_the_documented_ones():
-    assert capaian.FLAGS == ("missing_target", "missing_actual", "target_zero", "actual_zero",
-                             "negative_achievement", "capped", "unknown_formula", "unknown_polarity")
+    assert capaian.FLAGS == (
+        "missing_target",
+        "missing_actual",
+        "target_zero",
+        "actual_zero",
+        "negative_achievement",
+        "capped",
+        "unknown_formula",
+        "unknown_polarity",
+    )

@@ -6,6 +6,7 @@ from kinerja_analysis.errors import ConfigError
 
 def test_every_label_has_both_languages_and_same_placeholders():
     import string
+
     for key, entry in labels.TEXT.items():
         assert set(entry) == {"en", "id"}, key
         assert entry["en"].strip() and entry["id"].strip(), key
@@ -27,8 +28,10 @@ def test_periods_and_settings_validation(tmp_path):
     with pytest.raises(ConfigError):
         config.Settings(negative_formula="R/T")
     f = tmp_path / "s.toml"
-    f.write_text('[settings]\nnegative_formula = "T/R"\ncap = 120\n[settings.band_schemes.six]\n'
-                 'lower = [100, 90, 80, 70, 60, 0]\nkeys = ["a", "b", "c", "d", "e", "f"]\n')
+    f.write_text(
+        '[settings]\nnegative_formula = "T/R"\ncap = 120\n[settings.band_schemes.six]\n'
+        'lower = [100, 90, 80, 70, 60, 0]\nkeys = ["a", "b", "c", "d", "e", "f"]\n'
+    )
     s = config.load(f, band_scheme="six")
     assert s.negative_formula == "T/R" and s.cap == 120 and s.bands[0] == (100.0, "a")
     f.write_text("[settings]\nnot_a_setting = 1\n")

@@ -1,4 +1,5 @@
 """environment.yml must list exactly the dependencies of pyproject.toml (one source of truth)."""
+
 from __future__ import annotations
 
 import re
@@ -22,8 +23,12 @@ def test_environment_yml_matches_pyproject():
     py = tomllib.loads((paths.ROOT / "pyproject.toml").read_text())
     project = py["project"]
     wanted = {}
-    for req in project["dependencies"] + project["optional-dependencies"]["test"] + project["optional-dependencies"]["lab"] \
-            + project["optional-dependencies"]["dask"]:
+    for req in (
+        project["dependencies"]
+        + project["optional-dependencies"]["test"]
+        + project["optional-dependencies"]["lab"]
+        + project["optional-dependencies"]["dask"]
+    ):
         if "python_version" in req:  # back-ports (tomli) are not needed on conda's python
             continue
         name, spec = _norm(req)

@@ -6,6 +6,7 @@ and no request outside file:// at all, every image decoded, table-of-contents li
 headings, sorting a long table works. A hostile indicator name shows as text, not markup.
 Full-page screenshots are saved under test-artifacts/ (git-ignored).
 """
+
 from __future__ import annotations
 
 import json
@@ -26,7 +27,10 @@ CHROMIUM = artefacts.find_chromium()
 ARTIFACTS = Path(os.environ.get("KINERJA_ARTIFACTS", paths.ROOT / "test-artifacts"))
 
 if CHROMIUM is None:
-    pytest.skip("chromium is not installed (Debian: apt-get install chromium); CI installs it", allow_module_level=True)
+    pytest.skip(
+        "chromium is not installed (Debian: apt-get install chromium); CI installs it",
+        allow_module_level=True,
+    )
 sync_api = pytest.importorskip("playwright.sync_api", reason="playwright (python) is not installed")
 
 HOSTILE_INDICATOR = "<script>alert(1)</script>"
@@ -49,11 +53,15 @@ def _open(browser, path: Path):
     page.on("console", lambda m: seen["console"].append(m.text) if m.type == "error" else None)
     page.on("pageerror", lambda e: seen["pageerror"].append(str(e)))
     page.on("requestfailed", lambda r: seen["failed"].append(r.url))
-    page.on("request", lambda r: seen["outside"].append(r.url) if not r.url.startswith(("file://", "data:")) else None)
+    page.on(
+        "request",
+        lambda r: seen["outside"].append(r.url) if not r.url.startswith(("file://", "data:")) else None,
+    )
 
     def on_dialog(d):
         seen["dialogs"].append(d.message)
         d.dismiss()
+
     page.on("dialog", on_dialog)
     page.goto(path.resolve().as_uri())
     page.wait_for_load_state("load")
@@ -64,7 +72,8 @@ def _check_page(browser, path: Path, shot_name: str):
     page, seen = _open(browser, path)
     try:
         all_decoded = page.evaluate(
-            "() => Array.from(document.images).every(i => i.complete && i.naturalWidth > 0)")
+            "() => Array.from(document.images).every(i => i.complete && i.naturalWidth > 0)"
+        )
         n_images = page.evaluate("() => document.images.length")
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
         # full-page shots of the pages reviewers look at first; the first screen of the others
@@ -97,19 +106,28 @@ def _check_sorting(page):
     n_cols = table.locator("thead th").count()
     for col in range(n_cols):
         values = table.locator(f"tbody tr td:nth-child({col + 1})").evaluate_all(
-            "tds => tds.map(td => td.getAttribute('data-sort'))")
+            "tds => tds.map(td => td.getAttribute('data-sort'))"
+        )
         if len(values) > 5 and all(v is not None for v in values) and len(set(values)) > 2:
             break
     else:
         pytest.fail("no numeric column in the sortable table")
     header = table.locator("thead th").nth(col)
     header.click()
-    asc = [float(v) for v in table.locator(f"tbody tr td:nth-child({col + 1})").evaluate_all(
-        "tds => tds.map(td => td.getAttribute('data-sort'))")]
+    asc = [
+        float(v)
+        for v in table.locator(f"tbody tr td:nth-child({col + 1})").evaluate_all(
+            "tds => tds.map(td => td.getAttribute('data-sort'))"
+        )
+    ]
     assert asc == sorted(asc)
     header.click()
-    desc = [float(v) for v in table.locator(f"tbody tr td:nth-child({col + 1})").evaluate_all(
-        "tds => tds.map(td => td.getAttribute('data-sort'))")]
+    desc = [
+        float(v)
+        for v in table.locator(f"tbody tr td:nth-child({col + 1})").evaluate_all(
+            "tds => tds.map(td => td.getAttribute('data-sort'))"
+        )
+    ]
     assert desc == sorted(desc, reverse=True)
 
 
@@ -141,7 +159,11 @@ def test_hostile_names_show_as_text(browser, demo_dir, tmp_path):
     a = pd.read_csv(data / "anggaran.csv", dtype=str, keep_default_na=False)
     a.loc[a["opd"] == opd, "opd"] = HOSTILE_OPD
     a.to_csv(data / "anggaran.csv", index=False)
-    jobs = [Job(name="hostile", notebook="04_region_report", parameters={"data_dir": str(data), "region": "99.01"})]
+    jobs = [
+        Job(
+            name="hostile", notebook="04_region_report", parameters={"data_dir": str(data), "region": "99.01"}
+        )
+    ]
     manifest = runner.run(jobs, tmp_path / "out", n_jobs=1)
     assert manifest["reports"][0]["status"] == "ok", manifest["reports"][0].get("error")
     html = (tmp_path / "out" / "hostile.html").read_text()

@@ -1,5 +1,6 @@
 """`kinerja report` on the demo data into a temporary folder: pages, index, manifest and results.json,
 with the recorded numbers checked against the same numbers computed directly with the package."""
+
 from __future__ import annotations
 
 import json
@@ -29,7 +30,9 @@ def test_index_manifest_and_pages_exist(report_run):
     assert {"00_data_quality", "01_budget_refocusing", "02_achievement_before_after"} <= set(names)
     regions = [n for n in names if n.startswith("04_region_report-")]
     assert len(regions) >= 6
-    assert all(r["status"] == "ok" for r in manifest["reports"]), [r.get("error") for r in manifest["reports"]]
+    assert all(r["status"] == "ok" for r in manifest["reports"]), [
+        r.get("error") for r in manifest["reports"]
+    ]
     index = (out / "index.html").read_text()
     for r in manifest["reports"]:
         assert (out / r["html"]).exists()
@@ -40,7 +43,12 @@ def test_index_manifest_and_pages_exist(report_run):
 def test_pages_show_expected_headings_and_no_code(report_run):
     out, _ = report_run
     expected = {
-        "00_data_quality.html": ["Data quality", "Coverage", "Achievement at the 100 % ceiling", "Targets revised in APBD-P"],
+        "00_data_quality.html": [
+            "Data quality",
+            "Coverage",
+            "Achievement at the 100 % ceiling",
+            "Targets revised in APBD-P",
+        ],
         "01_budget_refocusing.html": ["Budget refocusing", "Cuts by spending type", "OPDs cut most"],
         "02_achievement_before_after.html": ["Capaian by period", "Categories by period"],
         "04_region_report-99.01.html": ["Region report", "Summary", "The most-cut OPDs and their capaian"],
@@ -68,7 +76,9 @@ def test_results_equal_direct_computation(report_run, demo_dir):
     p = data.load(demo_dir)
     pm = compare.period_means(p.kinerja).set_index("period")
     for per in ("pre", "refocusing", "post"):
-        assert results["02_achievement_before_after"][f"mean_capaian_{per}"]["value"] == pytest.approx(pm.at[per, "mean"], rel=1e-12)
+        assert results["02_achievement_before_after"][f"mean_capaian_{per}"]["value"] == pytest.approx(
+            pm.at[per, "mean"], rel=1e-12
+        )
     ref = p.anggaran[p.anggaran["year"].isin([2020, 2021])]
     cut = (ref["budget_original"].sum() - ref["budget_revised"].sum()) / ref["budget_original"].sum() * 100
     assert results["01_budget_refocusing"]["total_cut_share_pct"]["value"] == pytest.approx(cut, rel=1e-12)
@@ -83,8 +93,14 @@ def test_results_equal_direct_computation(report_run, demo_dir):
 def test_failed_notebook_is_isolated_and_kept(tmp_path, demo_dir):
     from kinerja_analysis.run import runner
 
-    jobs = [runner.Job(name="ok", notebook="02_achievement_before_after", parameters={"data_dir": str(demo_dir)}),
-            runner.Job(name="broken", notebook="04_region_report", parameters={"data_dir": str(demo_dir), "region": "00.00"})]
+    jobs = [
+        runner.Job(name="ok", notebook="02_achievement_before_after", parameters={"data_dir": str(demo_dir)}),
+        runner.Job(
+            name="broken",
+            notebook="04_region_report",
+            parameters={"data_dir": str(demo_dir), "region": "00.00"},
+        ),
+    ]
     manifest = runner.run(jobs, tmp_path, n_jobs=1)
     status = {r["name"]: r for r in manifest["reports"]}
     assert status["ok"]["status"] == "ok"
@@ -94,6 +110,9 @@ def test_failed_notebook_is_isolated_and_kept(tmp_path, demo_dir):
 
 
 def test_cli_usage_errors_exit_2():
-    proc = subprocess.run([sys.executable, "-m", "kinerja_analysis.cli", "report", "--lang", "fr"],
-                          capture_output=True, text=True)
+    proc = subprocess.run(
+        [sys.executable, "-m", "kinerja_analysis.cli", "report", "--lang", "fr"],
+        capture_output=True,
+        text=True,
+    )
     assert proc.returncode == 2 and "invalid choice" in proc.stderr

@@ -3,6 +3,7 @@ started on 127.0.0.1 with a token and no browser of its own; Chromium (through P
 notebooks/04_region_report.ipynb, runs all cells, and every cell must finish without an error or warning.
 The notebook is never saved, so the committed file stays without outputs.
 """
+
 from __future__ import annotations
 
 import os
@@ -28,7 +29,9 @@ ARTIFACTS = Path(os.environ.get("KINERJA_ARTIFACTS", paths.ROOT / "test-artifact
 if CHROMIUM is None:
     pytest.skip("chromium is not installed; CI installs it", allow_module_level=True)
 if not LAB_PYTHON.exists():
-    pytest.skip(f"no JupyterLab environment at {LAB_PYTHON} (run `make lab` or `make test`)", allow_module_level=True)
+    pytest.skip(
+        f"no JupyterLab environment at {LAB_PYTHON} (run `make lab` or `make test`)", allow_module_level=True
+    )
 sync_api = pytest.importorskip("playwright.sync_api", reason="playwright (python) is not installed")
 
 
@@ -44,23 +47,42 @@ def lab_server(tmp_path_factory):
         pytest.skip(f"jupyterlab is not installed in {LAB_PYTHON}")
     port, token = _free_port(), secrets.token_hex(16)
     home = tmp_path_factory.mktemp("labhome")
-    env = {**os.environ, "JUPYTER_RUNTIME_DIR": str(home / "runtime"), "JUPYTER_CONFIG_DIR": str(home / "config"),
-           "JUPYTERLAB_SETTINGS_DIR": str(home / "settings"), "JUPYTERLAB_WORKSPACES_DIR": str(home / "ws")}
+    env = {
+        **os.environ,
+        "JUPYTER_RUNTIME_DIR": str(home / "runtime"),
+        "JUPYTER_CONFIG_DIR": str(home / "config"),
+        "JUPYTERLAB_SETTINGS_DIR": str(home / "settings"),
+        "JUPYTERLAB_WORKSPACES_DIR": str(home / "ws"),
+    }
     # render every cell (no windowing, so the test sees all prompts) and do not ask about news
     settings = home / "settings"
     (settings / "@jupyterlab" / "notebook-extension").mkdir(parents=True)
     (settings / "@jupyterlab" / "notebook-extension" / "tracker.jupyterlab-settings").write_text(
-        '{"windowingMode": "none"}')
+        '{"windowingMode": "none"}'
+    )
     (settings / "@jupyterlab" / "apputils-extension").mkdir(parents=True)
     (settings / "@jupyterlab" / "apputils-extension" / "notification.jupyterlab-settings").write_text(
-        '{"fetchNews": "false", "checkForUpdates": false}')
+        '{"fetchNews": "false", "checkForUpdates": false}'
+    )
     log = open(home / "lab.log", "w")
     proc = subprocess.Popen(
-        [str(LAB_PYTHON), "-m", "jupyterlab", "--no-browser", "--ServerApp.ip=127.0.0.1", f"--ServerApp.port={port}",
-         f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={paths.ROOT}",
-         "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate", "--LabApp.extension_manager=readonly",
-         "--ServerApp.allow_root=True"],
-        stdout=log, stderr=subprocess.STDOUT, env=env)
+        [
+            str(LAB_PYTHON),
+            "-m",
+            "jupyterlab",
+            "--no-browser",
+            "--ServerApp.ip=127.0.0.1",
+            f"--ServerApp.port={port}",
+            f"--IdentityProvider.token={token}",
+            f"--ServerApp.root_dir={paths.ROOT}",
+            "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
+            "--LabApp.extension_manager=readonly",
+            "--ServerApp.allow_root=True",
+        ],
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        env=env,
+    )
     base = f"http://127.0.0.1:{port}"
     deadline = time.time() + 90
     while time.time() < deadline:
@@ -108,13 +130,16 @@ def test_region_notebook_runs_in_jupyterlab(lab_server):
         def done():
             prompts = page.locator(".jp-Notebook .jp-CodeCell .jp-InputPrompt").all_inner_texts()
             return len(prompts) == n_code and all(re.fullmatch(r"\[\d+\]:", t.strip()) for t in prompts)
+
         deadline = time.time() + 180
         while time.time() < deadline and not done():
             page.wait_for_timeout(500)
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(ARTIFACTS / "jupyterlab-04_region_report.png"), full_page=False)
         assert done(), page.locator(".jp-InputPrompt").all_inner_texts()
-        errors = page.locator(".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']").all_inner_texts()
+        errors = page.locator(
+            ".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']"
+        ).all_inner_texts()
         assert errors == [], errors
         assert page.locator(".jp-OutputArea-output h1").count() >= 1  # the report title was shown
         browser.close()

@@ -1,6 +1,7 @@
 """The province report on real data: loader totals against an independent csv-module sum, the hand-checked
 Gorontalo figure, the sections shown from computed frames, and the report end to end (skipped when
 ../shared/realdata is absent). The province measures without real data: tests/analysis/test_province.py."""
+
 from __future__ import annotations
 
 import csv
@@ -46,7 +47,9 @@ def test_totals_equal_an_independent_csv_sum(djpk_dir, ang):
         with open(path, newline="", encoding="utf-8") as fh:
             for row in csv.DictReader(fh):
                 if row["level1coa90"].startswith("5") and row["nilai"].strip():
-                    want[(row["namapemda"], int(row["tahun"]))][row["jenis"] == "Realisasi"] += float(row["nilai"])
+                    want[(row["namapemda"], int(row["tahun"]))][row["jenis"] == "Realisasi"] += float(
+                        row["nilai"]
+                    )
     got = ang.groupby([ang["region_name"].astype(str), "year"])[["budget_revised", "spent"]].sum()
     assert len(got) == len(want) == 34 * 8
     for key, (budget, spent) in want.items():
@@ -106,7 +109,9 @@ def test_sections_show_the_frames_the_notebook_computes(realdata):
     """Notebook 05 outside a kernel: compute with analysis.province, show with report.sections.province."""
     r = show.start(str(realdata), n_boot=200)
     assert r.seed == DEFAULT_SEED and r.n_boot == 200 and r.periods.refocusing == (2020, 2021)
-    show.data_checks(province.identity_failures(r.data.identity), province.repaired_by_dedup(r.data.identity), r)
+    show.data_checks(
+        province.identity_failures(r.data.identity), province.repaired_by_dedup(r.data.identity), r
+    )
     by_year = province.anggaran_by_year(r.data.anggaran)
     show.anggaran_meaning(by_year, r)
     complete = province.complete_years(r.data.anggaran)
@@ -117,12 +122,16 @@ def test_sections_show_the_frames_the_notebook_computes(realdata):
     show.cut_ranking(cuts, r)
     assert "name" not in cuts.columns  # showing adds the names to its own copy
     stats = province.outcome_vs_cut(r.data.outcomes, cuts, r.periods, n_boot=r.n_boot, seed=r.seed)
-    show.outcomes(stats, province.outcome_fits(r.data.outcomes, cuts, r.periods, stats), r, n_provinces=len(cuts))
+    show.outcomes(
+        stats, province.outcome_fits(r.data.outcomes, cuts, r.periods, stats), r, n_provinces=len(cuts)
+    )
     scores = pefa.yearly(r.data.anggaran)
     show.pefa(scores, province.pefa_counts(scores, "pi1_band"), province.pefa_counts(scores, "pi2_band"), r)
     res = page.recorded()
     assert res["double_counted_rows"]["value"] == 14 and len(cuts) == 34
-    assert res["btt_spent_over_budget_2020"]["value"] == pytest.approx(by_year.set_index("year").at[2020, "btt_ratio"])
+    assert res["btt_spent_over_budget_2020"]["value"] == pytest.approx(
+        by_year.set_index("year").at[2020, "btt_ratio"]
+    )
     assert res["btt_spent_over_budget_2020"]["value"] > 10
     assert res["shift_capital_goods_pp_2020"]["value"] < 0
     assert {"ci_low", "ci_high", "n"} <= set(res["corr_poverty_rate_change_refocusing"])

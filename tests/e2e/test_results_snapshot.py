@@ -5,6 +5,7 @@ the snapshot in the same commit (``KINERJA_UPDATE_SNAPSHOT=1 pytest tests/e2e/te
 Floats compare to 1e-6 relative: the within-region models solve with BLAS, whose last digits differ
 between runs (seen: 1e-15 in estimates, 1e-9 in standard errors, even within one run).
 """
+
 from __future__ import annotations
 
 import json
@@ -39,9 +40,15 @@ def differences(expected, found, where="") -> list[str]:
         return out
     where = where.rstrip(".")
     if isinstance(expected, list) and isinstance(found, list) and len(expected) == len(found):
-        return [d for i, (x, y) in enumerate(zip(expected, found)) for d in differences(x, y, f"{where}[{i}].")]
+        return [
+            d for i, (x, y) in enumerate(zip(expected, found)) for d in differences(x, y, f"{where}[{i}].")
+        ]
     if isinstance(expected, float) and isinstance(found, (int, float)) and not isinstance(found, bool):
-        return [] if math.isclose(expected, found, rel_tol=1e-6, abs_tol=1e-9) else [f"{where}: {expected} != {found}"]
+        return (
+            []
+            if math.isclose(expected, found, rel_tol=1e-6, abs_tol=1e-9)
+            else [f"{where}: {expected} != {found}"]
+        )
     return [] if expected == found else [f"{where}: {expected} != {found}"]
 
 

@@ -1,6 +1,7 @@
 """Hostile input must not reach a reviewer's browser, the file system outside the output folder, a
 spreadsheet's formula engine, or the kernel: escaping, safe names, export neutralisation, no unpickling,
 papermill parameters that arrive intact."""
+
 from __future__ import annotations
 
 import csv
@@ -85,9 +86,17 @@ def test_sections_escape_names_from_data(hostile_folder, monkeypatch):
 def test_validation_html_report_escapes(tmp_path):
     issues = Issues()
     for text in HOSTILE:
-        issues.add("invalid_polarity", "error", f"{SCRIPT}.csv", f"bad {IMG}", sheet=IMG, row=2,
-                   column=SCRIPT, value=text)
-    issues.add("formula_like_text", "warning", "k.csv", "x", value="=HYPERLINK(\"http://x\")")
+        issues.add(
+            "invalid_polarity",
+            "error",
+            f"{SCRIPT}.csv",
+            f"bad {IMG}",
+            sheet=IMG,
+            row=2,
+            column=SCRIPT,
+            value=text,
+        )
+    issues.add("formula_like_text", "warning", "k.csv", "x", value='=HYPERLINK("http://x")')
     out = render.write_validation_page(issues.frame(), tmp_path / "v.html", source=SCRIPT, lang="id")
     page = out.read_text(encoding="utf-8")
     _assert_escaped(page)
@@ -105,8 +114,20 @@ def test_validation_of_the_html_fixture_has_no_errors():
 
 
 # ---------------------------------------------------------------- paths
-@pytest.mark.parametrize("name", ["../../etc", "../../etc/passwd", "a/b/c", "/abs/path", "..", "", "a\\..\\b",
-                                  "04_region_report-../../x", "\0evil"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "../../etc",
+        "../../etc/passwd",
+        "a/b/c",
+        "/abs/path",
+        "..",
+        "",
+        "a\\..\\b",
+        "04_region_report-../../x",
+        "\0evil",
+    ],
+)
 def test_safe_name_stays_in_folder(name, tmp_path):
     safe = paths.safe_name(name)
     assert safe and "/" not in safe and "\\" not in safe and ".." not in safe and "\0" not in safe
@@ -115,8 +136,16 @@ def test_safe_name_stays_in_folder(name, tmp_path):
 
 
 # ---------------------------------------------------------------- export
-DANGEROUS = ["=1+1", "+1+2", "-2+3", "@SUM(A1)", "\t=1", "\r=1", "=HYPERLINK(\"http://x\",\"y\")",
-             "=cmd|' /C calc'!A0"]
+DANGEROUS = [
+    "=1+1",
+    "+1+2",
+    "-2+3",
+    "@SUM(A1)",
+    "\t=1",
+    "\r=1",
+    '=HYPERLINK("http://x","y")',
+    "=cmd|' /C calc'!A0",
+]
 HARMLESS = ["Dinas Kesehatan", "-12,5", "+3", "-", "1.234,5", ""]
 
 
@@ -128,8 +157,8 @@ def test_csv_export_neutralises(tmp_path):
         rows = list(csv.reader(fh))
     assert rows[0] == ["'=evil()", "n"]
     cells = [r[0] for r in rows[1:]]
-    assert all(c.startswith("'") for c in cells[:len(DANGEROUS)])
-    assert cells[len(DANGEROUS):] == HARMLESS
+    assert all(c.startswith("'") for c in cells[: len(DANGEROUS)])
+    assert cells[len(DANGEROUS) :] == HARMLESS
     assert [int(r[1]) for r in rows[1:]] == list(range(len(DANGEROUS + HARMLESS)))
 
 
@@ -152,7 +181,7 @@ def test_capaian_output_is_neutralised(tmp_path, capsys):
     assert rows[0]["opd"].startswith("'=HYPERLINK(")
     assert rows[1]["indicator"].startswith("'@SUM(")
     assert rows[2]["indicator"] == "'+1+2"
-    assert float(rows[0]["achievement"]) == pytest.approx(98.5)   # 98,5 / 100
+    assert float(rows[0]["achievement"]) == pytest.approx(98.5)  # 98,5 / 100
     xlsx = tmp_path / "c.xlsx"
     assert cli.main(["capaian", str(FIXTURES / "kinerja_formula_injection.csv"), "-o", str(xlsx)]) == 0
     ws = openpyxl.load_workbook(xlsx).active
@@ -161,8 +190,10 @@ def test_capaian_output_is_neutralised(tmp_path, capsys):
 
 # ---------------------------------------------------------------- nothing is unpickled or executed
 def test_package_never_unpickles_or_evaluates():
-    pattern = re.compile(r"\b(pickle|read_pickle|marshal|shelve|joblib|dill|cloudpickle)\b|\beval\(|\bexec\(|"
-                         r"yaml\.load\(|from_pickle")
+    pattern = re.compile(
+        r"\b(pickle|read_pickle|marshal|shelve|joblib|dill|cloudpickle)\b|\beval\(|\bexec\(|"
+        r"yaml\.load\(|from_pickle"
+    )
     hits = []
     for py in (paths.ROOT / "kinerja_analysis").rglob("*.py"):
         for i, line in enumerate(py.read_text(encoding="utf-8").splitlines(), 1):
@@ -173,8 +204,15 @@ def test_package_never_unpickles_or_evaluates():
 
 
 # ---------------------------------------------------------------- papermill parameters
-WEIRD = ['a"b\'c', 'x"""\nimport os; os.system("touch /tmp/kinerja_param_injected")\n"""', "back\\slash\\\"q",
-         "line1\nline2\r\n\ttab", "{not} a {format}", "é – ünïcode ✓", "'; import os; os.system('true'); '"]
+WEIRD = [
+    "a\"b'c",
+    'x"""\nimport os; os.system("touch /tmp/kinerja_param_injected")\n"""',
+    'back\\slash\\"q',
+    "line1\nline2\r\n\ttab",
+    "{not} a {format}",
+    "é – ünïcode ✓",
+    "'; import os; os.system('true'); '",
+]
 
 
 def _tiny_notebook(path: Path):
@@ -183,7 +221,8 @@ def _tiny_notebook(path: Path):
     p.metadata["tags"] = ["parameters"]
     body = nbformat.v4.new_code_cell(
         "import json\nfrom IPython.display import display\n"
-        "display({'application/json': {'name': name, 'values': json.loads(values)}}, raw=True)")
+        "display({'application/json': {'name': name, 'values': json.loads(values)}}, raw=True)"
+    )
     nb.cells = [p, body]
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
     nbformat.write(nb, path)
@@ -203,8 +242,12 @@ def test_runner_parameters_and_names_are_safe(tmp_path):
     assert not marker.exists(), "a parameter was executed as code"
     executed = out_dir / entry["executed"]
     nb = nbformat.read(executed, as_version=4)
-    got = [o["data"]["application/json"] for c in nb.cells for o in c.get("outputs", [])
-           if "application/json" in o.get("data", {})][0]
+    got = [
+        o["data"]["application/json"]
+        for c in nb.cells
+        for o in c.get("outputs", [])
+        if "application/json" in o.get("data", {})
+    ][0]
     assert got == {"name": WEIRD[1], "values": WEIRD}  # every string arrived intact
     # every file written stays inside the output folder
     written = [p.resolve() for p in out_dir.rglob("*") if p.is_file()]

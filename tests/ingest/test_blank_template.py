@@ -1,4 +1,5 @@
 """`kinerja template`: the blank templates, and a filled template read back (as a new user would)."""
+
 from __future__ import annotations
 
 import csv
@@ -19,8 +20,13 @@ def tdir(tmp_path_factory):
 
 def test_files(tdir):
     assert {p.relative_to(tdir).as_posix() for p in tdir.rglob("*") if p.is_file()} == {
-        "kinerja.xlsx", "anggaran.xlsx", "csv/kinerja.csv", "csv/anggaran.csv", "csv/kinerja_contoh.csv",
-        "csv/anggaran_contoh.csv"}
+        "kinerja.xlsx",
+        "anggaran.xlsx",
+        "csv/kinerja.csv",
+        "csv/anggaran.csv",
+        "csv/kinerja_contoh.csv",
+        "csv/anggaran_contoh.csv",
+    }
 
 
 @pytest.mark.parametrize("table", ["kinerja", "anggaran"])
@@ -38,7 +44,10 @@ def test_readme_explains_every_column_in_both_languages(tdir, table):
 
 def test_lists_and_text_columns(tdir):
     ws = openpyxl.load_workbook(tdir / "kinerja.xlsx")["kinerja"]
-    lists = {str(dv.sqref).split(":")[0].rstrip("0123456789"): dv.formula1 for dv in ws.data_validations.dataValidation}
+    lists = {
+        str(dv.sqref).split(":")[0].rstrip("0123456789"): dv.formula1
+        for dv in ws.data_validations.dataValidation
+    }
     head = [c.value for c in ws[1]]
     col = {h: openpyxl.utils.get_column_letter(i + 1) for i, h in enumerate(head)}
     assert lists[col["polaritas"]] == '"positif,negatif,rentang"'
@@ -70,12 +79,34 @@ def test_filled_template_validates(tmp_path):
     blank.write_templates(tmp_path)
     wb = openpyxl.load_workbook(tmp_path / "kinerja.xlsx")
     ws = wb["kinerja"]
-    ws.append(["71.10", 2020, "Dinas Kesehatan", "", "K1", "Balita dirawat", "%", "positif", "100", "", "", "98,5",
-               "", "98,5", "", ""])
-    ws.append(["71.10", 2021, "Dinas Kesehatan", "", "K1", "Balita dirawat", "%", "positif", 100, None, None, 90])
+    ws.append(
+        [
+            "71.10",
+            2020,
+            "Dinas Kesehatan",
+            "",
+            "K1",
+            "Balita dirawat",
+            "%",
+            "positif",
+            "100",
+            "",
+            "",
+            "98,5",
+            "",
+            "98,5",
+            "",
+            "",
+        ]
+    )
+    ws.append(
+        ["71.10", 2021, "Dinas Kesehatan", "", "K1", "Balita dirawat", "%", "positif", 100, None, None, 90]
+    )
     wb.save(tmp_path / "kinerja.xlsx")
     wb = openpyxl.load_workbook(tmp_path / "anggaran.xlsx")
-    wb["anggaran"].append(["71.10", 2020, "Dinas Kesehatan", "", "barang_jasa", "1.000.000", "800.000", "700.000"])
+    wb["anggaran"].append(
+        ["71.10", 2020, "Dinas Kesehatan", "", "barang_jasa", "1.000.000", "800.000", "700.000"]
+    )
     wb.save(tmp_path / "anggaran.xlsx")
     ds = template.load_folder(tmp_path)
     issues = validate.validate_dataset(ds)

@@ -1,4 +1,5 @@
 """Tests of the synthetic demo data: determinism, shape, the planted mess and the planted effect."""
+
 from __future__ import annotations
 
 import csv
@@ -61,15 +62,36 @@ def test_committed_demo_folder_matches_fresh_write(written):
     for name in FILES:
         assert (committed / name).read_bytes() == (written / name).read_bytes(), (
             f"data/demo/{name} differs from a fresh demo.write(): "
-            "regenerate with `kinerja demo --out data/demo`")
+            "regenerate with `kinerja demo --out data/demo`"
+        )
 
 
 def test_headers_are_indonesian_and_codes_strings(written, tables):
     expected = {
-        "kinerja.csv": ["kode_wilayah", "tahun", "opd", "sasaran", "kode_indikator", "indikator", "satuan",
-                        "polaritas", "target", "target_atas", "target_murni", "realisasi", "rumus"],
-        "anggaran.csv": ["kode_wilayah", "tahun", "opd", "jenis_belanja", "pagu_murni", "pagu_perubahan",
-                         "realisasi_anggaran"],
+        "kinerja.csv": [
+            "kode_wilayah",
+            "tahun",
+            "opd",
+            "sasaran",
+            "kode_indikator",
+            "indikator",
+            "satuan",
+            "polaritas",
+            "target",
+            "target_atas",
+            "target_murni",
+            "realisasi",
+            "rumus",
+        ],
+        "anggaran.csv": [
+            "kode_wilayah",
+            "tahun",
+            "opd",
+            "jenis_belanja",
+            "pagu_murni",
+            "pagu_perubahan",
+            "realisasi_anggaran",
+        ],
         "regions.csv": ["kode_wilayah", "kode_bps", "nama_pemda", "jenis_pemda", "kode_provinsi"],
         "opd_crosswalk.csv": ["kode_wilayah", "opd_lama", "opd_baru", "tahun_berlaku", "catatan"],
     }
@@ -185,8 +207,9 @@ def test_truth_dose_definition(tables):
     assert len(merged) == 1 and "Dinas Pariwisata" not in set(dose.loc[dose["region_code"] == "99.71", "opd"])
     # hand check of one OPD against the definition
     ang = tables["anggaran"]
-    rows = ang[(ang["region_code"] == "99.01") & ang["year"].isin([2020, 2021])
-               & (ang["opd"] == "Dinas Kesehatan")]
+    rows = ang[
+        (ang["region_code"] == "99.01") & ang["year"].isin([2020, 2021]) & (ang["opd"] == "Dinas Kesehatan")
+    ]
     expected = 1 - rows["budget_revised"].sum() / rows["budget_original"].sum()
     got = dose.set_index(["region_code", "opd"]).loc[("99.01", "Dinas Kesehatan"), "dose"]
     assert got == pytest.approx(expected) and got < 0
@@ -198,20 +221,27 @@ def test_planted_effect_recovered_by_least_squares(tables):
     cw = tables["opd_crosswalk"]
     rename = {(r, o): n for r, o, n in cw[["region_code", "opd_old", "opd_new"]].itertuples(index=False)}
     kin["unit"] = [rename.get((r, o), o) for r, o in zip(kin["region_code"], kin["opd"])]
-    ok = ((kin["polarity"] == "positive") & kin["target_upper"].isna() & (kin["formula"] == "")
-          & (kin["target"] > 0) & kin["actual"].notna())
+    ok = (
+        (kin["polarity"] == "positive")
+        & kin["target_upper"].isna()
+        & (kin["formula"] == "")
+        & (kin["target"] > 0)
+        & kin["actual"].notna()
+    )
     kin = kin[ok].assign(ach=100 * kin["actual"] / kin["target"])
     panel = kin.groupby(["region_code", "unit", "year"], as_index=False)["ach"].mean()
     dose = demo.truth_dose(tables).rename(columns={"opd": "unit"})
     panel = panel.merge(dose, on=["region_code", "unit"], validate="many_to_one")
     panel["uid"] = panel["region_code"] + "|" + panel["unit"]
     d10 = 10 * panel["dose"].to_numpy()
-    X = np.column_stack([
-        d10 * panel["year"].isin([2020, 2021]).to_numpy(),
-        d10 * panel["year"].isin([2022, 2023]).to_numpy(),
-        pd.get_dummies(panel["uid"], dtype=float).to_numpy(),
-        pd.get_dummies(panel["year"], dtype=float).to_numpy()[:, 1:],
-    ])
+    X = np.column_stack(
+        [
+            d10 * panel["year"].isin([2020, 2021]).to_numpy(),
+            d10 * panel["year"].isin([2022, 2023]).to_numpy(),
+            pd.get_dummies(panel["uid"], dtype=float).to_numpy(),
+            pd.get_dummies(panel["year"], dtype=float).to_numpy()[:, 1:],
+        ]
+    )
     beta = np.linalg.lstsq(X, panel["ach"].to_numpy(), rcond=None)[0]
     truth = demo.truth()
     assert beta[0] == pytest.approx(truth["did_refocusing_per_10pp"], abs=1.0)
@@ -221,8 +251,14 @@ def test_planted_effect_recovered_by_least_squares(tables):
 def test_truth_contents():
     t = demo.truth()
     assert t["did_refocusing_per_10pp"] == -3.0 and t["did_post_per_10pp"] == -1.0
-    assert t["event_study_per_10pp"] == {"2018": 0.0, "2019": 0.0, "2020": -3.5, "2021": -2.5,
-                                         "2022": -1.5, "2023": -0.5}
+    assert t["event_study_per_10pp"] == {
+        "2018": 0.0,
+        "2019": 0.0,
+        "2020": -3.5,
+        "2021": -2.5,
+        "2022": -1.5,
+        "2023": -0.5,
+    }
     assert t["reference_year"] == 2019 and t["seed"] == demo.DEFAULT_SEED
     assert {"year_effects", "noise_sd", "target_revision", "pile_up", "note"} <= set(t)
     json.dumps(t)  # JSON-ready

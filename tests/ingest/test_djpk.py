@@ -1,4 +1,5 @@
 """DJPK/JAGA loader on the hand-made kab/kota fixture (invented numbers; expected values worked by hand)."""
+
 from __future__ import annotations
 
 import shutil
@@ -26,12 +27,22 @@ def ang():
 
 
 def test_files_finds_kabkota_names():
-    assert [p.name for p in djpk.files(FIX)] == ["data_apbd_kabkota_level3-2021.csv", "data_apbd_kabkota_level3-2022.csv"]
+    assert [p.name for p in djpk.files(FIX)] == [
+        "data_apbd_kabkota_level3-2021.csv",
+        "data_apbd_kabkota_level3-2022.csv",
+    ]
 
 
 def test_label_variants_normalise_to_one_key():
-    keys = {djpk_labels.norm_label(x) for x in ("52. Belanja Barang Jasa", "512. Belanja Barang dan Jasa",
-                                         "Belanja Barang & Jasa", "5.2.2 belanja barang/jasa")}
+    keys = {
+        djpk_labels.norm_label(x)
+        for x in (
+            "52. Belanja Barang Jasa",
+            "512. Belanja Barang dan Jasa",
+            "Belanja Barang & Jasa",
+            "5.2.2 belanja barang/jasa",
+        )
+    }
     assert keys == {"belanja barang jasa"}
     # no blanket letter stripping: "Modal" stays whole
     assert djpk_labels.norm_label("53. Belanja Modal") == "belanja modal"
@@ -52,7 +63,14 @@ def test_tidy_anggaran_shape(ang):
     assert ang["budget_original"].isna().all()
     assert set(ang["opd"]) == {""}
     assert set(ang["spending_type"]) <= set(schema.SPENDING_TYPES)
-    assert {"label_level1", "label_level2", "label_level3", "source_file", "source_row", "region_name"} <= set(ang.columns)
+    assert {
+        "label_level1",
+        "label_level2",
+        "label_level3",
+        "source_file",
+        "source_row",
+        "region_name",
+    } <= set(ang.columns)
 
 
 def test_codes_are_kemendagri_strings_and_unmapped_names_reported(ang):
@@ -72,14 +90,20 @@ def test_blank_level3_falls_back_to_level2_and_is_flagged(ang):
 def test_blank_value_is_missing_with_raw_text(ang):
     row = ang[(ang["region_name"] == "Kota Contoh Dua") & (ang["spending_type"] == "barang_jasa")].iloc[0]
     assert np.isnan(row["spent"]) and row["spent_raw"] == "" and "blank_value" in row["flag"]
-    assert row["source_file"] == "data_apbd_kabkota_level3-2021.csv" and row["source_row"] == 28  # header is line 1; Kota Contoh Dua starts on line 22
+    assert (
+        row["source_file"] == "data_apbd_kabkota_level3-2021.csv" and row["source_row"] == 28
+    )  # header is line 1; Kota Contoh Dua starts on line 22
 
 
 def test_repeated_transfer_label_counted_once(acc):
     rev = djpk.load_revenue(FIX)
     satu = rev[(rev["region_name"] == "Kab. Contoh Satu") & (rev["year"] == 2021)]
     assert satu.loc[satu["revenue_type"] == "transfer_antar_daerah", "budget_revised"].tolist() == [50.0]
-    assert satu.groupby("revenue_group")["budget_revised"].sum().to_dict() == {"other": 50.0, "pad": 100.0, "tkdd": 1000.0}
+    assert satu.groupby("revenue_group")["budget_revised"].sum().to_dict() == {
+        "other": 50.0,
+        "pad": 100.0,
+        "tkdd": 1000.0,
+    }
     dup = djpk_checks.issues(acc)
     dup = dup[dup["rule"] == "duplicate_label"]
     assert dup["label"].tolist() == ["434. Pendapatan Transfer Antar Daerah"] and dup["row"].tolist() == [8]
@@ -97,7 +121,10 @@ def test_budget_identity_and_the_trap(acc):
 
 def test_partial_last_year(acc, ang):
     assert djpk_checks.partial_years(acc) == [2022]
-    assert ang.loc[ang["year"] == 2022, "partial_year"].all() and not ang.loc[ang["year"] == 2021, "partial_year"].any()
+    assert (
+        ang.loc[ang["year"] == 2022, "partial_year"].all()
+        and not ang.loc[ang["year"] == 2021, "partial_year"].any()
+    )
 
 
 def _write(tmp_path, name, lines):
@@ -107,11 +134,16 @@ def _write(tmp_path, name, lines):
 
 
 def test_unknown_label_names_label_file_and_row(tmp_path):
-    p = _write(tmp_path, "data_apbd_kabkota_level3-2021.csv", [
-        "Kab. A,Provinsi X,2021,5. Belanja Daerah,51. Belanja Pegawai,511. Belanja Pegawai,Anggaran,1",
-        "Kab. A,Provinsi X,2021,5. Belanja Daerah,51. Belanja Pegawai,511. Belanja Pegawai,Realisasi,1",
-        "Kab. A,Provinsi X,2021,5. Belanja Daerah,53. Belanja Modal,520. Belanja odal,Anggaran,1",
-        "Kab. A,Provinsi X,2021,5. Belanja Daerah,53. Belanja Modal,520. Belanja odal,Realisasi,1"])
+    p = _write(
+        tmp_path,
+        "data_apbd_kabkota_level3-2021.csv",
+        [
+            "Kab. A,Provinsi X,2021,5. Belanja Daerah,51. Belanja Pegawai,511. Belanja Pegawai,Anggaran,1",
+            "Kab. A,Provinsi X,2021,5. Belanja Daerah,51. Belanja Pegawai,511. Belanja Pegawai,Realisasi,1",
+            "Kab. A,Provinsi X,2021,5. Belanja Daerah,53. Belanja Modal,520. Belanja odal,Anggaran,1",
+            "Kab. A,Provinsi X,2021,5. Belanja Daerah,53. Belanja Modal,520. Belanja odal,Realisasi,1",
+        ],
+    )
     with pytest.raises(DataError) as exc:
         djpk.read_accounts(p)
     msg = str(exc.value)
@@ -119,17 +151,25 @@ def test_unknown_label_names_label_file_and_row(tmp_path):
 
 
 def test_bad_number_and_bad_header(tmp_path):
-    p = _write(tmp_path, "data_apbd_x-2021.csv", [
-        "Kab. A,Provinsi X,2021,5. Belanja Daerah,51. Belanja Pegawai,511. Belanja Pegawai,Anggaran,1.234.567,8",
-        "Kab. A,Provinsi X,2021,5. Belanja Daerah,51. Belanja Pegawai,511. Belanja Pegawai,Realisasi,1"])
+    p = _write(
+        tmp_path,
+        "data_apbd_x-2021.csv",
+        [
+            "Kab. A,Provinsi X,2021,5. Belanja Daerah,51. Belanja Pegawai,511. Belanja Pegawai,Anggaran,1.234.567,8",
+            "Kab. A,Provinsi X,2021,5. Belanja Daerah,51. Belanja Pegawai,511. Belanja Pegawai,Realisasi,1",
+        ],
+    )
     with pytest.raises(DataError):
         djpk.read_accounts(p)
     q = tmp_path / "data_apbd_y-2021.csv"
     q.write_text("nama,tahun,nilai\nx,2021,1\n", encoding="utf-8")
     with pytest.raises(DataError, match="expected the DJPK/JAGA columns"):
         djpk.read_accounts(q)
-    r = _write(tmp_path, "data_apbd_z-2021.csv", [
-        "Kab. A,Provinsi X,2021,5. Belanja Daerah,51. Belanja Pegawai,511. Belanja Pegawai,Pagu,1"])
+    r = _write(
+        tmp_path,
+        "data_apbd_z-2021.csv",
+        ["Kab. A,Provinsi X,2021,5. Belanja Daerah,51. Belanja Pegawai,511. Belanja Pegawai,Pagu,1"],
+    )
     with pytest.raises(DataError, match="row 2, column jenis"):
         djpk.read_accounts(r)
 
@@ -140,6 +180,7 @@ def test_any_row_order_pairs_the_same(tmp_path, acc):
     shuffled = body[1::2][::-1] + body[0::2]  # all Realisasi first, reversed, then Anggaran
     p = tmp_path / "data_apbd_kabkota_level3-2021.csv"
     p.write_text("\n".join([lines[0], *shuffled]) + "\n", encoding="utf-8")
+
     def table(a):
         a = a.assign(region_name=a["region_name"].astype(str), level3=a["level3"].astype(str))
         return a.groupby(["region_name", "year", "level3"])[["budget", "spent"]].sum(min_count=1).sort_index()
@@ -149,8 +190,11 @@ def test_any_row_order_pairs_the_same(tmp_path, acc):
 
 def test_repeated_key_is_flagged_and_not_counted(tmp_path):
     row = "Kab. A,Provinsi X,2021,5. Belanja Daerah,51. Belanja Pegawai,511. Belanja Pegawai,{j},{v}"
-    p = _write(tmp_path, "data_apbd_kabkota_level3-2021.csv",
-               [row.format(j="Anggaran", v=5), row.format(j="Realisasi", v=4)] * 2)
+    p = _write(
+        tmp_path,
+        "data_apbd_kabkota_level3-2021.csv",
+        [row.format(j="Anggaran", v=5), row.format(j="Realisasi", v=4)] * 2,
+    )
     acc = djpk.read_accounts(p)
     assert (acc["flag"].astype(str) == "duplicate_key").sum() == 1
     a = djpk.load(p, codes=pd.DataFrame(columns=list(schema.REGIONS_COLUMNS)))

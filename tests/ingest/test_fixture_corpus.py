@@ -3,6 +3,7 @@ problems EXPECTED.toml declares, never crashes, and accounts for every row it ho
 
 Expected values below are worked out by hand from the fixture texts in make_fixtures.py.
 """
+
 from __future__ import annotations
 
 import math
@@ -35,7 +36,9 @@ def _matches(have: list[str], want: str) -> bool:
 
 
 def test_corpus_is_complete():
-    files = {p.name for p in HERE.iterdir() if p.name not in ("EXPECTED.toml", "make_fixtures.py", "__pycache__")}
+    files = {
+        p.name for p in HERE.iterdir() if p.name not in ("EXPECTED.toml", "make_fixtures.py", "__pycache__")
+    }
     assert files == set(EXPECTED), "every fixture needs an entry in EXPECTED.toml, and every entry a fixture"
     assert len(EXPECTED) >= 30
 
@@ -47,7 +50,9 @@ def test_fixture_behaves_as_declared(name):
     errors, warnings, info = (_codes(issues, s) for s in ("error", "warning", "info"))
     # "rule" without a row matches that rule on any row or none
     assert len(errors) == len(exp["errors"]) and all(_matches(errors, w) for w in exp["errors"]), errors
-    assert len(warnings) == len(exp["warnings"]) and all(_matches(warnings, w) for w in exp["warnings"]), warnings
+    assert len(warnings) == len(exp["warnings"]) and all(_matches(warnings, w) for w in exp["warnings"]), (
+        warnings
+    )
     assert all(_matches(info, w) for w in exp.get("info", [])), info
     # every issue says where: the file, and for row-level rules a spreadsheet row >= 2
     assert issues["file"].str.len().gt(0).all()
@@ -82,8 +87,10 @@ def test_every_row_is_accounted_for(name):
 def test_folder_rows_accounted_for(name):
     ds = template.load_folder(HERE / name)
     acc = ds.accounting
-    assert sum(a["data_rows"] for a in acc.values() if a["file"].split(".")[0] in ("kinerja", "anggaran")) \
+    assert (
+        sum(a["data_rows"] for a in acc.values() if a["file"].split(".")[0] in ("kinerja", "anggaran"))
         == EXPECTED[name]["rows"]
+    )
     assert len(ds.kinerja) + len(ds.anggaran) == EXPECTED[name]["rows"]
 
 
@@ -96,7 +103,7 @@ def test_parsed_values_by_hand():
     assert a["budget_original"].tolist() == [1.2e9, 2e9]
     assert a["budget_revised"].tolist() == [500e6, 750e3]
     assert a["spent"].tolist() == [450e6, 1500.0]
-    assert a["spent_raw"].tolist() == ["Rp 450.000.000,-", "Rp1.500"]   # raw text kept beside
+    assert a["spent_raw"].tolist() == ["Rp 450.000.000,-", "Rp1.500"]  # raw text kept beside
     s = _read("kinerja_semicolon.csv")
     assert s["target"].tolist() == [45.4, 50.0] and s["actual"].tolist() == [38.59, 51.2]
     e = _read("kinerja_english_headers.csv")
@@ -118,9 +125,9 @@ def test_xlsx_quirks_by_hand():
     assert t["target"].tolist() == [90.0, 95.0] and t["target_original"].tolist() == [100.0, 95.0]
     assert t["actual"].tolist() == [88.0, 96.0] and t["source_row"].tolist() == [4, 5]
     n = _read("kinerja_numbers_as_text.xlsx")
-    assert n["region_code"].tolist() == ["71.10", "71.73"]       # 71.1 typed as a number is 71.10
+    assert n["region_code"].tolist() == ["71.10", "71.73"]  # 71.1 typed as a number is 71.10
     assert n["indicator_id"].tolist() == ["K1", "2"] and n["year"].tolist() == [2020, 2020]
-    assert n["target"].tolist() == [100.0, 95.0]                  # 0.95 shown as 95% is 95
+    assert n["target"].tolist() == [100.0, 95.0]  # 0.95 shown as 95% is 95
     assert n["actual"].tolist() == [98.5, 96.0]
     o = _read("kinerja_merged_opd.xlsx")
     assert o["opd"].tolist() == ["Dinas Kesehatan"] * 3
@@ -131,7 +138,11 @@ def test_xlsx_quirks_by_hand():
 def test_quarterly_fixture_by_hand():
     k = quarterly.to_annual(_read("kinerja_quarterly.csv")).set_index("indicator_id")
     # K1 cumulative: targets 4 x 25 = 100, realisasi 20 + 30 + 25 + 15 = 90
-    assert (k.at["K1", "target"], k.at["K1", "actual"], k.at["K1", "aggregation"]) == (100.0, 90.0, "cumulative")
+    assert (k.at["K1", "target"], k.at["K1", "actual"], k.at["K1", "aggregation"]) == (
+        100.0,
+        90.0,
+        "cumulative",
+    )
     # K2 last: TW3 is the last quarter reported: target 90, realisasi 85
     assert (k.at["K2", "target"], k.at["K2", "actual"], k.at["K2", "aggregation"]) == (90.0, 85.0, "last")
     # K3 mean: (6 + 4 + 5 + 3) / 4 = 4.5 against a target of 5
@@ -149,15 +160,23 @@ def test_hostile_files_do_nothing(tmp_path):
     assert hostname not in " ".join(issues["message"]) + " ".join(issues["value"])
 
 
-@pytest.mark.parametrize("name, code, words", [
-    ("kinerja_empty.csv", 1, "the file is empty"),
-    ("kinerja_pickle.csv", 1, "binary data"),
-    ("kinerja_not_really.xlsx", 1, "cannot read the file as xlsx"),
-    ("kinerja_date_in_number.xlsx", 1, "found a date"),
-])
+@pytest.mark.parametrize(
+    "name, code, words",
+    [
+        ("kinerja_empty.csv", 1, "the file is empty"),
+        ("kinerja_pickle.csv", 1, "binary data"),
+        ("kinerja_not_really.xlsx", 1, "cannot read the file as xlsx"),
+        ("kinerja_date_in_number.xlsx", 1, "found a date"),
+    ],
+)
 def test_cli_shows_a_clear_message(name, code, words):
-    out = subprocess.run([str(KINERJA), "validate", str(HERE / name)], capture_output=True, text=True,
-                         timeout=120, env={**os.environ, "PYTHONWARNINGS": "ignore"})
+    out = subprocess.run(
+        [str(KINERJA), "validate", str(HERE / name)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, "PYTHONWARNINGS": "ignore"},
+    )
     text = out.stdout + out.stderr
     assert out.returncode == code, text
     assert words in text and "Traceback" not in text
@@ -170,7 +189,11 @@ def test_cli_usage_error_exits_2():
 
 
 def test_cli_capaian_on_hostile_file_exits_1(tmp_path):
-    out = subprocess.run([str(KINERJA), "capaian", str(HERE / "kinerja_bad_number.csv"), "-o",
-                          str(tmp_path / "c.csv")], capture_output=True, text=True, timeout=120)
+    out = subprocess.run(
+        [str(KINERJA), "capaian", str(HERE / "kinerja_bad_number.csv"), "-o", str(tmp_path / "c.csv")],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert out.returncode == 1 and "row 2" in out.stderr and "Traceback" not in out.stderr
     assert not (tmp_path / "c.csv").exists()

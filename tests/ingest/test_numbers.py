@@ -2,6 +2,7 @@
 
 Expected values are worked out by hand from the text, never copied from the parser's output.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -31,49 +32,56 @@ STATUSES = {"ok", "missing", "range", "invalid"}
 
 # --- parse_number ------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("text, expected", [
-    ("89,95", 89.95),
-    ("1,93%", 1.93),               # percent stays in percent
-    ("2.212.558", 2_212_558.0),
-    ("1.234.567,89", 1_234_567.89),
-    (" 89,95 ", 89.95),
-    ("0,5", 0.5),
-    (",5", 0.5),
-    ("12", 12.0),
-    ("Rp14,5 miliar", 14.5e9),
-    ("Rp 14,5 Milyar", 14.5e9),
-    ("14,5 M", 14.5e9),
-    ("14,5M", 14.5e9),
-    ("2 T", 2e12),
-    ("Rp 1,2 triliun", 1.2e12),
-    ("Rp. 1.500.000,-", 1_500_000.0),  # ",-": no cents
-    ("IDR 5 jt", 5e6),
-    ("7 juta", 7e6),
-    ("500 rb", 500_000.0),
-    ("3 ribu", 3_000.0),
-    ("232 Org", 232.0),
-    ("4 Desa/Kel", 4.0),
-    ("6,5 bulan", 6.5),
-    ("12 unit", 12.0),
-    ("5 m", 5.0),                  # a lower-case m is metres, not miliar
-    ("5 t", 5.0),
-    ("-5", -5.0),
-    ("(5)", -5.0),                 # accounting negative
-    ("(Rp 5.000)", -5000.0),
-    ("\u22125", -5.0),             # unicode minus
-    ("-1.234,5 %", -1234.5),
-    ("5\u00a0Org", 5.0),           # non-breaking space from Excel
-])
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("89,95", 89.95),
+        ("1,93%", 1.93),  # percent stays in percent
+        ("2.212.558", 2_212_558.0),
+        ("1.234.567,89", 1_234_567.89),
+        (" 89,95 ", 89.95),
+        ("0,5", 0.5),
+        (",5", 0.5),
+        ("12", 12.0),
+        ("Rp14,5 miliar", 14.5e9),
+        ("Rp 14,5 Milyar", 14.5e9),
+        ("14,5 M", 14.5e9),
+        ("14,5M", 14.5e9),
+        ("2 T", 2e12),
+        ("Rp 1,2 triliun", 1.2e12),
+        ("Rp. 1.500.000,-", 1_500_000.0),  # ",-": no cents
+        ("IDR 5 jt", 5e6),
+        ("7 juta", 7e6),
+        ("500 rb", 500_000.0),
+        ("3 ribu", 3_000.0),
+        ("232 Org", 232.0),
+        ("4 Desa/Kel", 4.0),
+        ("6,5 bulan", 6.5),
+        ("12 unit", 12.0),
+        ("5 m", 5.0),  # a lower-case m is metres, not miliar
+        ("5 t", 5.0),
+        ("-5", -5.0),
+        ("(5)", -5.0),  # accounting negative
+        ("(Rp 5.000)", -5000.0),
+        ("\u22125", -5.0),  # unicode minus
+        ("-1.234,5 %", -1234.5),
+        ("5\u00a0Org", 5.0),  # non-breaking space from Excel
+    ],
+)
 def test_parse_number_indonesian(text, expected):
     assert parse_number(text) == pytest.approx(expected, rel=1e-12)
 
 
-@pytest.mark.parametrize("text, expected", [
-    ("1,234,567.89", 1_234_567.89),
-    ("89.95", 89.95),
-    ("1,234", 1234.0),             # ambiguous cell read in the column's style
-    ("12.5%", 12.5),
-])
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("1,234,567.89", 1_234_567.89),
+        ("89.95", 89.95),
+        ("1,234", 1234.0),  # ambiguous cell read in the column's style
+        ("12.5%", 12.5),
+    ],
+)
 def test_parse_number_english(text, expected):
     assert parse_number(text, style="en") == pytest.approx(expected, rel=1e-12)
 
@@ -93,14 +101,49 @@ def test_real_numbers_pass_through(value):
     assert parse_number(value) == float(value)
 
 
-@pytest.mark.parametrize("text", ["", "  ", "n/a", "N/A", "na", "-", "\u2014", "\u2013", "tidak ada data",
-                                  "Tidak Ada", "nan", "None", "null", "#N/A", "..", None, float("nan")])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "  ",
+        "n/a",
+        "N/A",
+        "na",
+        "-",
+        "\u2014",
+        "\u2013",
+        "tidak ada data",
+        "Tidak Ada",
+        "nan",
+        "None",
+        "null",
+        "#N/A",
+        "..",
+        None,
+        float("nan"),
+    ],
+)
 def test_missing_markers_give_nan(text):
     assert math.isnan(parse_number(text))
 
 
-@pytest.mark.parametrize("text", ["Belanja Modal", "Modal", "M", "T", "abc 12", "1.2.3", "1,2,3",
-                                  "5 Mei 2020", "80-90", "80 s.d. 90", "--5", "2020-01-05"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Belanja Modal",
+        "Modal",
+        "M",
+        "T",
+        "abc 12",
+        "1.2.3",
+        "1,2,3",
+        "5 Mei 2020",
+        "80-90",
+        "80 s.d. 90",
+        "--5",
+        "2020-01-05",
+    ],
+)
 def test_not_a_number_raises_with_the_text(text):
     with pytest.raises(ParseError, match=re.escape(repr(text))):
         parse_number(text)
@@ -126,8 +169,22 @@ def test_bad_style_is_refused():
 
 # --- parse_range ------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("text", ["80\u201390", "80-90", "80 - 90", "80 s.d. 90", "80 s/d 90", "80 sampai 90",
-                                  "80 to 90", "80 sampai dengan 90", "80% - 90%", "90-80"])
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "80\u201390",
+        "80-90",
+        "80 - 90",
+        "80 s.d. 90",
+        "80 s/d 90",
+        "80 sampai 90",
+        "80 to 90",
+        "80 sampai dengan 90",
+        "80% - 90%",
+        "90-80",
+    ],
+)
 def test_parse_range(text):
     assert parse_range(text) == (80.0, 90.0)
 
@@ -144,24 +201,29 @@ def test_not_a_range(text):
 
 # --- detect_style -----------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("texts, expected", [
-    (["1,234.5", "89.95"], "en"),
-    (["89,95"], "id"),
-    (["1.234.567"], "id"),
-    (["1.234,5"], "id"),
-    (["1,234,567"], "en"),
-    (["1.5"], "en"),
-    (["1.234", "1,234", "12"], "id"),     # no evidence
-    ([], "id"),
-    (["89.95", "89,95"], "id"),           # a tie
-    (["89.95", "1.5", "89,95"], "en"),    # the majority
-    (["Rp 1,234,567", 12.5, None], "en"),  # non-text cells give no evidence
-])
+
+@pytest.mark.parametrize(
+    "texts, expected",
+    [
+        (["1,234.5", "89.95"], "en"),
+        (["89,95"], "id"),
+        (["1.234.567"], "id"),
+        (["1.234,5"], "id"),
+        (["1,234,567"], "en"),
+        (["1.5"], "en"),
+        (["1.234", "1,234", "12"], "id"),  # no evidence
+        ([], "id"),
+        (["89.95", "89,95"], "id"),  # a tie
+        (["89.95", "1.5", "89,95"], "en"),  # the majority
+        (["Rp 1,234,567", 12.5, None], "en"),  # non-text cells give no evidence
+    ],
+)
 def test_detect_style(texts, expected):
     assert detect_style(texts) == expected
 
 
 # --- parse_column -----------------------------------------------------------------------------------
+
 
 def test_english_column_is_detected():
     out = parse_column(pd.Series(["1,234.5", "89.95"]))
@@ -175,19 +237,44 @@ def test_ambiguous_cells_follow_the_columns_style():
 
 
 def test_parse_column_statuses_index_and_raw():
-    values = pd.Series(["89,95", "n/a", "-", None, np.nan, "80\u201390", "Belanja Modal", 12.5,
-                        dt.datetime(2021, 3, 1), "232 Org", True],
-                       index=[10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20], dtype=object)
+    values = pd.Series(
+        [
+            "89,95",
+            "n/a",
+            "-",
+            None,
+            np.nan,
+            "80\u201390",
+            "Belanja Modal",
+            12.5,
+            dt.datetime(2021, 3, 1),
+            "232 Org",
+            True,
+        ],
+        index=[10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20],
+        dtype=object,
+    )
     out = parse_column(values, allow_range=True)
     assert list(out.columns) == ["value", "upper", "status", "raw"]
     assert out.index.equals(values.index)
-    assert out["status"].tolist() == ["ok", "missing", "missing", "missing", "missing", "range", "invalid",
-                                      "ok", "invalid", "ok", "invalid"]
+    assert out["status"].tolist() == [
+        "ok",
+        "missing",
+        "missing",
+        "missing",
+        "missing",
+        "range",
+        "invalid",
+        "ok",
+        "invalid",
+        "ok",
+        "invalid",
+    ]
     nan = np.nan
-    np.testing.assert_array_equal(out["value"].to_numpy(),
-                                  [89.95, nan, nan, nan, nan, 80.0, nan, 12.5, nan, 232.0, nan])
-    np.testing.assert_array_equal(out["upper"].to_numpy(),
-                                  [np.nan] * 5 + [90.0] + [np.nan] * 5)
+    np.testing.assert_array_equal(
+        out["value"].to_numpy(), [89.95, nan, nan, nan, nan, 80.0, nan, 12.5, nan, 232.0, nan]
+    )
+    np.testing.assert_array_equal(out["upper"].to_numpy(), [np.nan] * 5 + [90.0] + [np.nan] * 5)
     assert out["raw"].tolist()[:8] == ["89,95", "n/a", "-", "", "", "80\u201390", "Belanja Modal", "12.5"]
 
 
@@ -225,6 +312,7 @@ def test_parse_column_vectorised_path_agrees_on_many_cells():
 
 # --- format_number ----------------------------------------------------------------------------------
 
+
 def test_format_number():
     assert format_number(1234567.891) == "1.234.567,89"
     assert format_number(1234567.891, style="en") == "1,234,567.89"
@@ -236,18 +324,28 @@ def test_format_number():
 
 # --- properties --------------------------------------------------------------------------------------
 
+
 @settings(max_examples=300, deadline=None)
-@given(x=st.floats(min_value=-1e13, max_value=1e13, allow_nan=False, allow_infinity=False),
-       style=st.sampled_from(["id", "en"]), decimals=st.integers(0, 4))
+@given(
+    x=st.floats(min_value=-1e13, max_value=1e13, allow_nan=False, allow_infinity=False),
+    style=st.sampled_from(["id", "en"]),
+    decimals=st.integers(0, 4),
+)
 def test_format_then_parse_round_trips(x, style, decimals):
     text = format_number(x, style=style, decimals=decimals)
     assert parse_number(text, style=style) == float(f"{x:.{decimals}f}")
 
 
 @settings(max_examples=60, deadline=None)
-@given(values=st.lists(st.one_of(st.text(), st.none(), st.floats(), st.integers(-10**12, 10**12),
-                                 st.booleans(), st.datetimes()), max_size=30),
-       allow_range=st.booleans())
+@given(
+    values=st.lists(
+        st.one_of(
+            st.text(), st.none(), st.floats(), st.integers(-(10**12), 10**12), st.booleans(), st.datetimes()
+        ),
+        max_size=30,
+    ),
+    allow_range=st.booleans(),
+)
 def test_parse_column_never_raises(values, allow_range):
     series = pd.Series(values, dtype=object)
     for vector_min in (numbers.VECTOR_MIN, 0):  # the Python loop and the vectorised path
@@ -272,9 +370,14 @@ def test_parse_column_never_raises_on_any_text(texts):
 
 _cells = st.builds(
     lambda sign, prefix, x, dec, style, pct, unit: (
-        f"{sign}{prefix}{format_number(x, style=style, decimals=dec)}{pct}{unit}", style),
-    st.sampled_from(["", "-", "\u2212", "+"]), st.sampled_from(["", "Rp", "Rp ", "Rp. ", "IDR "]),
-    st.floats(0, 1e9, allow_nan=False), st.integers(0, 3), st.sampled_from(["id", "en"]),
+        f"{sign}{prefix}{format_number(x, style=style, decimals=dec)}{pct}{unit}",
+        style,
+    ),
+    st.sampled_from(["", "-", "\u2212", "+"]),
+    st.sampled_from(["", "Rp", "Rp ", "Rp. ", "IDR "]),
+    st.floats(0, 1e9, allow_nan=False),
+    st.integers(0, 3),
+    st.sampled_from(["id", "en"]),
     st.sampled_from(["", "%", " %"]),
     st.sampled_from(["", " Org", " Desa/Kel", " unit", " jt", " M", " miliar", " m2", " Mei", " x 3"]),
 )

@@ -1,4 +1,5 @@
 """Region code tables: Kemendagri codes as strings, BPS <-> Kemendagri through the bridge, unmapped names reported."""
+
 from __future__ import annotations
 
 import pandas as pd
@@ -31,7 +32,9 @@ def test_fixture_code_table():
 
 def test_map_names_reports_every_failure():
     codes = regions.djpk_codes(FIX)
-    got, missing = regions.map_names(["Kab. Contoh Satu", "KOTA CONTOH DUA", "Kab. Entah", "Kab. Entah"], codes)
+    got, missing = regions.map_names(
+        ["Kab. Contoh Satu", "KOTA CONTOH DUA", "Kab. Entah", "Kab. Entah"], codes
+    )
     assert got == ["99.01", "99.71", "", ""]
     assert missing == ["Kab. Entah"]
 
@@ -52,7 +55,9 @@ def test_real_province_and_kabkota_codes(realdata):
 
 def test_bps_names_map_to_kemendagri(realdata):
     bridge = regions.bps_bridge(realdata / "kode-wilayah-bps-kemendagri")
-    names = pd.read_excel(realdata / "bps-provinsi-indikator-rkp" / "persentasemiskin.xlsx", header=None)[0].tolist()[1:]
+    names = pd.read_excel(realdata / "bps-provinsi-indikator-rkp" / "persentasemiskin.xlsx", header=None)[
+        0
+    ].tolist()[1:]
     got, missing = regions.province_codes_for_bps_names(names, bridge)
     assert missing == ["INDONESIA"]
     assert len(set(got) - {""}) == 34

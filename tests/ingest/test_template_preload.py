@@ -1,4 +1,5 @@
 """template.preload / forget: a data folder parsed once, handed out as independent copies while unchanged."""
+
 from __future__ import annotations
 
 import os
@@ -32,6 +33,7 @@ def folder(tmp_path):
 def _no_parsing(monkeypatch):
     def read_table(*args, **kwargs):
         raise Parsed
+
     monkeypatch.setattr(template, "read_table", read_table)
 
 
@@ -63,8 +65,9 @@ def test_copies_share_nothing_mutable(folder):
 def test_changed_folder_is_parsed_again(folder, monkeypatch):
     template.preload([folder])
     regions = folder / "regions.csv"
-    regions.write_text(regions.read_text(encoding="utf-8").replace("Kota Pelita", "Kota Pelita Baru"),
-                       encoding="utf-8")
+    regions.write_text(
+        regions.read_text(encoding="utf-8").replace("Kota Pelita", "Kota Pelita Baru"), encoding="utf-8"
+    )
     st = regions.stat()
     os.utime(regions, ns=(st.st_atime_ns, st.st_mtime_ns + 1_000_000_000))
     assert template.load_folder(folder).region_name("99.71") == "Kota Pelita Baru (fiktif)"

@@ -1,4 +1,5 @@
 """The template reader on spreadsheets as offices send them (values worked out by hand)."""
+
 from __future__ import annotations
 
 import openpyxl
@@ -12,16 +13,29 @@ from kinerja_analysis.ingest.table import read_table
 H = "kode_wilayah,tahun,opd,kode_indikator,indikator,satuan,polaritas,target,realisasi"
 
 
-@pytest.mark.parametrize("header, table, tidy", [
-    ("Kode Wilayah", "kinerja", "region_code"), ("KODE_WILAYAH", "kinerja", "region_code"),
-    ("KodeWilayah", "kinerja", "region_code"), ("kode-wilayah", "kinerja", "region_code"),
-    (" Pagu Murni (Rp) ", "anggaran", "budget_original"), ("kode_wilayah*", "kinerja", "region_code"),
-    ("Target (%)", "kinerja", "target"), ("Realisasi", "anggaran", "spent"), ("Realisasi", "kinerja", "actual"),
-    ("capaian_reported", "kinerja", "achievement_reported"), ("Achievement Reported", "kinerja", "achievement_reported"),
-    ("Capaian", "kinerja", "achievement_reported"), ("periode", "kinerja", "period"), ("Triwulan", "kinerja", "period"),
-    ("Agregasi", "kinerja", "aggregation"), ("Pagu\nPerubahan", "anggaran", "budget_revised"),
-    ("keterangan", "kinerja", None), ("Belanja Modal", "anggaran", None),
-])
+@pytest.mark.parametrize(
+    "header, table, tidy",
+    [
+        ("Kode Wilayah", "kinerja", "region_code"),
+        ("KODE_WILAYAH", "kinerja", "region_code"),
+        ("KodeWilayah", "kinerja", "region_code"),
+        ("kode-wilayah", "kinerja", "region_code"),
+        (" Pagu Murni (Rp) ", "anggaran", "budget_original"),
+        ("kode_wilayah*", "kinerja", "region_code"),
+        ("Target (%)", "kinerja", "target"),
+        ("Realisasi", "anggaran", "spent"),
+        ("Realisasi", "kinerja", "actual"),
+        ("capaian_reported", "kinerja", "achievement_reported"),
+        ("Achievement Reported", "kinerja", "achievement_reported"),
+        ("Capaian", "kinerja", "achievement_reported"),
+        ("periode", "kinerja", "period"),
+        ("Triwulan", "kinerja", "period"),
+        ("Agregasi", "kinerja", "aggregation"),
+        ("Pagu\nPerubahan", "anggaran", "budget_revised"),
+        ("keterangan", "kinerja", None),
+        ("Belanja Modal", "anggaran", None),
+    ],
+)
 def test_header_matching(header, table, tidy):
     assert schema.canonical_header(header, table) == tidy
 
@@ -34,29 +48,53 @@ def test_every_indonesian_header_maps_back():
 
 def test_title_rows_and_semicolons(tmp_path):
     p = tmp_path / "k.csv"
-    p.write_text("Laporan;;;\n\n" + H.replace(",", ";") + "\n71.73;2020;Dinkes;K1;Balita;%;positif;45,4;38,59\n",
-                 encoding="utf-8")
+    p.write_text(
+        "Laporan;;;\n\n" + H.replace(",", ";") + "\n71.73;2020;Dinkes;K1;Balita;%;positif;45,4;38,59\n",
+        encoding="utf-8",
+    )
     issues, acc = Issues(), {}
     df = read_table(p, "kinerja", issues, accounting=acc)
     assert df["target"].tolist() == [45.4] and df["actual"].tolist() == [38.59]
     assert df["source_row"].tolist() == [4]  # row 1 title, row 2 empty, row 3 header
-    assert acc == {"file": "k.csv", "data_rows": 1, "kept": 1, "skipped": 0, "blank": 0, "title_rows": 1,
-                   "header_rows": 1, "sheet": ""}
+    assert acc == {
+        "file": "k.csv",
+        "data_rows": 1,
+        "kept": 1,
+        "skipped": 0,
+        "blank": 0,
+        "title_rows": 1,
+        "header_rows": 1,
+        "sheet": "",
+    }
 
 
 def test_group_header_over_two_columns():
-    cells = [["kode_wilayah", "tahun", "jenis_belanja", "Pagu", None, "realisasi"],
-             [None, None, None, "Murni", "Perubahan", None],
-             ["71.73", 2020, "modal", 10, 8, 7]]
+    cells = [
+        ["kode_wilayah", "tahun", "jenis_belanja", "Pagu", None, "realisasi"],
+        [None, None, None, "Murni", "Perubahan", None],
+        ["71.73", 2020, "modal", 10, 8, 7],
+    ]
     lay = grid.locate_header(cells, "anggaran")
-    assert lay.names == ["kode_wilayah", "tahun", "jenis_belanja", "Pagu Murni", "Pagu Perubahan", "realisasi"]
+    assert lay.names == [
+        "kode_wilayah",
+        "tahun",
+        "jenis_belanja",
+        "Pagu Murni",
+        "Pagu Perubahan",
+        "realisasi",
+    ]
     assert (lay.header_rows, lay.first_data_index) == (2, 2)
-    assert [schema.canonical_header(n, "anggaran") for n in lay.names[3:]] == ["budget_original", "budget_revised",
-                                                                              "spent"]
+    assert [schema.canonical_header(n, "anggaran") for n in lay.names[3:]] == [
+        "budget_original",
+        "budget_revised",
+        "spent",
+    ]
 
 
 def test_single_header_not_merged_with_data():
-    lay = grid.locate_header([H.split(","), "71.73,2020,Dinkes,K1,Balita,%,positif,100,98".split(",")], "kinerja")
+    lay = grid.locate_header(
+        [H.split(","), "71.73,2020,Dinkes,K1,Balita,%,positif,100,98".split(",")], "kinerja"
+    )
     assert lay.header_rows == 1 and lay.first_data_index == 1
 
 
@@ -98,21 +136,35 @@ def test_demo_rows_all_kept(demo_dir):
 
 def test_raw_text_kept_beside(tmp_path):
     p = tmp_path / "anggaran.csv"
-    p.write_text("kode_wilayah,tahun,jenis_belanja,pagu_perubahan,realisasi_anggaran\n"
-                 '71.73,2020,Belanja Barang dan Jasa,"Rp14,5 miliar",500 jt\n', encoding="utf-8")
+    p.write_text(
+        "kode_wilayah,tahun,jenis_belanja,pagu_perubahan,realisasi_anggaran\n"
+        '71.73,2020,Belanja Barang dan Jasa,"Rp14,5 miliar",500 jt\n',
+        encoding="utf-8",
+    )
     a = read_table(p, "anggaran")
     assert a.loc[0, ["budget_revised", "spent"]].tolist() == [14.5e9, 5e8]
     assert a.loc[0, ["budget_revised_raw", "spent_raw", "spending_type", "spending_type_raw"]].tolist() == [
-        "Rp14,5 miliar", "500 jt", "barang_jasa", "Belanja Barang dan Jasa"]
+        "Rp14,5 miliar",
+        "500 jt",
+        "barang_jasa",
+        "Belanja Barang dan Jasa",
+    ]
 
 
 def test_typo_gets_a_suggestion(tmp_path):
     p = tmp_path / "anggaran.csv"
-    p.write_text("kode_wilayah,tahun,jenis_belanja,pagu_perubahan,realisasi_anggaran\n71.73,2020,modla,1,1\n",
-                 encoding="utf-8")
+    p.write_text(
+        "kode_wilayah,tahun,jenis_belanja,pagu_perubahan,realisasi_anggaran\n71.73,2020,modla,1,1\n",
+        encoding="utf-8",
+    )
     issues = Issues()
     a = read_table(p, "anggaran", issues)
     err = issues.frame().iloc[0]
-    assert (err["rule"], err["row"], err["column"], err["value"]) == ("invalid_spending_type", 2, "spending_type", "modla")
+    assert (err["rule"], err["row"], err["column"], err["value"]) == (
+        "invalid_spending_type",
+        2,
+        "spending_type",
+        "modla",
+    )
     assert "did you mean 'modal'" in err["message"]
     assert a["spending_type"].tolist() == ["modla"]  # never silently a new (or another) category

@@ -1,4 +1,5 @@
 """Validation checks across rows and tables, and the HTML report (values worked out by hand)."""
+
 from __future__ import annotations
 
 import pandas as pd
@@ -10,9 +11,17 @@ from kinerja_analysis.ingest.template import Issues
 
 def _k(**cols):
     n = len(next(iter(cols.values())))
-    base = {"region_code": ["71.73"] * n, "year": [2020] * n, "opd": ["Dinkes"] * n,
-            "indicator_id": [f"K{i}" for i in range(n)], "indicator": ["x"] * n, "unit": ["%"] * n,
-            "polarity": ["positive"] * n, "source": ["k.csv, row 2"] * n, "source_row": list(range(2, 2 + n))}
+    base = {
+        "region_code": ["71.73"] * n,
+        "year": [2020] * n,
+        "opd": ["Dinkes"] * n,
+        "indicator_id": [f"K{i}" for i in range(n)],
+        "indicator": ["x"] * n,
+        "unit": ["%"] * n,
+        "polarity": ["positive"] * n,
+        "source": ["k.csv, row 2"] * n,
+        "source_row": list(range(2, 2 + n)),
+    }
     return pd.DataFrame(base | cols)
 
 
@@ -26,19 +35,35 @@ def test_reported_capaian_tolerance_boundary():
 
 def test_reported_capaian_warning_names_row_and_values():
     issues = Issues()
-    validate.check_kinerja(_k(target=[10.0], actual=[12.0], polarity=["negative"], achievement_reported=[83.3]), issues)
+    validate.check_kinerja(
+        _k(target=[10.0], actual=[12.0], polarity=["negative"], achievement_reported=[83.3]), issues
+    )
     w = issues.frame().iloc[0]
     # (2T - R)/T = (20 - 12)/10 = 80 %; reported 83.3 -> +3.30 pp
-    assert (w["rule"], w["severity"], w["row"], w["column"]) == ("reported_capaian_differs", "warning", 2,
-                                                                 "achievement_reported")
+    assert (w["rule"], w["severity"], w["row"], w["column"]) == (
+        "reported_capaian_differs",
+        "warning",
+        2,
+        "achievement_reported",
+    )
     assert "83.30" in w["message"] and "80.00" in w["message"] and "+3.30 pp" in w["message"]
 
 
 def test_spent_thresholds():
-    a = pd.DataFrame({"region_code": ["71.73"] * 3, "year": [2020] * 3, "opd": ["A", "B", "C"], "program": [""] * 3,
-                      "spending_type": ["modal"] * 3, "budget_original": [100.0] * 3,
-                      "budget_revised": [100.0, 100.0, 100.0], "spent": [100.0, 150.0, 151.0],
-                      "source": ["a.csv, row 2"] * 3, "source_row": [2, 3, 4]})
+    a = pd.DataFrame(
+        {
+            "region_code": ["71.73"] * 3,
+            "year": [2020] * 3,
+            "opd": ["A", "B", "C"],
+            "program": [""] * 3,
+            "spending_type": ["modal"] * 3,
+            "budget_original": [100.0] * 3,
+            "budget_revised": [100.0, 100.0, 100.0],
+            "spent": [100.0, 150.0, 151.0],
+            "source": ["a.csv, row 2"] * 3,
+            "source_row": [2, 3, 4],
+        }
+    )
     issues = Issues()
     validate.check_anggaran(a, issues)
     f = issues.frame()
@@ -46,8 +71,13 @@ def test_spent_thresholds():
 
 
 def test_polarity_change_across_years():
-    k = _k(indicator_id=["K1", "K1", "K1"], year=[2019, 2020, 2021], polarity=["positive", "negative", "negative"],
-           target=[1.0] * 3, actual=[1.0] * 3)
+    k = _k(
+        indicator_id=["K1", "K1", "K1"],
+        year=[2019, 2020, 2021],
+        polarity=["positive", "negative", "negative"],
+        target=[1.0] * 3,
+        actual=[1.0] * 3,
+    )
     issues = Issues()
     validate.check_kinerja(k, issues)
     f = issues.frame()
@@ -56,7 +86,9 @@ def test_polarity_change_across_years():
 
 
 def test_unit_synonyms_are_not_a_change():
-    k = _k(indicator_id=["K1", "K1"], year=[2019, 2020], unit=["%", "Persen"], target=[1.0] * 2, actual=[1.0] * 2)
+    k = _k(
+        indicator_id=["K1", "K1"], year=[2019, 2020], unit=["%", "Persen"], target=[1.0] * 2, actual=[1.0] * 2
+    )
     issues = Issues()
     validate.check_kinerja(k, issues)
     assert issues.frame().empty
@@ -64,8 +96,14 @@ def test_unit_synonyms_are_not_a_change():
 
 def test_opds_unmatched_both_ways():
     k = _k(opd=["Dinkes", "Dinas PU"], target=[1.0] * 2, actual=[1.0] * 2)
-    a = pd.DataFrame({"region_code": ["71.73"] * 3, "opd": ["Dinkes", "Bappeda", ""],
-                      "source": ["a.csv, row 2"] * 3, "source_row": [2, 3, 4]})
+    a = pd.DataFrame(
+        {
+            "region_code": ["71.73"] * 3,
+            "opd": ["Dinkes", "Bappeda", ""],
+            "source": ["a.csv, row 2"] * 3,
+            "source_row": [2, 3, 4],
+        }
+    )
     issues = Issues()
     validate.check_opds(k, a, issues)
     msgs = issues.frame()["message"].tolist()
@@ -81,14 +119,17 @@ def test_demo_validates_clean(demo_dir, capsys):
 
 def test_html_report_through_cli(tmp_path, capsys):
     bad = tmp_path / "kinerja.csv"
-    bad.write_text("kode_wilayah,tahun,opd,kode_indikator,indikator,polaritas,target,realisasi\n"
-                   "71.73,2020,Dinkes,K1,x,positf,100,90\n", encoding="utf-8")
+    bad.write_text(
+        "kode_wilayah,tahun,opd,kode_indikator,indikator,polaritas,target,realisasi\n"
+        "71.73,2020,Dinkes,K1,x,positf,100,90\n",
+        encoding="utf-8",
+    )
     out = tmp_path / "report.html"
     assert cli.main(["validate", str(bad), "--html", str(out), "--lang", "id"]) == 1
     page = out.read_text(encoding="utf-8")
     assert "Laporan validasi data" in page and "1 galat dan 0 peringatan" in page
     assert "positf" in page and "Polaritas harus positif, negatif atau rentang" in page
-    assert "<td class=\"num\">2</td>" in page  # the spreadsheet row
+    assert '<td class="num">2</td>' in page  # the spreadsheet row
 
 
 def test_summary_and_labels():

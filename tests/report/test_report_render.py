@@ -1,4 +1,5 @@
 """Recording results, escaping, parameter checks and the HTML page, without running a kernel."""
+
 import json
 
 import nbformat
@@ -22,8 +23,17 @@ def test_record_round_trips_through_a_notebook_output():
 
 def test_table_escapes_text_from_data():
     import pandas as pd
-    html = report.table_html(pd.DataFrame({"indikator": ['<script>alert(1)</script>', '"><img src=x onerror=alert(1)>'],
-                                           "capaian": [87.5, 100.0]}), lang="id", formats={"capaian": "pct"})
+
+    html = report.table_html(
+        pd.DataFrame(
+            {
+                "indikator": ["<script>alert(1)</script>", '"><img src=x onerror=alert(1)>'],
+                "capaian": [87.5, 100.0],
+            }
+        ),
+        lang="id",
+        formats={"capaian": "pct"},
+    )
     assert "<script>" not in html and "<img" not in html
     assert "&lt;script&gt;" in html and "87,5" in html
 
@@ -46,6 +56,7 @@ def test_every_notebook_declares_the_common_parameters():
 
 def test_committed_notebooks_carry_no_outputs():
     from kinerja_analysis import paths
+
     for f in sorted(paths.NOTEBOOKS.glob("*.ipynb")):
         nb = json.loads(f.read_text())
         for c in nb["cells"]:
@@ -58,15 +69,22 @@ def test_committed_notebooks_carry_no_outputs():
 def test_rendered_page_is_self_contained_and_has_header():
     nb = nbformat.v4.new_notebook()
     cell = nbformat.v4.new_code_cell("print('hidden code')")
-    cell.outputs = [nbformat.v4.new_output("display_data", data={"text/html": '<h2 id="a">Section A</h2><p>x</p>'})]
+    cell.outputs = [
+        nbformat.v4.new_output("display_data", data={"text/html": '<h2 id="a">Section A</h2><p>x</p>'})
+    ]
     nb.cells.append(cell)
-    page = render.render_notebook(nb, report_name="t", parameters={"region": "71.10"},
-                                  context={"title": "T <b>", "synthetic": True, "lang": "en", "data_hash": "abc"},
-                                  run_time="now")
+    page = render.render_notebook(
+        nb,
+        report_name="t",
+        parameters={"region": "71.10"},
+        context={"title": "T <b>", "synthetic": True, "lang": "en", "data_hash": "abc"},
+        run_time="now",
+    )
     assert "hidden code" not in page
     assert "SYNTHETIC" in page and "abc" in page and "region = '71.10'" in page
     assert 'href="#a"' in page  # table of contents
     assert "T &lt;b&gt;" in page
     import re
+
     external = re.findall(r'(?:src|href)="(https?:|//)[^"]*"', page)
     assert external == []

@@ -1,5 +1,6 @@
 """Files beside each page: the LKjIP-format XLSX of the main tables (formula injection neutralised), PDF, and the
 open data (CSV per published table, Frictionless datapackage.json, no formula injection)."""
+
 from __future__ import annotations
 
 import hashlib
@@ -27,17 +28,30 @@ def _nb_with_tables(tables):
 
 def test_xlsx_holds_main_tables_in_lkjip_order_and_neutralises_formulas(tmp_path, demo_prepared):
     t = lkjip.indicator_table(demo_prepared.kinerja, 2021, "id")
-    t.iloc[0, 2] = "=HYPERLINK(\"http://x\")"
-    main = {"name": "lkjip_indicators", "title": "Indikator 2021", "main": True, "columns": list(t.columns),
-            "data": t.astype(object).where(t.notna(), None).values.tolist()}
+    t.iloc[0, 2] = '=HYPERLINK("http://x")'
+    main = {
+        "name": "lkjip_indicators",
+        "title": "Indikator 2021",
+        "main": True,
+        "columns": list(t.columns),
+        "data": t.astype(object).where(t.notna(), None).values.tolist(),
+    }
     other = {"name": "aux", "title": "aux", "main": False, "columns": ["a"], "data": [[1]]}
     out = artefacts.write_companions(_nb_with_tables([main, other]), tmp_path, "r", {"html": None})
     assert out == {"xlsx": "r.xlsx"}
     wb = openpyxl.load_workbook(tmp_path / "r.xlsx")
     assert wb.sheetnames == ["Indikator 2021"]
     ws = wb["Indikator 2021"]
-    assert [c.value for c in ws[1]] == ["OPD", "Sasaran", "Indikator", "Satuan", "Target", "Realisasi",
-                                        "Capaian (%)", "Kategori"]
+    assert [c.value for c in ws[1]] == [
+        "OPD",
+        "Sasaran",
+        "Indikator",
+        "Satuan",
+        "Target",
+        "Realisasi",
+        "Capaian (%)",
+        "Kategori",
+    ]
     assert ws["C2"].value.startswith("'=") and ws["C2"].data_type == "s"
     assert ws.max_row == len(t) + 1
 
@@ -69,23 +83,47 @@ def _nb(*tables):
 
 
 def _table(name, df, **kw):
-    return {"name": name, "title": kw.get("title", ""), "description": kw.get("description", ""),
-            "schema": {c: str(t) for c, t in df.dtypes.items()}, "columns": list(df.columns),
-            "data": json.loads(df.to_json(orient="values"))}
+    return {
+        "name": name,
+        "title": kw.get("title", ""),
+        "description": kw.get("description", ""),
+        "schema": {c: str(t) for c, t in df.dtypes.items()},
+        "columns": list(df.columns),
+        "data": json.loads(df.to_json(orient="values")),
+    }
 
 
 def test_tables_written_as_csv_with_datapackage(tmp_path):
-    df = pd.DataFrame({"opd": ["Dinas A", "=HYPERLINK(\"http://evil\")", "@SUM(A1)"], "year": [2020, 2021, 2022],
-                       "cut_share": [0.25, -0.5, None], "met": [True, False, True]})
-    entry = {"name": "04_region_report-99.01", "title": "Region report", "notebook": "04_region_report.ipynb",
-             "data_hash": "ab" * 32, "data_folder": "demo", "parameters": {"region": "99.01"}, "synthetic": True}
-    out = artefacts.write_open_data(_nb(_table("opd_cuts", df, title="OPD cuts")), tmp_path, "04_region_report-99.01", entry)
+    df = pd.DataFrame(
+        {
+            "opd": ["Dinas A", '=HYPERLINK("http://evil")', "@SUM(A1)"],
+            "year": [2020, 2021, 2022],
+            "cut_share": [0.25, -0.5, None],
+            "met": [True, False, True],
+        }
+    )
+    entry = {
+        "name": "04_region_report-99.01",
+        "title": "Region report",
+        "notebook": "04_region_report.ipynb",
+        "data_hash": "ab" * 32,
+        "data_folder": "demo",
+        "parameters": {"region": "99.01"},
+        "synthetic": True,
+    }
+    out = artefacts.write_open_data(
+        _nb(_table("opd_cuts", df, title="OPD cuts")), tmp_path, "04_region_report-99.01", entry
+    )
     assert out["datapackage"] == "open-data/04_region_report-99.01/datapackage.json"
     csv_path = tmp_path / out["tables"][0]
     text = csv_path.read_text(encoding="utf-8")
     # formula cells get an apostrophe, numbers (also negative ones) stay numbers, a gap stays empty
-    assert text.splitlines() == ["opd,year,cut_share,met", "Dinas A,2020,0.25,True",
-                                 "\"'=HYPERLINK(\"\"http://evil\"\")\",2021,-0.5,False", "'@SUM(A1),2022,,True"]
+    assert text.splitlines() == [
+        "opd,year,cut_share,met",
+        "Dinas A,2020,0.25,True",
+        '"\'=HYPERLINK(""http://evil"")",2021,-0.5,False',
+        "'@SUM(A1),2022,,True",
+    ]
     back = pd.read_csv(csv_path)
     assert back["year"].tolist() == [2020, 2021, 2022] and back["cut_share"].tolist()[:2] == [0.25, -0.5]
     pkg = json.loads((tmp_path / out["datapackage"]).read_text())
@@ -93,8 +131,12 @@ def test_tables_written_as_csv_with_datapackage(tmp_path):
     (res,) = pkg["resources"]
     assert res["path"] == "opd_cuts.csv" and res["format"] == "csv" and res["mediatype"] == "text/csv"
     assert res["title"] == "OPD cuts"
-    assert res["schema"]["fields"] == [{"name": "opd", "type": "string"}, {"name": "year", "type": "integer"},
-                                       {"name": "cut_share", "type": "number"}, {"name": "met", "type": "boolean"}]
+    assert res["schema"]["fields"] == [
+        {"name": "opd", "type": "string"},
+        {"name": "year", "type": "integer"},
+        {"name": "cut_share", "type": "number"},
+        {"name": "met", "type": "boolean"},
+    ]
     data = csv_path.read_bytes()
     assert res["bytes"] == len(data) and res["hash"] == "sha256:" + hashlib.sha256(data).hexdigest()
     assert pkg["sources"][0]["hash"] == "sha256:" + "ab" * 32
@@ -108,14 +150,19 @@ def test_no_tables_no_files(tmp_path):
 
 def test_field_types():
     assert artefacts.field_type("Int64") == "integer" and artefacts.field_type("float32") == "number"
-    assert artefacts.field_type("string") == "string" and artefacts.field_type("datetime64[ns, UTC]") == "datetime"
+    assert (
+        artefacts.field_type("string") == "string"
+        and artefacts.field_type("datetime64[ns, UTC]") == "datetime"
+    )
 
 
 def test_one_formula_rule_for_csv_xlsx_and_open_data(tmp_path):
     cells = [c + "1+1" for c in FORMULA_START] + ["-12,5", "-", "Dinas"]
     df = pd.DataFrame({"t": cells})
     csv_cells = artefacts.csv_text(["t"], [[c] for c in cells]).split("\n")[1:-1]
-    assert artefacts.neutralise(df)["t"].tolist()[:len(FORMULA_START)] == ["'" + c for c in cells[:len(FORMULA_START)]]
-    assert artefacts.neutralise(df)["t"].tolist()[len(FORMULA_START):] == ["-12,5", "-", "Dinas"]
+    assert artefacts.neutralise(df)["t"].tolist()[: len(FORMULA_START)] == [
+        "'" + c for c in cells[: len(FORMULA_START)]
+    ]
+    assert artefacts.neutralise(df)["t"].tolist()[len(FORMULA_START) :] == ["-12,5", "-", "Dinas"]
     assert [c.strip('"') for c in csv_cells][-3:] == ["-12,5", "-", "Dinas"]
-    assert all(c.strip('"').startswith("'") for c in csv_cells[:len(FORMULA_START)])
+    assert all(c.strip('"').startswith("'") for c in csv_cells[: len(FORMULA_START)])

@@ -1,5 +1,6 @@
 """--executor dask: the same report tasks on a Dask cluster (LocalCluster on 127.0.0.1, two workers) give the
 same reports as the local executor, apart from timestamps."""
+
 from __future__ import annotations
 
 import json
@@ -22,8 +23,10 @@ def _normalise(html: str) -> str:
 
 
 def _jobs(demo_dir):
-    return [Job(f"04_region_report-{c}", "04_region_report", {"data_dir": str(demo_dir), "region": c})
-            for c in ("99.01", "99.71")]
+    return [
+        Job(f"04_region_report-{c}", "04_region_report", {"data_dir": str(demo_dir), "region": c})
+        for c in ("99.01", "99.71")
+    ]
 
 
 def _outputs(out):
@@ -33,8 +36,12 @@ def _outputs(out):
 
 
 def test_dask_reports_equal_local_reports(tmp_path, demo_dir):
-    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
-                                  dashboard_address=None) as cluster, distributed.Client(cluster) as client:
+    with (
+        distributed.LocalCluster(
+            n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1", dashboard_address=None
+        ) as cluster,
+        distributed.Client(cluster) as client,
+    ):
         m = runner.run(_jobs(demo_dir), tmp_path / "dask", executor="dask", client=client, engine="warm")
         hosts = client.run(lambda: __import__("os").getpid())
     assert [e["status"] for e in m["reports"]] == ["ok", "ok"], [e.get("error") for e in m["reports"]]

@@ -1,4 +1,5 @@
 """The warm-kernel engine: its outputs equal fresh-kernel outputs, and nothing leaks between reports."""
+
 from __future__ import annotations
 
 import json
@@ -53,7 +54,10 @@ def _notebook(path, source):
     nb = nbformat.v4.new_notebook()
     nb.metadata["kernelspec"] = {"name": "python3", "language": "python", "display_name": "Python 3"}
     nb.metadata["language_info"] = {"name": "python"}
-    nb.cells = [nbformat.v4.new_code_cell("tag = ''", metadata={"tags": ["parameters"]}), nbformat.v4.new_code_cell(source)]
+    nb.cells = [
+        nbformat.v4.new_code_cell("tag = ''", metadata={"tags": ["parameters"]}),
+        nbformat.v4.new_code_cell(source),
+    ]
     nbformat.write(nb, path)
     return str(path)
 
@@ -66,22 +70,40 @@ def _state(out_dir, name):
 
 
 def test_no_state_leaks_between_reports(tmp_path):
-    probe, polluter = _notebook(tmp_path / "probe.ipynb", PROBE), _notebook(tmp_path / "polluter.ipynb", POLLUTER)
+    probe, polluter = (
+        _notebook(tmp_path / "probe.ipynb", PROBE),
+        _notebook(tmp_path / "polluter.ipynb", POLLUTER),
+    )
     control = _notebook(tmp_path / "control.ipynb", POLLUTER + PROBE)  # pollution the probe must see
-    jobs = [Job("probe-1", probe), Job("polluter", polluter), Job("probe-2", probe),
-            Job("control", control)]
+    jobs = [Job("probe-1", probe), Job("polluter", polluter), Job("probe-2", probe), Job("control", control)]
     cwd = os.getcwd()
     warm = runner.run(jobs, tmp_path / "warm", n_jobs=1, engine="warm")
     assert [e["status"] for e in warm["reports"]] == ["ok"] * 4, [e["error"] for e in warm["reports"]]
     fresh = runner.run([Job("probe-1", probe)], tmp_path / "fresh", n_jobs=1, engine="fresh")
     assert fresh["reports"][0]["status"] == "ok"
     assert os.getcwd() == cwd  # the runner never changes its own working directory
-    before, after, ref = _state(tmp_path / "warm", "probe-1"), _state(tmp_path / "warm", "probe-2"), _state(tmp_path / "fresh", "probe-1")
+    before, after, ref = (
+        _state(tmp_path / "warm", "probe-1"),
+        _state(tmp_path / "warm", "probe-2"),
+        _state(tmp_path / "fresh", "probe-1"),
+    )
     assert after == before == ref
     # the probe sees every kind of pollution when it happens in its own kernel (so this test can fail)
     polluted = _state(tmp_path / "warm", "control")
-    assert {k for k in ref if ref[k] != polluted[k]} == {"globals", "modules", "linewidth", "font.size", "axes.facecolor",
-                                                       "figures", "new_figure", "max_rows", "label", "env", "path", "cwd"}
+    assert {k for k in ref if ref[k] != polluted[k]} == {
+        "globals",
+        "modules",
+        "linewidth",
+        "font.size",
+        "axes.facecolor",
+        "figures",
+        "new_figure",
+        "max_rows",
+        "label",
+        "env",
+        "path",
+        "cwd",
+    }
     assert ref["globals"] == ["L", "json", "mpl", "os", "pd", "plt", "sys", "tag"]
     assert ref["figures"] == [] and ref["new_figure"] == 1 and ref["modules"] == []
     assert ref["linewidth"] == 1.5 and ref["label"] != "patched" and ref["env"] is None and ref["tqdm"] == "1"
@@ -97,12 +119,16 @@ def test_warm_report_equals_fresh_report(tmp_path, demo_dir):
     params = {"data_dir": str(demo_dir), "region": "99.02"}
     pages = {}
     for engine in ("fresh", "warm"):
-        m = runner.run([Job("r", "04_region_report", dict(params))], tmp_path / engine, n_jobs=1, engine=engine)
+        m = runner.run(
+            [Job("r", "04_region_report", dict(params))], tmp_path / engine, n_jobs=1, engine=engine
+        )
         assert m["reports"][0]["status"] == "ok", m["reports"][0]["error"]
         assert m["reports"][0]["engine"] == engine
-        pages[engine] = (_normalise((tmp_path / engine / "r.html").read_text()),
-                         json.loads((tmp_path / engine / "results.json").read_text()),
-                         {p.name: p.read_bytes() for p in (tmp_path / engine / "open-data" / "r").glob("*.csv")})
+        pages[engine] = (
+            _normalise((tmp_path / engine / "r.html").read_text()),
+            json.loads((tmp_path / engine / "results.json").read_text()),
+            {p.name: p.read_bytes() for p in (tmp_path / engine / "open-data" / "r").glob("*.csv")},
+        )
     assert pages["warm"][0] == pages["fresh"][0]
     assert pages["warm"][1] == pages["fresh"][1] and pages["warm"][1]["reports"]["r"]
     assert pages["warm"][2] == pages["fresh"][2] and pages["warm"][2]

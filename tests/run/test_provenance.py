@@ -1,5 +1,6 @@
 """Provenance and the checks made before anything runs: job fingerprints, the code hash, versions, the
 notebook registry, unknown engines and executors (no kernel is started here)."""
+
 from __future__ import annotations
 
 import pytest
@@ -15,12 +16,14 @@ def test_job_fingerprint_follows_parameters_data_and_notebook(tmp_path, demo_dir
     job = Job("x", "04_region_report", {"data_dir": "data/demo", "region": "99.01"})
     assert provenance.job_fingerprint(job) == provenance.job_fingerprint(job, {})
     assert provenance.job_fingerprint(job) != provenance.job_fingerprint(
-        Job("x", "04_region_report", {"data_dir": "data/demo", "region": "99.02"}))
+        Job("x", "04_region_report", {"data_dir": "data/demo", "region": "99.02"})
+    )
     # the data folder counts by its files' contents: a cached hash of another folder changes the print
     cache = {paths.resolve("data/demo"): "0" * 64}
     assert provenance.job_fingerprint(job, cache) != provenance.job_fingerprint(job)
     assert provenance.job_fingerprint(job, {}) == provenance.job_fingerprint(
-        job, {paths.resolve("data/demo"): folder_fingerprint(demo_dir)})
+        job, {paths.resolve("data/demo"): folder_fingerprint(demo_dir)}
+    )
 
 
 def test_code_hash_covers_the_whole_package():

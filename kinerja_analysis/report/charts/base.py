@@ -4,6 +4,7 @@ Each function takes a tidy frame and the report language and returns a matplotli
 axis labels with units and a source line. Figures are made with the object API (:func:`new_figure`), never
 through pyplot, and importing this module does not switch matplotlib's backend. Colours differ in lightness too, so print in greyscale works.
 """
+
 from __future__ import annotations
 
 import matplotlib
@@ -15,12 +16,26 @@ from ... import labels as L
 
 #: dark to light, distinguishable in greyscale
 PALETTE = ["#1b3a5c", "#4f7cac", "#a3c4e0", "#c8553d", "#f2a65a", "#6b8f71"]
-BAND_COLOURS = {"sangat_baik": "#1a6b3c", "baik": "#6fb07f", "cukup": "#f2d16b", "kurang": "#e58a4e",
-                "sangat_kurang": "#9e2a2b", "buruk": "#5a1010"}
+BAND_COLOURS = {
+    "sangat_baik": "#1a6b3c",
+    "baik": "#6fb07f",
+    "cukup": "#f2d16b",
+    "kurang": "#e58a4e",
+    "sangat_kurang": "#9e2a2b",
+    "buruk": "#5a1010",
+}
 STYLE = {
-    "figure.dpi": 100, "savefig.dpi": 110, "font.size": 10, "axes.titlesize": 12, "axes.titleweight": "bold",
-    "axes.spines.top": False, "axes.spines.right": False, "axes.grid": True, "grid.alpha": 0.3,
-    "axes.prop_cycle": matplotlib.cycler(color=PALETTE), "legend.frameon": False,
+    "figure.dpi": 100,
+    "savefig.dpi": 110,
+    "font.size": 10,
+    "axes.titlesize": 12,
+    "axes.titleweight": "bold",
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+    "axes.grid": True,
+    "grid.alpha": 0.3,
+    "axes.prop_cycle": matplotlib.cycler(color=PALETTE),
+    "legend.frameon": False,
 }
 
 
@@ -76,8 +91,15 @@ def budget_by_year(df: pd.DataFrame, *, lang="en", source="", refocusing=(2020, 
         cols = ["budget_original", "budget_revised", "spent"]
         hatches = ["", "//", ".."]
         for i, col in enumerate(cols):
-            ax.bar(x + (i - 1) * 0.27, df[col].to_numpy() / 1e9, width=0.27, label=L.t(col, lang),
-                   color=PALETTE[i], hatch=hatches[i], edgecolor="white")
+            ax.bar(
+                x + (i - 1) * 0.27,
+                df[col].to_numpy() / 1e9,
+                width=0.27,
+                label=L.t(col, lang),
+                color=PALETTE[i],
+                hatch=hatches[i],
+                edgecolor="white",
+            )
         ax.set_xticks(x, [str(y) for y in years])
         ax.set_xlabel(L.t("year", lang))
         ax.set_ylabel(L.t("rp_billion", lang))
@@ -107,8 +129,15 @@ def change_by_type(df: pd.DataFrame, *, lang="en", source="") -> Figure:
         h = 0.8 / max(len(piv.columns), 1)
         hatches = ["", "//", "..", "xx"]
         for i, year in enumerate(piv.columns):
-            ax.barh(y + i * h - 0.4 + h / 2, piv[year].to_numpy(), height=h, label=str(year),
-                    color=PALETTE[(i * 2) % 6], hatch=hatches[i % 4], edgecolor="white")
+            ax.barh(
+                y + i * h - 0.4 + h / 2,
+                piv[year].to_numpy(),
+                height=h,
+                label=str(year),
+                color=PALETTE[(i * 2) % 6],
+                hatch=hatches[i % 4],
+                edgecolor="white",
+            )
         ax.set_yticks(y, [L.spending_label(s, lang) for s in piv.index])
         ax.axvline(0, color="black", lw=0.8)
         ax.set_xlabel(L.t("change_rp", lang))
@@ -139,8 +168,16 @@ def opd_cuts(df: pd.DataFrame, *, n=15, lang="en", source="", label_col="opd") -
         return finish(fig, ax, L.t("fig_opd_cuts", lang), source, lang)
 
 
-def capaian_by_year(df: pd.DataFrame, *, lang="en", source="", group_col: str | None = None,
-                    refocusing=(2020, 2021), ylabel_key="mean_achievement", title_key="fig_capaian_years") -> Figure:
+def capaian_by_year(
+    df: pd.DataFrame,
+    *,
+    lang="en",
+    source="",
+    group_col: str | None = None,
+    refocusing=(2020, 2021),
+    ylabel_key="mean_achievement",
+    title_key="fig_capaian_years",
+) -> Figure:
     """Line of mean capaian per year (one line per group), refocusing years shaded.
 
     ``df``: year, mean, optional ci_low/ci_high and ``group_col``.
@@ -151,8 +188,13 @@ def capaian_by_year(df: pd.DataFrame, *, lang="en", source="", group_col: str | 
         markers = ["o", "s", "^", "D", "v", "P"]
         for i, (name, g) in enumerate(groups):
             g = g.sort_values("year")
-            ax.plot(g["year"], g["mean"], marker=markers[i % 6], color=PALETTE[i % 6],
-                    label=None if name is None else str(name))
+            ax.plot(
+                g["year"],
+                g["mean"],
+                marker=markers[i % 6],
+                color=PALETTE[i % 6],
+                label=None if name is None else str(name),
+            )
             if {"ci_low", "ci_high"} <= set(g.columns):
                 ax.fill_between(g["year"], g["ci_low"], g["ci_high"], color=PALETTE[i % 6], alpha=0.15, lw=0)
         ax.axvspan(refocusing[0] - 0.5, refocusing[1] + 0.5, color="#999999", alpha=0.15, lw=0)
@@ -167,7 +209,9 @@ def capaian_by_year(df: pd.DataFrame, *, lang="en", source="", group_col: str | 
 def bands_by_period(df: pd.DataFrame, order, *, lang="en", source="") -> Figure:
     """Stacked bars of band shares (%) per period. ``df``: period, band, share (0-1)."""
     with matplotlib.rc_context(STYLE):
-        piv = df.pivot_table(index="period", columns="band", values="share", aggfunc="sum", observed=False).fillna(0)
+        piv = df.pivot_table(
+            index="period", columns="band", values="share", aggfunc="sum", observed=False
+        ).fillna(0)
         periods = [p for p in ("pre", "refocusing", "post") if p in piv.index]
         piv = piv.loc[periods]
         fig, ax = new_figure(8, 3.6)
@@ -177,8 +221,15 @@ def bands_by_period(df: pd.DataFrame, order, *, lang="en", source="") -> Figure:
             if band not in piv.columns:
                 continue
             vals = piv[band].to_numpy() * 100
-            ax.barh([L.period_label(p, lang) for p in piv.index], vals, left=left, label=L.band_label(band, lang),
-                    color=BAND_COLOURS.get(band, PALETTE[i % 6]), hatch=hatches[i % 6], edgecolor="white")
+            ax.barh(
+                [L.period_label(p, lang) for p in piv.index],
+                vals,
+                left=left,
+                label=L.band_label(band, lang),
+                color=BAND_COLOURS.get(band, PALETTE[i % 6]),
+                hatch=hatches[i % 6],
+                edgecolor="white",
+            )
             left += vals
         ax.set_xlabel(L.t("share_pct", lang))
         ax.set_xlim(0, 100)

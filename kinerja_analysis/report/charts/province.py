@@ -1,4 +1,5 @@
 """Charts of the province report (real DJPK and BPS data), in the style of :mod:`kinerja_analysis.report.charts.base`."""
+
 from __future__ import annotations
 
 import matplotlib
@@ -11,8 +12,16 @@ from .base import PALETTE, STYLE, finish, new_figure
 
 #: spending types drawn separately; the rest is grouped as "other"
 MAIN_TYPES = ["pegawai", "barang_jasa", "modal", "btt", "bansos", "hibah", "bantuan_keuangan"]
-TYPE_COLOURS = {"pegawai": "#1b3a5c", "barang_jasa": "#4f7cac", "modal": "#a3c4e0", "btt": "#c8553d",
-                "bansos": "#f2a65a", "hibah": "#6b8f71", "bantuan_keuangan": "#b9b9b9", "other": "#e8e8e8"}
+TYPE_COLOURS = {
+    "pegawai": "#1b3a5c",
+    "barang_jasa": "#4f7cac",
+    "modal": "#a3c4e0",
+    "btt": "#c8553d",
+    "bansos": "#f2a65a",
+    "hibah": "#6b8f71",
+    "bantuan_keuangan": "#b9b9b9",
+    "other": "#e8e8e8",
+}
 
 
 def _tn(x):
@@ -26,10 +35,19 @@ def budget_vs_spent(yearly: pd.DataFrame, *, lang="en", source="", partial=()) -
         years = yearly["year"].astype(int).to_numpy()
         x = np.arange(len(years))
         ax.bar(x - 0.2, _tn(yearly["budget_revised"]), 0.4, color=PALETTE[0], label=L.t("pv_anggaran", lang))
-        ax.bar(x + 0.2, _tn(yearly["spent"]), 0.4, color=PALETTE[2], label=L.t("pv_realisasi", lang),
-               hatch=["//" if y in partial else "" for y in years], edgecolor="white")
+        ax.bar(
+            x + 0.2,
+            _tn(yearly["spent"]),
+            0.4,
+            color=PALETTE[2],
+            label=L.t("pv_realisasi", lang),
+            hatch=["//" if y in partial else "" for y in years],
+            edgecolor="white",
+        )
         ax.set_xticks(x, [f"{y}*" if y in partial else str(y) for y in years])
-        ax.set_xlabel(L.t("year", lang) + (" (* " + L.t("pv_partial_short", lang) + ")" if len(partial) else ""))
+        ax.set_xlabel(
+            L.t("year", lang) + (" (* " + L.t("pv_partial_short", lang) + ")" if len(partial) else "")
+        )
         ax.set_ylabel(L.t("pv_rp_trillion", lang))
         ax.legend(ncols=2, loc="upper left", bbox_to_anchor=(0, -0.2), fontsize=8)
         return finish(fig, ax, L.t("pv_fig_totals", lang), source, lang)
@@ -62,11 +80,26 @@ def composition(comp: pd.DataFrame, *, lang="en", source="", title_key="pv_fig_c
         x = [str(y) for y in piv.index]
         for t in order:
             label = L.t("pv_other_types", lang) if t == "other" else L.spending_label(t, lang)
-            ax.bar(x, piv[t].to_numpy(), bottom=bottom, color=TYPE_COLOURS[t], label=label, edgecolor="white", lw=0.5)
+            ax.bar(
+                x,
+                piv[t].to_numpy(),
+                bottom=bottom,
+                color=TYPE_COLOURS[t],
+                label=label,
+                edgecolor="white",
+                lw=0.5,
+            )
             for xi, (b, v) in enumerate(zip(bottom, piv[t].to_numpy())):
                 if v >= 6:
-                    ax.text(xi, b + v / 2, L.fmt_num(v, lang, 0), ha="center", va="center", fontsize=7,
-                            color="white" if t in ("pegawai", "btt", "barang_jasa", "hibah") else "black")
+                    ax.text(
+                        xi,
+                        b + v / 2,
+                        L.fmt_num(v, lang, 0),
+                        ha="center",
+                        va="center",
+                        fontsize=7,
+                        color="white" if t in ("pegawai", "btt", "barang_jasa", "hibah") else "black",
+                    )
             bottom += piv[t].to_numpy()
         ax.set_ylim(0, 100)
         ax.set_xlabel(L.t("year", lang))
@@ -107,9 +140,16 @@ def scatter_fits(panels: list[dict], *, lang="en", source="", title="") -> Figur
             ax.set_title(p["title"], loc="left", fontsize=9.5)
             ax.set_ylabel(p["ylabel"], fontsize=8)
             ax.set_xlabel(L.t("pv_cut_axis_short", lang), fontsize=8)
-            ax.text(0.02, 0.97, f"r = {L.fmt_num(p['r'], lang, 2)} [{L.fmt_num(p['r_lo'], lang, 2)}; "
-                    f"{L.fmt_num(p['r_hi'], lang, 2)}]", transform=ax.transAxes, va="top", fontsize=7.5,
-                    bbox={"facecolor": "white", "alpha": 0.8, "lw": 0})
+            ax.text(
+                0.02,
+                0.97,
+                f"r = {L.fmt_num(p['r'], lang, 2)} [{L.fmt_num(p['r_lo'], lang, 2)}; "
+                f"{L.fmt_num(p['r_hi'], lang, 2)}]",
+                transform=ax.transAxes,
+                va="top",
+                fontsize=7.5,
+                bbox={"facecolor": "white", "alpha": 0.8, "lw": 0},
+            )
             ax.tick_params(labelsize=7.5)
             ax.grid(True, alpha=0.3)
             for side in ("top", "right"):

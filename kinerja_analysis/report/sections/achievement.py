@@ -2,6 +2,7 @@
 shows one section of results computed by :mod:`kinerja_analysis.analysis.compare` and records its key
 numbers. ``lang`` defaults to the report language, ``p.settings.lang``.
 """
+
 from __future__ import annotations
 
 import pandas as pd
@@ -13,7 +14,9 @@ from ..charts import base as plots
 from ..start import source_label
 
 
-def capaian_periods(means: pd.DataFrame, yearly: pd.DataFrame, p: Prepared, *, lang: str | None = None) -> None:
+def capaian_periods(
+    means: pd.DataFrame, yearly: pd.DataFrame, p: Prepared, *, lang: str | None = None
+) -> None:
     """Mean capaian and share of targets met per period (:func:`~kinerja_analysis.analysis.compare.period_means`),
     with a yearly line (:func:`~kinerja_analysis.analysis.compare.yearly_means`; one line per region when
     ``yearly`` is by ``region_code`` and holds several)."""
@@ -23,15 +26,27 @@ def capaian_periods(means: pd.DataFrame, yearly: pd.DataFrame, p: Prepared, *, l
     by_region = "region_code" in yearly.columns and yearly["region_code"].nunique() > 1
     if by_region:
         yearly = yearly.assign(region=yearly["region_code"].map(p.dataset.region_name))
-    report.figure(plots.capaian_by_year(yearly, lang=lang, source=source_label(p, lang), group_col="region" if by_region else None,
-                                        refocusing=p.settings.periods.refocusing),
-                  reading=L.t("read_capaian_years", lang))
+    report.figure(
+        plots.capaian_by_year(
+            yearly,
+            lang=lang,
+            source=source_label(p, lang),
+            group_col="region" if by_region else None,
+            refocusing=p.settings.periods.refocusing,
+        ),
+        reading=L.t("read_capaian_years", lang),
+    )
     for row in means.itertuples():
         report.record(f"mean_capaian_{row.period}", float(row.mean))
         report.record(f"met_share_{row.period}", float(row.met_share))
-    show = pd.DataFrame({L.t("period", lang): means["period"].map(lambda x: L.period_label(x, lang)),
-                         L.t("mean_achievement", lang): means["mean"], L.t("met_share", lang): means["met_share"],
-                         L.t("n_indicators", lang): means["n"]})
+    show = pd.DataFrame(
+        {
+            L.t("period", lang): means["period"].map(lambda x: L.period_label(x, lang)),
+            L.t("mean_achievement", lang): means["mean"],
+            L.t("met_share", lang): means["met_share"],
+            L.t("n_indicators", lang): means["n"],
+        }
+    )
     c = list(show.columns)
     report.table(show, lang=lang, formats={c[1]: "pct", c[2]: "ratio_pct", c[3]: "int"})
 
@@ -43,7 +58,10 @@ def bands(shares: pd.DataFrame, p: Prepared, *, lang: str | None = None) -> None
     report.heading(L.t("sec_bands", lang))
     report.publish("bands_by_period", shares, title=L.t("fig_bands", lang))
     order = [k for _, k in p.settings.bands]
-    report.figure(plots.bands_by_period(shares, order, lang=lang, source=source_label(p, lang)), reading=L.t("read_bands", lang))
+    report.figure(
+        plots.bands_by_period(shares, order, lang=lang, source=source_label(p, lang)),
+        reading=L.t("read_bands", lang),
+    )
 
 
 def opd_capaian(change: pd.DataFrame, p: Prepared, *, lang: str | None = None) -> None:
@@ -52,10 +70,16 @@ def opd_capaian(change: pd.DataFrame, p: Prepared, *, lang: str | None = None) -
     lang = lang or p.settings.lang
     report.heading(L.t("sec_opd_capaian", lang))
     ch = change
-    show = pd.DataFrame({L.t("region", lang): ch["region_code"], L.t("opd", lang): ch["opd"],
-                         L.t("dose", lang): ch["dose"] * 100,
-                         L.period_label("pre", lang): ch["pre"], L.period_label("refocusing", lang): ch["refocusing"],
-                         L.period_label("post", lang): ch["post"],
-                         "Δ " + L.period_label("refocusing", lang) + " (" + L.t("pp", lang) + ")": ch["change_refocusing"]})
+    show = pd.DataFrame(
+        {
+            L.t("region", lang): ch["region_code"],
+            L.t("opd", lang): ch["opd"],
+            L.t("dose", lang): ch["dose"] * 100,
+            L.period_label("pre", lang): ch["pre"],
+            L.period_label("refocusing", lang): ch["refocusing"],
+            L.period_label("post", lang): ch["post"],
+            "Δ " + L.period_label("refocusing", lang) + " (" + L.t("pp", lang) + ")": ch["change_refocusing"],
+        }
+    )
     c = list(show.columns)
     report.table(show, lang=lang, sortable=True, formats={col: "pct" for col in c[2:6]} | {c[6]: "pp"})

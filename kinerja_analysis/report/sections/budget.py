@@ -2,6 +2,7 @@
 results computed by :mod:`kinerja_analysis.analysis.anggaran` and :mod:`~kinerja_analysis.analysis.compare`,
 and records its key numbers. ``lang`` defaults to the report language, ``p.settings.lang``.
 """
+
 from __future__ import annotations
 
 import pandas as pd
@@ -15,8 +16,13 @@ from ..start import source_label
 
 def _money_headers(lang: str) -> dict:
     rp = " (" + L.t("rp_billion", lang) + ")"
-    return {"budget_original": L.t("budget_original", lang) + rp, "budget_revised": L.t("budget_revised", lang) + rp,
-            "spent": L.t("spent", lang) + rp, "cut_share": L.t("cut_share", lang), "absorption": L.t("absorption", lang)}
+    return {
+        "budget_original": L.t("budget_original", lang) + rp,
+        "budget_revised": L.t("budget_revised", lang) + rp,
+        "spent": L.t("spent", lang) + rp,
+        "cut_share": L.t("cut_share", lang),
+        "absorption": L.t("absorption", lang),
+    }
 
 
 def budget_years(yearly: pd.DataFrame, total: pd.DataFrame, p: Prepared, *, lang: str | None = None) -> None:
@@ -25,35 +31,63 @@ def budget_years(yearly: pd.DataFrame, total: pd.DataFrame, p: Prepared, *, lang
     lang = lang or p.settings.lang
     report.heading(L.t("sec_budget_years", lang))
     report.publish("budget_by_year", yearly, title=L.t("fig_budget_years", lang))
-    report.figure(plots.budget_by_year(yearly, lang=lang, source=source_label(p, lang),
-                                       refocusing=p.settings.periods.refocusing),
-                  reading=L.t("read_budget_years", lang))
+    report.figure(
+        plots.budget_by_year(
+            yearly, lang=lang, source=source_label(p, lang), refocusing=p.settings.periods.refocusing
+        ),
+        reading=L.t("read_budget_years", lang),
+    )
     show = yearly.rename(columns={"year": L.t("year", lang), **_money_headers(lang)})
     cols = list(show.columns)
-    report.table(show, lang=lang, formats={cols[1]: "rp", cols[2]: "rp", cols[3]: "rp", cols[4]: "ratio_pct", cols[5]: "ratio_pct"})
+    report.table(
+        show,
+        lang=lang,
+        formats={cols[1]: "rp", cols[2]: "rp", cols[3]: "rp", cols[4]: "ratio_pct", cols[5]: "ratio_pct"},
+    )
     report.record("total_cut_share_pct", float(total["cut_share"].iloc[0] * 100) if len(total) else None)
-    report.record("total_cut_rp", float((total["budget_original"] - total["budget_revised"]).iloc[0]) if len(total) else None)
+    report.record(
+        "total_cut_rp",
+        float((total["budget_original"] - total["budget_revised"]).iloc[0]) if len(total) else None,
+    )
 
 
-def cuts_by_type(per_year: pd.DataFrame, pooled: pd.DataFrame, p: Prepared, *, lang: str | None = None) -> None:
+def cuts_by_type(
+    per_year: pd.DataFrame, pooled: pd.DataFrame, p: Prepared, *, lang: str | None = None
+) -> None:
     """Cut share by spending type in the refocusing years
     (:func:`~kinerja_analysis.analysis.anggaran.cuts_by_type`): a figure per year, a table pooled."""
     lang = lang or p.settings.lang
     report.heading(L.t("sec_budget_types", lang))
     report.publish("budget_by_type", per_year, title=L.t("fig_change_by_type", lang))
-    report.figure(plots.change_by_type(per_year, lang=lang, source=source_label(p, lang)), reading=L.t("read_change_by_type", lang))
+    report.figure(
+        plots.change_by_type(per_year, lang=lang, source=source_label(p, lang)),
+        reading=L.t("read_change_by_type", lang),
+    )
     for row in pooled.itertuples():
-        report.record(f"cut_share_{row.spending_type}_pct", None if pd.isna(row.cut_share) else float(row.cut_share * 100))
+        report.record(
+            f"cut_share_{row.spending_type}_pct",
+            None if pd.isna(row.cut_share) else float(row.cut_share * 100),
+        )
     show = pooled.assign(spending_type=pooled["spending_type"].map(lambda s: L.spending_label(s, lang)))
     show = show.rename(columns={"spending_type": L.t("spending_type", lang), **_money_headers(lang)})
     c = list(show.columns)
     lo, hi = p.settings.periods.refocusing
-    report.table(show, lang=lang, caption=f"{lo}–{hi}",
-                 formats={c[1]: "rp", c[2]: "rp", c[3]: "rp", c[4]: "ratio_pct", c[5]: "ratio_pct"})
+    report.table(
+        show,
+        lang=lang,
+        caption=f"{lo}–{hi}",
+        formats={c[1]: "rp", c[2]: "rp", c[3]: "rp", c[4]: "ratio_pct", c[5]: "ratio_pct"},
+    )
 
 
-def composition_shift(shift: pd.DataFrame, p: Prepared, *, from_year: int | None = None, to_year: int | None = None,
-                      lang: str | None = None) -> None:
+def composition_shift(
+    shift: pd.DataFrame,
+    p: Prepared,
+    *,
+    from_year: int | None = None,
+    to_year: int | None = None,
+    lang: str | None = None,
+) -> None:
     """Where the money went: the change of each spending type's share between two years
     (:func:`~kinerja_analysis.analysis.anggaran.composition_shift`); by default from the last pre year to the
     first refocusing year."""
@@ -62,7 +96,10 @@ def composition_shift(shift: pd.DataFrame, p: Prepared, *, from_year: int | None
     y1 = to_year or p.settings.periods.refocusing[0]
     report.heading(L.t("sec_composition", lang))
     report.publish("composition_shift", shift, title=L.t("fig_shift", lang, y0=y0, y1=y1))
-    report.figure(plots.composition_shift(shift, y0, y1, lang=lang, source=source_label(p, lang)), reading=L.t("read_shift", lang))
+    report.figure(
+        plots.composition_shift(shift, y0, y1, lang=lang, source=source_label(p, lang)),
+        reading=L.t("read_shift", lang),
+    )
 
 
 def most_cut_opds(cuts: pd.DataFrame, p: Prepared, *, n: int = 15, lang: str | None = None) -> None:
@@ -72,17 +109,30 @@ def most_cut_opds(cuts: pd.DataFrame, p: Prepared, *, n: int = 15, lang: str | N
     report.heading(L.t("sec_opd_cuts", lang) if not p.region else L.t("sec_most_cut", lang))
     d = cuts.assign(label=cuts["opd"] if p.region else cuts["region_code"] + " · " + cuts["opd"])
     report.publish("opd_cuts", cuts, title=L.t("fig_opd_cuts", lang))
-    report.figure(plots.opd_cuts(d, n=n, lang=lang, source=source_label(p, lang), label_col="label"),
-                  reading=L.t("read_opd_cuts", lang))
+    report.figure(
+        plots.opd_cuts(d, n=n, lang=lang, source=source_label(p, lang), label_col="label"),
+        reading=L.t("read_opd_cuts", lang),
+    )
     top = d.nlargest(n, "dose")
-    show = pd.DataFrame({
-        L.t("region", lang): top["region_code"], L.t("opd", lang): top["opd"],
-        L.t("dose", lang): top["dose"] * 100,
-        L.t("mean_achievement", lang) + " · " + L.t("period_pre", lang): top["pre"],
-        L.t("mean_achievement", lang) + " · " + L.t("period_refocusing", lang): top["refocusing"],
-        "Δ (" + L.t("pp", lang) + ")": top["change_refocusing"],
-    })
+    show = pd.DataFrame(
+        {
+            L.t("region", lang): top["region_code"],
+            L.t("opd", lang): top["opd"],
+            L.t("dose", lang): top["dose"] * 100,
+            L.t("mean_achievement", lang) + " · " + L.t("period_pre", lang): top["pre"],
+            L.t("mean_achievement", lang) + " · " + L.t("period_refocusing", lang): top["refocusing"],
+            "Δ (" + L.t("pp", lang) + ")": top["change_refocusing"],
+        }
+    )
     if p.region:
         show = show.drop(columns=[L.t("region", lang)])
     c = list(show.columns)
-    report.table(show, lang=lang, formats={col: ("pp" if col.startswith("Δ") else "pct") for col in c if col not in (L.t("region", lang), L.t("opd", lang))})
+    report.table(
+        show,
+        lang=lang,
+        formats={
+            col: ("pp" if col.startswith("Δ") else "pct")
+            for col in c
+            if col not in (L.t("region", lang), L.t("opd", lang))
+        },
+    )

@@ -2,6 +2,7 @@
 :mod:`kinerja_analysis.analysis.diagnostics`, :mod:`~kinerja_analysis.analysis.compare` and the validator,
 and records its key numbers. ``lang`` defaults to the report language, ``p.settings.lang``.
 """
+
 from __future__ import annotations
 
 import pandas as pd
@@ -20,8 +21,9 @@ def coverage(cov: pd.DataFrame, p: Prepared, *, lang: str | None = None) -> None
     report.heading(L.t("sec_coverage", lang))
     wide = cov.copy()
     wide.insert(1, L.t("region", lang), wide["region_code"].map(p.dataset.region_name))
-    report.table(L.headers(wide, lang), lang=lang,
-                 caption=L.t("n_indicators", lang) + " · " + L.t("year", lang))
+    report.table(
+        L.headers(wide, lang), lang=lang, caption=L.t("n_indicators", lang) + " · " + L.t("year", lang)
+    )
     report.record("n_indicator_rows", int(len(p.kinerja)))
     report.record("n_regions", int(p.kinerja["region_code"].nunique()))
 
@@ -33,19 +35,38 @@ def validation_issues(issues: pd.DataFrame, p: Prepared, *, lang: str | None = N
     report.heading(L.t("sec_issues", lang))
     n_err = int((issues["severity"] == "error").sum())
     n_warn = int((issues["severity"] == "warning").sum())
-    report.para(L.t("s_no_issues", lang) if issues.empty else L.t("s_issues", lang, errors=n_err, warnings=n_warn))
+    report.para(
+        L.t("s_no_issues", lang) if issues.empty else L.t("s_issues", lang, errors=n_err, warnings=n_warn)
+    )
     if not issues.empty:
         counts = validate.summary(issues)  # one line per check, then every warning with file, sheet and row
-        report.table(L.headers(counts.assign(severity=L.translated(counts["severity"], "sev_", lang),
-                                            rule=[validate.rule_label(r, lang) for r in counts["rule"]]), lang),
-                     lang=lang, caption=L.t("vr_by_rule", lang), formats={"n": "int"})
+        report.table(
+            L.headers(
+                counts.assign(
+                    severity=L.translated(counts["severity"], "sev_", lang),
+                    rule=[validate.rule_label(r, lang) for r in counts["rule"]],
+                ),
+                lang,
+            ),
+            lang=lang,
+            caption=L.t("vr_by_rule", lang),
+            formats={"n": "int"},
+        )
         order = {"error": 0, "warning": 1, "info": 2}
-        show = issues.assign(_o=issues["severity"].map(order)).sort_values(["_o", "file", "row"], kind="stable")
-        show = show.drop(columns="_o").assign(severity=lambda d: L.translated(d["severity"], "sev_", lang),
-                                              row=lambda d: [("" if pd.isna(r) else str(int(r))) for r in d["row"]])
-        if lang != "en":  # the validator words its messages in English; use the rule's catalogue text where there is one
-            show["message"] = [L.t(f"rule_{r}", lang) if f"rule_{r}" in L.TEXT else m
-                               for r, m in zip(show["rule"], show["message"], strict=False)]
+        show = issues.assign(_o=issues["severity"].map(order)).sort_values(
+            ["_o", "file", "row"], kind="stable"
+        )
+        show = show.drop(columns="_o").assign(
+            severity=lambda d: L.translated(d["severity"], "sev_", lang),
+            row=lambda d: [("" if pd.isna(r) else str(int(r))) for r in d["row"]],
+        )
+        if (
+            lang != "en"
+        ):  # the validator words its messages in English; use the rule's catalogue text where there is one
+            show["message"] = [
+                L.t(f"rule_{r}", lang) if f"rule_{r}" in L.TEXT else m
+                for r, m in zip(show["rule"], show["message"], strict=False)
+            ]
         if n_warn:
             report.para(L.t("vr_warnings_listed", lang))
         report.table(L.headers(show, lang), lang=lang, max_rows=300)
@@ -58,8 +79,13 @@ def flags(counts: pd.DataFrame, share_missing: float, p: Prepared, *, lang: str 
     of rows without capaian."""
     lang = lang or p.settings.lang
     report.heading(L.t("sec_missing", lang))
-    show = pd.DataFrame({L.t("flag", lang): L.translated(counts["flag"], "flag_", lang), L.t("count", lang): counts["n"],
-                         L.t("share_pct", lang): counts["share"]})
+    show = pd.DataFrame(
+        {
+            L.t("flag", lang): L.translated(counts["flag"], "flag_", lang),
+            L.t("count", lang): counts["n"],
+            L.t("share_pct", lang): counts["share"],
+        }
+    )
     c = list(show.columns)
     report.table(show, lang=lang, formats={c[1]: "int", c[2]: "ratio_pct"})
     report.record("share_without_capaian", float(share_missing))
@@ -69,9 +95,14 @@ def polarity_mix(mix: pd.DataFrame, p: Prepared, *, lang: str | None = None) -> 
     """Rows per polarity and formula used (:func:`~kinerja_analysis.analysis.diagnostics.polarity_mix`)."""
     lang = lang or p.settings.lang
     report.heading(L.t("sec_polarity", lang))
-    show = pd.DataFrame({L.t("polarity", lang): L.translated(mix["polarity"], "pol_", lang),
-                         L.t("formula", lang): L.translated(mix["formula_used"], "formula_", lang, "formula_none"),
-                         L.t("count", lang): mix["n"], L.t("share_pct", lang): mix["share"]})
+    show = pd.DataFrame(
+        {
+            L.t("polarity", lang): L.translated(mix["polarity"], "pol_", lang),
+            L.t("formula", lang): L.translated(mix["formula_used"], "formula_", lang, "formula_none"),
+            L.t("count", lang): mix["n"],
+            L.t("share_pct", lang): mix["share"],
+        }
+    )
     c = list(show.columns)
     report.table(show, lang=lang, formats={c[2]: "int", c[3]: "ratio_pct"})
 
@@ -82,19 +113,29 @@ def ceiling(by_year: pd.DataFrame, overall: float, p: Prepared, *, lang: str | N
     lang = lang or p.settings.lang
     report.heading(L.t("sec_ceiling", lang))
     report.publish("share_at_100", by_year, title=L.t("fig_ceiling", lang))
-    report.figure(plots.share_by_year(by_year, lang=lang, source=source_label(p, lang)), reading=L.t("read_ceiling", lang))
+    report.figure(
+        plots.share_by_year(by_year, lang=lang, source=source_label(p, lang)),
+        reading=L.t("read_ceiling", lang),
+    )
     report.para(L.t("s_ceiling", lang, share=L.fmt_pct(overall, lang, ratio=True)))
     report.record("share_at_100", float(overall))
 
 
-def revised_targets(by_year: pd.DataFrame, share_refocusing: float, p: Prepared, *, lang: str | None = None) -> None:
+def revised_targets(
+    by_year: pd.DataFrame, share_refocusing: float, p: Prepared, *, lang: str | None = None
+) -> None:
     """Share of targets revised in APBD-P per year (:func:`~kinerja_analysis.analysis.compare.share_revised`)
     and over the refocusing years (:func:`~kinerja_analysis.analysis.diagnostics.share_revised_in`)."""
     lang = lang or p.settings.lang
     report.heading(L.t("sec_revised", lang))
     report.para(L.t("s_revised", lang, share=L.fmt_pct(share_refocusing, lang, ratio=True)))
-    show = pd.DataFrame({L.t("year", lang): by_year["year"], L.t("share_pct", lang): by_year["share"],
-                         L.t("count", lang): by_year["n"]})
+    show = pd.DataFrame(
+        {
+            L.t("year", lang): by_year["year"],
+            L.t("share_pct", lang): by_year["share"],
+            L.t("count", lang): by_year["n"],
+        }
+    )
     c = list(show.columns)
     report.table(show, lang=lang, formats={c[1]: "ratio_pct", c[2]: "int"})
     report.record("share_targets_revised_refocusing", float(share_refocusing))

@@ -6,6 +6,7 @@ computes a measure; the notebook computes, then calls these.
 :func:`start` loads the real-data folder and the settings, declares the page and returns the
 :class:`ProvinceReport` every section takes (data, settings, language, chart source line).
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -22,8 +23,12 @@ from .. import page as report
 from ..charts import province as plots_province
 
 #: ``analysis.province.anggaran_kind`` code -> message key of the reading
-ANGGARAN_KIND_KEYS = {"partial": "pv_mean_partial", "pre": "pv_mean_pre", "first_refocusing": "pv_mean_2020",
-                      "later": "pv_mean_later"}
+ANGGARAN_KIND_KEYS = {
+    "partial": "pv_mean_partial",
+    "pre": "pv_mean_pre",
+    "first_refocusing": "pv_mean_2020",
+    "later": "pv_mean_later",
+}
 #: the windows of ``analysis.province.outcome_vs_cut`` -> message key of the figure title
 WINDOW_TITLE_KEYS = {"change_refocusing": "pv_fig_outcomes_ref", "change_post": "pv_fig_outcomes_post"}
 
@@ -62,8 +67,15 @@ class ProvinceReport:
         return self.data.region_name(code).replace("Provinsi ", "")
 
 
-def start(data_dir: str = "", *, lang: str = "en", periods: str = "", n_boot: int = 2000, config_file: str = "",
-          cache: bool = True) -> ProvinceReport:
+def start(
+    data_dir: str = "",
+    *,
+    lang: str = "en",
+    periods: str = "",
+    n_boot: int = 2000,
+    config_file: str = "",
+    cache: bool = True,
+) -> ProvinceReport:
     """Find and load the real data and the settings (``config_file``, then ``lang``, ``periods`` and
     ``n_boot``; the seed is the settings' seed), declare the page (title, provenance), return the report state."""
     overrides = {"lang": lang, "n_bootstrap": n_boot}
@@ -76,9 +88,11 @@ def start(data_dir: str = "", *, lang: str = "en", periods: str = "", n_boot: in
 
 
 def _money_cols(lang: str) -> dict:
-    return {"budget_revised": L.t("pv_anggaran", lang) + " (" + L.t("rp_billion", lang) + ")",
-            "spent": L.t("pv_realisasi", lang) + " (" + L.t("rp_billion", lang) + ")",
-            "absorption": L.t("absorption", lang)}
+    return {
+        "budget_revised": L.t("pv_anggaran", lang) + " (" + L.t("rp_billion", lang) + ")",
+        "spent": L.t("pv_realisasi", lang) + " (" + L.t("rp_billion", lang) + ")",
+        "absorption": L.t("absorption", lang),
+    }
 
 
 def _measure(m: str, lang: str) -> str:
@@ -102,25 +116,41 @@ def data_checks(failures: pd.DataFrame, repaired: pd.DataFrame, r: ProvinceRepor
     report.heading(L.t("pv_sec_checks", lang))
     idt = rd.identity
     n_trap = int((rd.issues["rule"] == "duplicate_label").sum())
-    report.bullets([
-        L.t("pv_check_files", lang, files=len(rd.files), rows=L.fmt_num(len(rd.accounts) * 2, lang, 0),
-            pemda=rd.anggaran["region_name"].nunique()),
-        L.t("pv_check_identity", lang, ok=int(idt["ok"].sum()), n=len(idt)),
-        L.t("pv_check_trap", lang, n=n_trap, closed=len(repaired)),
-        L.t("pv_check_blank", lang, n=int((rd.issues["rule"] == "blank_value").sum())),
-        L.t("pv_check_partial", lang, years=", ".join(map(str, rd.partial_years)) or "–"),
-        L.t("pv_check_unmapped", lang, names=", ".join(rd.unmapped_names) or L.t("pv_none", lang)),
-    ])
+    report.bullets(
+        [
+            L.t(
+                "pv_check_files",
+                lang,
+                files=len(rd.files),
+                rows=L.fmt_num(len(rd.accounts) * 2, lang, 0),
+                pemda=rd.anggaran["region_name"].nunique(),
+            ),
+            L.t("pv_check_identity", lang, ok=int(idt["ok"].sum()), n=len(idt)),
+            L.t("pv_check_trap", lang, n=n_trap, closed=len(repaired)),
+            L.t("pv_check_blank", lang, n=int((rd.issues["rule"] == "blank_value").sum())),
+            L.t("pv_check_partial", lang, years=", ".join(map(str, rd.partial_years)) or "–"),
+            L.t("pv_check_unmapped", lang, names=", ".join(rd.unmapped_names) or L.t("pv_none", lang)),
+        ]
+    )
     report.record("identity_failures", len(failures))
     report.record("double_counted_rows", n_trap)
     if len(failures):
-        show = pd.DataFrame({L.t("pv_pemda", lang): failures["region_name"].astype(str),
-                             L.t("year", lang): failures["year"], L.t("pv_gap", lang): failures["gap_budget"],
-                             L.t("pv_gap_share", lang): failures["gap_share"],
-                             L.t("pv_blank_values", lang): failures["n_blank_values"]})
+        show = pd.DataFrame(
+            {
+                L.t("pv_pemda", lang): failures["region_name"].astype(str),
+                L.t("year", lang): failures["year"],
+                L.t("pv_gap", lang): failures["gap_budget"],
+                L.t("pv_gap_share", lang): failures["gap_share"],
+                L.t("pv_blank_values", lang): failures["n_blank_values"],
+            }
+        )
         c = list(show.columns)
-        report.table(show, lang=lang, caption=L.t("pv_identity_caption", lang),
-                     formats={c[2]: "rp", c[3]: "ratio_pct", c[4]: "int"})
+        report.table(
+            show,
+            lang=lang,
+            caption=L.t("pv_identity_caption", lang),
+            formats={c[2]: "rp", c[3]: "ratio_pct", c[4]: "int"},
+        )
     n_blank = int((failures["n_blank_values"] > 0).sum())
     report.para(L.t("pv_identity_reading", lang, blank=n_blank, other=len(failures) - n_blank), css="ka-note")
     report.publish("budget_identity", idt, title=L.t("pv_identity_caption", lang))
@@ -133,11 +163,18 @@ def anggaran_meaning(by_year: pd.DataFrame, r: ProvinceReport) -> None:
     report.heading(L.t("pv_sec_meaning", lang))
     partial = r.data.partial_years
     kinds = province.anggaran_kind(y["year"], r.periods, partial)
-    report.figure(plots_province.btt_ratio(y[~y["year"].isin(partial)], lang=lang, source=r.source),
-                  reading=L.t("pv_read_btt", lang))
-    show = pd.DataFrame({L.t("year", lang): y["year"], **{v: y[k] for k, v in _money_cols(lang).items()},
-                         L.t("pv_btt_ratio", lang): y["btt_ratio"],
-                         L.t("pv_meaning", lang): [L.t(ANGGARAN_KIND_KEYS[k], lang) for k in kinds]})
+    report.figure(
+        plots_province.btt_ratio(y[~y["year"].isin(partial)], lang=lang, source=r.source),
+        reading=L.t("pv_read_btt", lang),
+    )
+    show = pd.DataFrame(
+        {
+            L.t("year", lang): y["year"],
+            **{v: y[k] for k, v in _money_cols(lang).items()},
+            L.t("pv_btt_ratio", lang): y["btt_ratio"],
+            L.t("pv_meaning", lang): [L.t(ANGGARAN_KIND_KEYS[k], lang) for k in kinds],
+        }
+    )
     c = list(show.columns)
     report.table(show, lang=lang, formats={c[1]: "rp", c[2]: "rp", c[3]: "ratio_pct", c[4]: "num2"})
     row = y[y["year"] == r.periods.refocusing[0]]
@@ -151,15 +188,24 @@ def totals(yearly: pd.DataFrame, by_province: pd.DataFrame, r: ProvinceReport) -
     (``by_province``)."""
     lang = r.lang
     report.heading(L.t("pv_sec_totals", lang))
-    report.figure(plots_province.budget_vs_spent(yearly, lang=lang, source=r.source, partial=r.data.partial_years),
-                  reading=L.t("pv_read_totals", lang))
+    report.figure(
+        plots_province.budget_vs_spent(yearly, lang=lang, source=r.source, partial=r.data.partial_years),
+        reading=L.t("pv_read_totals", lang),
+    )
     t = by_province.assign(province=by_province["region_code"].map(r.name))
-    report.publish("belanja_by_province_year", t[["region_code", "province", "year", "budget_revised", "spent",
-                                                  "absorption"]], title=L.t("pv_sec_totals", lang))
+    report.publish(
+        "belanja_by_province_year",
+        t[["region_code", "province", "year", "budget_revised", "spent", "absorption"]],
+        title=L.t("pv_sec_totals", lang),
+    )
     wide = t.pivot_table(index="province", columns="year", values="absorption").reset_index()
     wide.columns = [L.t("pv_province", lang)] + [str(c) for c in wide.columns[1:]]
-    report.table(wide, lang=lang, caption=L.t("pv_absorption_caption", lang),
-                 formats={c: "ratio_pct" for c in wide.columns[1:]})
+    report.table(
+        wide,
+        lang=lang,
+        caption=L.t("pv_absorption_caption", lang),
+        formats={c: "ratio_pct" for c in wide.columns[1:]},
+    )
     for row in yearly.itertuples():
         report.record(f"total_belanja_budget_{row.year}", float(row.budget_revised))
         report.record(f"total_belanja_spent_{row.year}", float(row.spent))
@@ -170,20 +216,41 @@ def composition(comp: pd.DataFrame, groups: pd.DataFrame, r: ProvinceReport) -> 
     cut and COVID type groups from the last pre year (``groups``: :func:`~kinerja_analysis.analysis.province.group_shift`)."""
     lang = r.lang
     report.heading(L.t("pv_sec_composition", lang))
-    report.figure(plots_province.composition(comp, lang=lang, source=r.source), reading=L.t("pv_read_composition", lang))
+    report.figure(
+        plots_province.composition(comp, lang=lang, source=r.source), reading=L.t("pv_read_composition", lang)
+    )
     base, y1 = r.periods.pre[1], r.periods.refocusing[0]
     cut = groups.set_index("year")["cut_share_pct"]
     cov = groups.set_index("year")["covid_share_pct"]
-    report.para(L.t("pv_read_composition_data", lang, base=base, y1=y1,
-                    cut0=L.fmt_num(cut.get(base), lang, 1), cut1=L.fmt_num(cut.get(y1), lang, 1),
-                    cov0=L.fmt_num(cov.get(base), lang, 1), cov1=L.fmt_num(cov.get(y1), lang, 1)))
+    report.para(
+        L.t(
+            "pv_read_composition_data",
+            lang,
+            base=base,
+            y1=y1,
+            cut0=L.fmt_num(cut.get(base), lang, 1),
+            cut1=L.fmt_num(cut.get(y1), lang, 1),
+            cov0=L.fmt_num(cov.get(base), lang, 1),
+            cov1=L.fmt_num(cov.get(y1), lang, 1),
+        )
+    )
     delta = "Δ " + str(base) + " (" + L.t("pp", lang) + ")"
-    show = pd.DataFrame({L.t("year", lang): groups["year"], L.t("pv_share_cut_types", lang): groups["cut_share_pct"],
-                         delta: groups["cut_change_pp"], L.t("pv_share_covid_types", lang): groups["covid_share_pct"],
-                         delta + " ": groups["covid_change_pp"]})
+    show = pd.DataFrame(
+        {
+            L.t("year", lang): groups["year"],
+            L.t("pv_share_cut_types", lang): groups["cut_share_pct"],
+            delta: groups["cut_change_pp"],
+            L.t("pv_share_covid_types", lang): groups["covid_share_pct"],
+            delta + " ": groups["covid_change_pp"],
+        }
+    )
     c = list(show.columns)
-    report.table(show, lang=lang, formats={c[1]: "pct", c[2]: "pp", c[3]: "pct", c[4]: "pp"},
-                 caption=L.t("pv_composition_caption", lang))
+    report.table(
+        show,
+        lang=lang,
+        formats={c[1]: "pct", c[2]: "pp", c[3]: "pct", c[4]: "pp"},
+        caption=L.t("pv_composition_caption", lang),
+    )
     report.para(L.t("pv_no_function", lang), css="ka-note")
     if base in set(groups["year"]):
         for row in groups[groups["year"] != base].itertuples():
@@ -196,10 +263,19 @@ def cut_ranking(cuts: pd.DataFrame, r: ProvinceReport) -> None:
     """Cut intensity per province (``cuts``: :func:`~kinerja_analysis.analysis.province.cut_intensity`), ranked."""
     lang = r.lang
     report.heading(L.t("pv_sec_cut", lang))
-    report.para(L.t("pv_cut_definition", lang, base=r.periods.pre[1], y0=r.periods.refocusing[0],
-                    y1=r.periods.refocusing[1]))
+    report.para(
+        L.t(
+            "pv_cut_definition",
+            lang,
+            base=r.periods.pre[1],
+            y0=r.periods.refocusing[0],
+            y1=r.periods.refocusing[1],
+        )
+    )
     named = cuts.assign(name=cuts["region_code"].map(r.name))
-    report.figure(plots_province.cut_intensity(named, lang=lang, source=r.source), reading=L.t("pv_read_cut", lang))
+    report.figure(
+        plots_province.cut_intensity(named, lang=lang, source=r.source), reading=L.t("pv_read_cut", lang)
+    )
     report.record("cut_intensity_median_pp", float(cuts["cut_intensity_pp"].median()))
     report.record("cut_intensity_max_pp", float(cuts["cut_intensity_pp"].max()))
     report.publish("cut_intensity", named, title=L.t("pv_fig_cut", lang))
@@ -210,11 +286,14 @@ def _pefa_table(scores: pd.DataFrame, ind: str, pct: str, r: ProvinceReport) -> 
     the last year."""
     lang = r.lang
     cell = scores[f"{ind}_band"].fillna("–") + " · " + scores[pct].map(lambda v: L.fmt_num(v, lang, 0))
-    wide = scores.assign(cell=cell).pivot_table(index="region_code", columns="year", values="cell", aggfunc="first")
+    wide = scores.assign(cell=cell).pivot_table(
+        index="region_code", columns="year", values="cell", aggfunc="first"
+    )
     last = int(scores["year"].max())
     for y3 in sorted({r.periods.refocusing[1], last}):
-        wide[L.t("pv_three_year", lang, y0=y3 - 2, y1=y3)] = \
-            scores[scores["year"] == y3].set_index("region_code")[f"{ind}_score_3y"]
+        wide[L.t("pv_three_year", lang, y0=y3 - 2, y1=y3)] = scores[scores["year"] == y3].set_index(
+            "region_code"
+        )[f"{ind}_score_3y"]
     wide.columns = [str(c) for c in wide.columns]
     wide.insert(0, L.t("pv_province", lang), wide.index.map(r.name))
     return wide.sort_values(L.t("pv_province", lang)).reset_index(drop=True).fillna("–")
@@ -226,10 +305,17 @@ def pefa(scores: pd.DataFrame, pi1_counts: pd.DataFrame, pi2_counts: pd.DataFram
     lang = r.lang
     report.heading(L.t("pv_sec_pefa", lang))
     report.para(L.t("pv_pefa_caveat", lang), css="ka-caveat")
-    report.figure(plots_province.pefa_counts(pi1_counts, lang=lang, source=r.source), reading=L.t("pv_read_pefa", lang))
-    report.figure(plots_province.pefa_counts(pi2_counts, lang=lang, source=r.source, title_key="pv_fig_pefa2"),
-                  reading=L.t("pv_read_pefa2", lang))
-    for ind, pct, caption in (("pi1", "pi1_outturn_pct", "pv_pefa1_caption"), ("pi2", "pi2_variance_pct", "pv_pefa2_caption")):
+    report.figure(
+        plots_province.pefa_counts(pi1_counts, lang=lang, source=r.source), reading=L.t("pv_read_pefa", lang)
+    )
+    report.figure(
+        plots_province.pefa_counts(pi2_counts, lang=lang, source=r.source, title_key="pv_fig_pefa2"),
+        reading=L.t("pv_read_pefa2", lang),
+    )
+    for ind, pct, caption in (
+        ("pi1", "pi1_outturn_pct", "pv_pefa1_caption"),
+        ("pi2", "pi2_variance_pct", "pv_pefa2_caption"),
+    ):
         report.table(_pefa_table(scores, ind, pct, r), lang=lang, caption=L.t(caption, lang), sortable=True)
     for yr, g in scores.groupby("year"):
         report.record(f"pefa_pi1_share_A_{yr}", float((g["pi1_band"] == "A").mean()))
@@ -244,16 +330,34 @@ def outcomes(stats: pd.DataFrame, fits: list[dict], r: ProvinceReport, *, n_prov
     report.heading(L.t("pv_sec_outcomes", lang))
     report.para(L.t("pv_descriptive", lang, n=n_provinces), css="ka-caveat")
     for window, key in WINDOW_TITLE_KEYS.items():
-        panels = [{**f, "title": _measure(f["measure"], lang), "ylabel": L.t("pv_change_axis", lang)}
-                  for f in fits if f["window"] == window]
+        panels = [
+            {**f, "title": _measure(f["measure"], lang), "ylabel": L.t("pv_change_axis", lang)}
+            for f in fits
+            if f["window"] == window
+        ]
         if panels:
-            report.figure(plots_province.scatter_fits(panels, lang=lang, source=r.source, title=L.t(key, lang)),
-                          reading=L.t("pv_read_outcomes", lang))
-    show = stats.assign(measure=stats["measure"].map(lambda m: _measure(m, lang)),
-                        window=stats["window"].map(lambda w: L.t(f"pv_{w}", lang)))
+            report.figure(
+                plots_province.scatter_fits(panels, lang=lang, source=r.source, title=L.t(key, lang)),
+                reading=L.t("pv_read_outcomes", lang),
+            )
+    show = stats.assign(
+        measure=stats["measure"].map(lambda m: _measure(m, lang)),
+        window=stats["window"].map(lambda w: L.t(f"pv_{w}", lang)),
+    )
     show = show.rename(columns={"measure": L.t("pv_measure", lang), "window": L.t("period", lang)})
-    report.table(show, lang=lang, formats={"r": "num2", "r_lo": "num2", "r_hi": "num2", "slope": "num2",
-                                           "slope_lo": "num2", "slope_hi": "num2", "n": "int"})
+    report.table(
+        show,
+        lang=lang,
+        formats={
+            "r": "num2",
+            "r_lo": "num2",
+            "r_hi": "num2",
+            "slope": "num2",
+            "slope_lo": "num2",
+            "slope_hi": "num2",
+            "n": "int",
+        },
+    )
     for row in stats.dropna(subset=["r"]).itertuples():
         report.record(f"corr_{row.measure}_{row.window}", row.r, ci_low=row.r_lo, ci_high=row.r_hi, n=row.n)
     report.publish("outcomes_vs_cut", stats, title=L.t("pv_sec_outcomes", lang))
@@ -264,10 +368,17 @@ def rkp_targets(rkp: pd.DataFrame, r: ProvinceReport) -> None:
     lang, d = r.lang, rkp
     report.heading(L.t("pv_sec_rkp", lang))
     note = {"": "", "mean_of_provinces": L.t("pv_rkp_mean", lang), "no_actual": L.t("pv_rkp_none", lang)}
-    show = pd.DataFrame({L.t("pv_measure", lang): d["measure"].map(lambda m: _measure(m, lang)),
-                         L.t("year", lang): d["year"], L.t("pv_target_low", lang): d["target_lower"],
-                         L.t("pv_target_high", lang): d["target_upper"], L.t("pv_actual", lang): d["actual"],
-                         L.t("achievement", lang): d["achievement"], L.t("pv_note", lang): d["note"].map(note)})
+    show = pd.DataFrame(
+        {
+            L.t("pv_measure", lang): d["measure"].map(lambda m: _measure(m, lang)),
+            L.t("year", lang): d["year"],
+            L.t("pv_target_low", lang): d["target_lower"],
+            L.t("pv_target_high", lang): d["target_upper"],
+            L.t("pv_actual", lang): d["actual"],
+            L.t("achievement", lang): d["achievement"],
+            L.t("pv_note", lang): d["note"].map(note),
+        }
+    )
     c = list(show.columns)
     report.table(show, lang=lang, formats={c[2]: "num2", c[3]: "num2", c[4]: "num2", c[5]: "pct"})
     report.para(L.t("pv_rkp_reading", lang), css="ka-note")
@@ -279,5 +390,12 @@ def rkp_targets(rkp: pd.DataFrame, r: ProvinceReport) -> None:
 def notes(r: ProvinceReport, *, n_provinces: int) -> None:
     """What to keep in mind: the meaning of "Anggaran", the double-counting trap, IPM, descriptive only, sources."""
     report.heading(L.t("sec_notes", r.lang))
-    report.bullets([L.t("pv_note_anggaran", r.lang), L.t("pv_note_trap", r.lang), L.t("pv_note_ipm", r.lang),
-                    L.t("pv_descriptive", r.lang, n=n_provinces), L.t("pv_note_sources", r.lang)])
+    report.bullets(
+        [
+            L.t("pv_note_anggaran", r.lang),
+            L.t("pv_note_trap", r.lang),
+            L.t("pv_note_ipm", r.lang),
+            L.t("pv_descriptive", r.lang, n=n_provinces),
+            L.t("pv_note_sources", r.lang),
+        ]
+    )

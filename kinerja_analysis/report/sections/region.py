@@ -2,6 +2,7 @@
 comparison, efficiency and the notes. Its budget and capaian sections are those of notebooks 01
 (:mod:`.budget`) and 02 (:mod:`.achievement`). ``lang`` defaults to the report language, ``p.settings.lang``.
 """
+
 from __future__ import annotations
 
 import pandas as pd
@@ -14,8 +15,8 @@ from ...analysis.prepare import Prepared
 from .. import narrative
 from .. import page as report
 from ..charts import impact as plots_impact
+from ..estimate_text import dose_reading, est_ci_text, record_estimate, term_row
 from ..start import source_label
-from .impact import dose_reading, est_ci_text, record_estimate, term_row
 
 
 def years_label(years: tuple[int, int]) -> str:
@@ -37,10 +38,18 @@ def key_figures(facts: dict, p: Prepared, *, lang: str | None = None) -> None:
     facts = {**facts, "region": p.region_name or p.region}
     report.heading(L.t("sec_summary", lang))
     refocusing = " " + years_label(p.settings.periods.refocusing)
-    boxes = [(L.fmt_pct(facts["cut_share"], lang, ratio=True), L.t("cut_share", lang).replace(" (%)", "") + refocusing),
-             (L.fmt_pct(facts["capaian"].get("pre"), lang), L.t("mean_achievement", lang).replace(" (%)", "") + " · " + L.period_label("pre", lang)),
-             (L.fmt_pct(facts["capaian"].get("refocusing"), lang), L.period_label("refocusing", lang)),
-             (L.fmt_pct(facts["capaian"].get("post"), lang), L.period_label("post", lang))]
+    boxes = [
+        (
+            L.fmt_pct(facts["cut_share"], lang, ratio=True),
+            L.t("cut_share", lang).replace(" (%)", "") + refocusing,
+        ),
+        (
+            L.fmt_pct(facts["capaian"].get("pre"), lang),
+            L.t("mean_achievement", lang).replace(" (%)", "") + " · " + L.period_label("pre", lang),
+        ),
+        (L.fmt_pct(facts["capaian"].get("refocusing"), lang), L.period_label("refocusing", lang)),
+        (L.fmt_pct(facts["capaian"].get("post"), lang), L.period_label("post", lang)),
+    ]
     report.keyfigures(boxes)
     for sentence in narrative.region_reading(facts, lang):
         report.para(sentence)
@@ -55,11 +64,20 @@ def region_impact(r: ImpactResults, p: Prepared, *, lang: str | None = None) -> 
     a, b = term_row(r.did, "treat_refocusing"), term_row(r.did, "treat_post")
     record_estimate("region_did_refocusing_per_10pp", a)
     record_estimate("region_did_post_per_10pp", b)
-    report.para(L.t("imp_s_region_did", lang, n=int(a["n_clusters"]), ref=est_ci_text(a["estimate"], a["ci_low"], a["ci_high"], lang),
-                    post=est_ci_text(b["estimate"], b["ci_low"], b["ci_high"], lang)))
+    report.para(
+        L.t(
+            "imp_s_region_did",
+            lang,
+            n=int(a["n_clusters"]),
+            ref=est_ci_text(a["estimate"], a["ci_low"], a["ci_high"], lang),
+            post=est_ci_text(b["estimate"], b["ci_low"], b["ci_high"], lang),
+        )
+    )
     report.publish("dose_response_opd", r.points, title=L.t("imp_fig_dose_response", lang))
-    report.figure(plots_impact.dose_response(r.bins, r.points, lang=lang, source=source_label(p, lang)),
-                  reading=dose_reading(r.bins, lang))
+    report.figure(
+        plots_impact.dose_response(r.bins, r.points, lang=lang, source=source_label(p, lang)),
+        reading=dose_reading(r.bins, lang),
+    )
     report.para(L.t("imp_s_region_caveat", lang), css="ka-caveat")
 
 
@@ -75,30 +93,69 @@ def peer_comparison(c: PeerComparison, p: Prepared, *, lang: str | None = None) 
     report.publish("peer_comparison", table, title=L.t("imp_sec_peers", lang))
     refy = p.settings.periods.years("refocusing")
     row = table.set_index("measure")
-    reading = L.t("imp_read_peers", lang, region=p.region_name, n=c.n_peers,
-                  v=L.fmt_pct(row.at["mean_capaian_refocusing", "value"], lang),
-                  pm=L.fmt_pct(row.at["mean_capaian_refocusing", "peer_mean"], lang), y0=refy[0], y1=refy[-1])
-    report.figure(plots_impact.peer_years(c.own_years, c.peer_years, region_label=p.region_name, lang=lang,
-                                          source=source_label(p, lang), refocusing=p.settings.periods.refocusing),
-                  reading=reading)
-    show = pd.DataFrame({
-        L.t("imp_col_measure", lang): [L.t(f"imp_m_{x}", lang) for x in table["measure"]],
-        L.t("imp_col_this_region", lang): table["value"], L.t("imp_col_peer_mean", lang): table["peer_mean"],
-        L.t("imp_col_peer_range", lang): [L.t("imp_ci_range", lang, lo=L.fmt_num(a, lang, 1), hi=L.fmt_num(b, lang, 1))
-                                           for a, b in zip(table["peer_min"], table["peer_max"], strict=False)],
-        L.t("imp_col_rank", lang): [L.t("imp_rank", lang, r=int(x), n=int(n)) if pd.notna(x) else "–"
-                                     for x, n in zip(table["rank"], table["n_regions"], strict=False)]})
+    reading = L.t(
+        "imp_read_peers",
+        lang,
+        region=p.region_name,
+        n=c.n_peers,
+        v=L.fmt_pct(row.at["mean_capaian_refocusing", "value"], lang),
+        pm=L.fmt_pct(row.at["mean_capaian_refocusing", "peer_mean"], lang),
+        y0=refy[0],
+        y1=refy[-1],
+    )
+    report.figure(
+        plots_impact.peer_years(
+            c.own_years,
+            c.peer_years,
+            region_label=p.region_name,
+            lang=lang,
+            source=source_label(p, lang),
+            refocusing=p.settings.periods.refocusing,
+        ),
+        reading=reading,
+    )
+    show = pd.DataFrame(
+        {
+            L.t("imp_col_measure", lang): [L.t(f"imp_m_{x}", lang) for x in table["measure"]],
+            L.t("imp_col_this_region", lang): table["value"],
+            L.t("imp_col_peer_mean", lang): table["peer_mean"],
+            L.t("imp_col_peer_range", lang): [
+                L.t("imp_ci_range", lang, lo=L.fmt_num(a, lang, 1), hi=L.fmt_num(b, lang, 1))
+                for a, b in zip(table["peer_min"], table["peer_max"], strict=False)
+            ],
+            L.t("imp_col_rank", lang): [
+                L.t("imp_rank", lang, r=int(x), n=int(n)) if pd.notna(x) else "–"
+                for x, n in zip(table["rank"], table["n_regions"], strict=False)
+            ],
+        }
+    )
     if c.has_national:
         show.insert(3, L.t("imp_col_national", lang), table["national"])
-    report.table(show, lang=lang, sortable=False, formats={L.t("imp_col_this_region", lang): "num1",
-                                                           L.t("imp_col_peer_mean", lang): "num1"})
-    report.para(L.t("imp_s_peers_note", lang) + ("" if c.has_national else " " + L.t("imp_s_no_national", lang)), css="ka-note")
+    report.table(
+        show,
+        lang=lang,
+        sortable=False,
+        formats={L.t("imp_col_this_region", lang): "num1", L.t("imp_col_peer_mean", lang): "num1"},
+    )
+    report.para(
+        L.t("imp_s_peers_note", lang) + ("" if c.has_national else " " + L.t("imp_s_no_national", lang)),
+        css="ka-note",
+    )
     for x in table.itertuples():
-        report.record(f"peer_{x.measure}", x.value, peer_mean=x.peer_mean, peer_min=x.peer_min, peer_max=x.peer_max,
-                      rank=x.rank, n_regions=x.n_regions)
+        report.record(
+            f"peer_{x.measure}",
+            x.value,
+            peer_mean=x.peer_mean,
+            peer_min=x.peer_min,
+            peer_max=x.peer_max,
+            rank=x.rank,
+            n_regions=x.n_regions,
+        )
 
 
-def efficiency(q: pd.DataFrame, p: Prepared, *, thresholds: tuple[float, float], lang: str | None = None) -> None:
+def efficiency(
+    q: pd.DataFrame, p: Prepared, *, thresholds: tuple[float, float], lang: str | None = None
+) -> None:
     """Capaian against serapan per OPD in the refocusing years, as a quadrant chart and a table, from
     :func:`~kinerja_analysis.analysis.efficiency.quadrants`; ``thresholds`` are its capaian (%) and serapan
     (0-1) split points."""
@@ -108,20 +165,42 @@ def efficiency(q: pd.DataFrame, p: Prepared, *, thresholds: tuple[float, float],
     years = p.settings.periods.years("refocusing")
     report.publish("efficiency", q, title=L.t("imp_fig_efficiency", lang))
     counts = q["quadrant"].value_counts()
-    reading = L.t("imp_read_efficiency", lang, y0=years[0], y1=years[-1], c=L.fmt_pct(c, lang), s=L.fmt_pct(s * 100, lang),
-                  n_eff=int(counts.get("high_capaian_low_serapan", 0)), n_bad=int(counts.get("low_capaian_high_serapan", 0)))
+    reading = L.t(
+        "imp_read_efficiency",
+        lang,
+        y0=years[0],
+        y1=years[-1],
+        c=L.fmt_pct(c, lang),
+        s=L.fmt_pct(s * 100, lang),
+        n_eff=int(counts.get("high_capaian_low_serapan", 0)),
+        n_bad=int(counts.get("low_capaian_high_serapan", 0)),
+    )
     label = "opd" if p.region else "label"
     if not p.region:
         q = q.assign(label=q["region_code"] + " · " + q["opd"])
-    report.figure(plots_impact.efficiency_quadrants(q, c, s, lang=lang, source=source_label(p, lang), label_col=label), reading=reading)
-    show = pd.DataFrame({L.t("opd", lang): q["opd"], L.t("imp_col_capaian_short", lang): q["capaian"],
-                         L.t("imp_col_serapan_short", lang): q["serapan"] * 100,
-                         L.t("imp_col_eff_ratio", lang): q["efficiency_ratio"],
-                         L.t("imp_col_unspent", lang): q["unspent_if_met"] * 100,
-                         L.t("imp_col_quadrant", lang): q["quadrant"].map(lambda x: L.t(f"imp_q_{x}", lang) if isinstance(x, str) else "–")})
+    report.figure(
+        plots_impact.efficiency_quadrants(q, c, s, lang=lang, source=source_label(p, lang), label_col=label),
+        reading=reading,
+    )
+    show = pd.DataFrame(
+        {
+            L.t("opd", lang): q["opd"],
+            L.t("imp_col_capaian_short", lang): q["capaian"],
+            L.t("imp_col_serapan_short", lang): q["serapan"] * 100,
+            L.t("imp_col_eff_ratio", lang): q["efficiency_ratio"],
+            L.t("imp_col_unspent", lang): q["unspent_if_met"] * 100,
+            L.t("imp_col_quadrant", lang): q["quadrant"].map(
+                lambda x: L.t(f"imp_q_{x}", lang) if isinstance(x, str) else "–"
+            ),
+        }
+    )
     cols = list(show.columns)
-    report.table(show.sort_values(cols[3], ascending=False), lang=lang, sortable=True,
-                 formats={cols[1]: "num1", cols[2]: "num1", cols[3]: "num2", cols[4]: "num1"})
+    report.table(
+        show.sort_values(cols[3], ascending=False),
+        lang=lang,
+        sortable=True,
+        formats={cols[1]: "num1", cols[2]: "num1", cols[3]: "num2", cols[4]: "num1"},
+    )
     report.para(L.t("imp_s_efficiency_note", lang), css="ka-note")
     report.record("efficiency_ratio_median", float(q["efficiency_ratio"].median()))
     for quad in eff_model.QUADRANTS:
