@@ -1,6 +1,7 @@
 """The analysts' path in a real browser: JupyterLab from the environment `make lab` builds (.venv-lab),
 started on 127.0.0.1 with a token and no browser of its own; Chromium (through Playwright) opens
-notebooks/04_region_report.ipynb, runs all cells, and every cell must finish without an error or warning.
+notebooks 02 and 04, runs all cells, and every cell must finish without an error, a warning or a "no
+renderer" placeholder; in notebook 02 an analyst's own pyplot figure must then be drawn.
 The notebook is never saved, so the committed file stays without outputs.
 """
 
@@ -47,8 +48,10 @@ def lab_server(tmp_path_factory):
         pytest.skip(f"jupyterlab is not installed in {LAB_PYTHON}")
     port, token = _free_port(), secrets.token_hex(16)
     home = tmp_path_factory.mktemp("labhome")
+    # an analyst's JupyterLab: no MPLBACKEND (conftest sets Agg for the rest of the suite), so kernels
+    # use matplotlib's inline backend and a figure made with pyplot is drawn
     env = {
-        **os.environ,
+        **{k: v for k, v in os.environ.items() if k != "MPLBACKEND"},
         "JUPYTER_RUNTIME_DIR": str(home / "runtime"),
         "JUPYTER_CONFIG_DIR": str(home / "config"),
         "JUPYTERLAB_SETTINGS_DIR": str(home / "settings"),
@@ -106,15 +109,23 @@ def lab_server(tmp_path_factory):
     log.close()
 
 
-def test_region_notebook_runs_in_jupyterlab(lab_server):
+#: what JupyterLab shows for an output it has no renderer for (private result outputs must not show it)
+PLACEHOLDER = "No renderer could be found"
+
+
+@pytest.mark.parametrize("notebook", ["02_achievement_before_after", "04_region_report"])
+def test_notebook_runs_in_jupyterlab(lab_server, notebook):
+    """Run all cells; no error, no warning, no placeholder. In notebook 02 the analyst then adds a cell with
+    their own pyplot figure, which must be drawn: importing the package must not switch the backend."""
     base, token = lab_server
-    nb_path = paths.NOTEBOOKS / "04_region_report.ipynb"
+    nb_path = paths.NOTEBOOKS / f"{notebook}.ipynb"
     before = nb_path.read_bytes()
     args = [f for f in artefacts.CHROMIUM_FLAGS if f != "--headless"]
     with sync_api.sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=args)
         page = browser.new_page(viewport={"width": 1400, "height": 1000})
-        page.goto(f"{base}/lab/tree/notebooks/04_region_report.ipynb?token={token}")
+        # a workspace of its own per notebook: the tabs an earlier test left open are not restored beside it
+        page.goto(f"{base}/lab/workspaces/{notebook}/tree/notebooks/{notebook}.ipynb?reset&token={token}")
         page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=90_000)
         # a fresh JupyterLab asks which kernel to start: take the notebook's own (python3)
         try:
@@ -127,20 +138,38 @@ def test_region_notebook_runs_in_jupyterlab(lab_server):
         page.click(".lm-Menu-itemLabel:text-is('Run All Cells')")
         n_code = page.locator(".jp-Notebook .jp-CodeCell").count()
 
-        def done():
+        def done(n=n_code):
             prompts = page.locator(".jp-Notebook .jp-CodeCell .jp-InputPrompt").all_inner_texts()
-            return len(prompts) == n_code and all(re.fullmatch(r"\[\d+\]:", t.strip()) for t in prompts)
+            return len(prompts) == n and all(re.fullmatch(r"\[\d+\]:", t.strip()) for t in prompts)
 
-        deadline = time.time() + 180
-        while time.time() < deadline and not done():
-            page.wait_for_timeout(500)
+        def wait(n=n_code, seconds=180):
+            deadline = time.time() + seconds
+            while time.time() < deadline and not done(n):
+                page.wait_for_timeout(500)
+
+        wait()
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(ARTIFACTS / "jupyterlab-04_region_report.png"), full_page=False)
+        page.screenshot(path=str(ARTIFACTS / f"jupyterlab-{notebook}.png"), full_page=False)
         assert done(), page.locator(".jp-InputPrompt").all_inner_texts()
         errors = page.locator(
             ".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']"
         ).all_inner_texts()
         assert errors == [], errors
         assert page.locator(".jp-OutputArea-output h1").count() >= 1  # the report title was shown
+        assert PLACEHOLDER not in page.locator(".jp-Notebook").inner_text()
+        if notebook == "02_achievement_before_after":
+            images_before = page.locator(".jp-OutputArea-output img").count()
+            page.locator(".jp-Notebook .jp-Cell").last.click()
+            page.keyboard.press("Escape")
+            page.keyboard.press("b")  # a new code cell below, in edit mode after Enter
+            page.keyboard.press("Enter")
+            page.keyboard.type("import matplotlib.pyplot as plt\nplt.plot([1, 2]); plt.show()")
+            page.keyboard.press("Shift+Enter")
+            wait(n_code + 1, seconds=60)
+            page.wait_for_timeout(1000)
+            page.screenshot(path=str(ARTIFACTS / f"jupyterlab-{notebook}-own-plot.png"), full_page=False)
+            last = page.locator(".jp-Notebook .jp-CodeCell").nth(n_code)
+            assert last.locator(".jp-OutputArea-output img").count() == 1, last.inner_text()
+            assert page.locator(".jp-OutputArea-output img").count() == images_before + 1
         browser.close()
     assert nb_path.read_bytes() == before, "the notebook was modified on disk"
