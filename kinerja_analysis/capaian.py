@@ -18,7 +18,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from . import schema
+from . import labels, schema
 from .config import BAND_SCHEMES, Settings
 from .errors import ConfigError, DataError, check_option
 
@@ -318,8 +318,6 @@ def band(
     for lower in lowers:
         codes += rounded >= lower
     if lang:
-        from . import labels  # report texts live in one place; imported only when labels are asked for
-
         keys = [labels.band_label(k, lang) for k in keys]
     index = achievement.index if isinstance(achievement, pd.Series) else None
     categorical = pd.Categorical.from_codes(codes, categories=keys, ordered=True)

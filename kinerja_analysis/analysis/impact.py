@@ -26,6 +26,7 @@ import pandas as pd
 
 from ..config import DEFAULT_SEED, Periods
 from . import panel as P
+from .compare import dose_terciles
 
 Cluster = Literal["region", "opd"]
 #: below this many clusters CR1 is unreliable and the cluster jackknife (CR3) is computed beside it
@@ -351,8 +352,6 @@ def ceiling_by_tercile(panel: pd.DataFrame, dose: pd.DataFrame, *, tol: float = 
     >>> ceiling_by_tercile(p, d)["share"].tolist()
     [1.0, 0.0, 1.0]
     """
-    from .compare import dose_terciles
-
     terc = dose_terciles(dose)[["region_code", "opd", "tercile"]]
     d = panel[panel["achievement"].notna()].merge(terc, on=["region_code", "opd"], how="inner")
     d["at100"] = (d["achievement"] - 100).abs() <= tol

@@ -14,7 +14,8 @@ import pandas as pd
 
 from ..config import Periods
 from . import anggaran as ag
-from . import compare
+from . import compare, impact
+from . import panel as P
 
 #: measures in display order; "higher" says which direction reads better (None: neither)
 MEASURES = {
@@ -76,9 +77,6 @@ def region_measures(
     out["share_revised_refocusing"] = rev["share"] * 100 if rev is not None else np.nan
     out["did_refocusing_per_10pp"] = np.nan
     if with_did and dose is not None:
-        from . import impact
-        from . import panel as P
-
         pan = P.build(kinerja, dose, periods=periods)
         for code, g in pan.groupby("region_code"):
             if g["opd_id"].nunique() >= 3 and g["dose"].nunique() > 1:

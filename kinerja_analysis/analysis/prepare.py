@@ -8,7 +8,9 @@ import pandas as pd
 
 from .. import capaian
 from ..config import Settings
+from ..errors import DataError
 from ..ingest import template
+from ..paths import display_path
 from . import anggaran as ag
 
 
@@ -40,11 +42,8 @@ def load(data_dir, *, settings: Settings | None = None, region: str = "") -> Pre
     ds = template.load_folder(data_dir)
     region = str(region or "")
     if region and region not in set(ds.regions["region_code"]) | set(ds.kinerja["region_code"]):
-        from ..errors import DataError
-
         known = ", ".join(sorted(ds.regions["region_code"].astype(str)))
-        from ..paths import display_path  # project-relative: this text reaches the index page
-
+        # the folder relative to the project: this text reaches the index page
         raise DataError(f"region {region!r} is not in {display_path(ds.folder)}; known regions: {known}")
     k = capaian.compute(ds.kinerja, settings)
     k["period"] = k["year"].map(lambda y: settings.periods.of(int(y)) if pd.notna(y) else None)

@@ -67,6 +67,11 @@ def lab_server(tmp_path_factory):
     (settings / "@jupyterlab" / "apputils-extension" / "notification.jupyterlab-settings").write_text(
         '{"fetchNews": "false", "checkForUpdates": false}'
     )
+    # never save a notebook: an autosave would write outputs into the committed files
+    (settings / "@jupyterlab" / "docmanager-extension").mkdir(parents=True)
+    (settings / "@jupyterlab" / "docmanager-extension" / "plugin.jupyterlab-settings").write_text(
+        '{"autosave": false}'
+    )
     log = open(home / "lab.log", "w")
     proc = subprocess.Popen(
         [
@@ -120,6 +125,16 @@ def test_notebook_runs_in_jupyterlab(lab_server, notebook):
     base, token = lab_server
     nb_path = paths.NOTEBOOKS / f"{notebook}.ipynb"
     before = nb_path.read_bytes()
+    try:
+        _run_in_lab(base, token, notebook)
+    finally:  # whatever happened, the committed notebook must stay as it was
+        after = nb_path.read_bytes()
+        if after != before:
+            nb_path.write_bytes(before)
+    assert after == before, "the notebook was modified on disk"
+
+
+def _run_in_lab(base: str, token: str, notebook: str) -> None:
     args = [f for f in artefacts.CHROMIUM_FLAGS if f != "--headless"]
     with sync_api.sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=args)
@@ -172,4 +187,3 @@ def test_notebook_runs_in_jupyterlab(lab_server, notebook):
             assert last.locator(".jp-OutputArea-output img").count() == 1, last.inner_text()
             assert page.locator(".jp-OutputArea-output img").count() == images_before + 1
         browser.close()
-    assert nb_path.read_bytes() == before, "the notebook was modified on disk"
