@@ -57,7 +57,15 @@ def _cmd_validate(args) -> int:
     n_err = 0
     frames = []
     for target in args.paths:
-        issues = validate.validate_path(target)
+        try:
+            issues = validate.validate_path(target)
+        except Exception as exc:  # one target that cannot be checked must not stop the others
+            if args.verbose:
+                raise
+            what = str(exc) if isinstance(exc, KinerjaError) else f"{type(exc).__name__}: {exc}"
+            issues = Issues()
+            issues.add("unreadable_file", "error", str(target), f"cannot validate: {what}")
+            issues = issues.frame()
         _print_issues(issues)
         errors = int((issues["severity"] == "error").sum())
         warnings = int((issues["severity"] == "warning").sum())

@@ -15,6 +15,15 @@ class DataError(KinerjaError):
         self.issues = issues
 
 
+class FileReadError(DataError):
+    """A data file (or part of it) that cannot be read: the validation ``rule`` it breaks and, when known,
+    the spreadsheet ``row`` and ``column`` where reading failed."""
+
+    def __init__(self, message: str, *, rule: str = "unreadable_file", row=None, column: str = ""):
+        super().__init__(message)
+        self.rule, self.row, self.column = rule, row, column
+
+
 class ParseError(DataError):
     """A value that cannot be parsed, with where it came from."""
 

@@ -5,35 +5,40 @@ notes about what it did. :func:`locate_header` finds the header row below any ti
 two merged header rows ("Pagu" over "Murni | Perubahan"). Nothing here knows about tidy columns beyond
 asking :func:`kinerja_analysis.schema.canonical_header` which headers it recognises.
 
-Security: csv is decoded as text; xlsx is read by openpyxl, which parses the XML with defusedxml when
-installed (no entity expansion, no external entities). Macros in .xlsm are never run; formulas are
-never evaluated (their saved results are read).
+Nothing lost, nothing invented: every physical line of a csv ends up in exactly one record (a row of the
+grid), and a record over several lines (a quoted cell with line breaks) is reported: as a note when it
+looks like a real cell, as an error when a stray quote swallowed what look like later rows. Fields of any
+length are read (one longer than a spreadsheet cell can hold is reported). Every pass over a file turns
+a csv, decoding, zip or XML failure into a :class:`~kinerja_analysis.errors.FileReadError` naming the
+problem, never a traceback.
+
+Security and cost: csv is decoded as text, never executed; xlsx is read by
+:mod:`kinerja_analysis.ingest.workbook` (zip sizes checked first, streaming mode, defusedxml, only the
+rows the sheet holds).
 """
 
 from __future__ import annotations
 
 import codecs
+import collections
 import csv
 import datetime as _dt
 import io as _io
-import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 
 from .. import schema
-from ..errors import DataError
+from ..errors import DataError, FileReadError
+from .workbook import read_xlsx
 
 #: how many rows at the top may hold a title before the header
 HEADER_SEARCH_ROWS = 20
-#: sheet names (normalised) that hold a table's data, besides the table's own name
-SHEET_NAMES = {
-    "kinerja": {"kinerja", "indikator", "indikator_kinerja", "iku", "data"},
-    "anggaran": {"anggaran", "belanja", "budget", "apbd", "data"},
-    "regions": {"regions", "wilayah", "pemda", "data"},
-    "opd_crosswalk": {"opd_crosswalk", "crosswalk", "data"},
-}
+#: a spreadsheet cell holds at most this many characters (Excel's limit); a longer csv field is reported
+CELL_MAX_CHARS = 32_767
+#: a quoted csv value over more lines than this is a stray quote swallowing rows, not a cell
+MAX_CELL_LINES = 10
 _MAX_CSV_BYTES = 200 * 1024 * 1024
 
 
@@ -41,8 +46,12 @@ _MAX_CSV_BYTES = 200 * 1024 * 1024
 class RawGrid:
     cells: list  # rows of cells; row i is spreadsheet row i + 1
     sheet: str = ""  # the sheet read ("" for csv)
-    notes: list = field(default_factory=list)  # (rule, severity, message) about the file as a whole
+    #: (rule, severity, message) about the file, or (rule, severity, message, {"row": .., "column": ..,
+    #: "value": ..}) about one place in it
+    notes: list = field(default_factory=list)
     notes_fatal: bool = False
+    #: csv: ``lines`` (physical lines) and ``lines_in_cells`` (lines after the first of multi-line records)
+    accounting: dict = field(default_factory=dict)
 
 
 @dataclass
@@ -86,24 +95,44 @@ def col_letter(j: int) -> str:
 
 
 def read(path: Path, table: str) -> RawGrid:
-    """All cells of the file's data sheet; raises :class:`DataError` when the file cannot be read."""
+    """All cells of the file's data sheet.
+
+    Raises :class:`~kinerja_analysis.errors.DataError` (a :class:`FileReadError` with the rule and, where
+    known, the row) when the file cannot be read; any failure of a pass over the file becomes one.
+    """
     suffix = path.suffix.lower()
     if suffix in (".csv", ".txt", ".tsv"):
-        return _read_csv(path, table)
-    if suffix in (".xlsx", ".xlsm"):
-        return _read_xlsx(path, table)
-    if suffix == ".xls":
+        reader = _read_csv
+    elif suffix in (".xlsx", ".xlsm"):
+        reader = _read_xlsx
+    elif suffix == ".xls":
         raise DataError("old Excel 97-2003 (.xls) files are not read; save the file as .xlsx or .csv")
-    raise DataError(f"unsupported file type {suffix!r}; expected .csv or .xlsx")
+    else:
+        raise DataError(f"unsupported file type {suffix!r}; expected .csv or .xlsx")
+    try:
+        return reader(path, table)
+    except DataError:
+        raise
+    except MemoryError:
+        raise FileReadError(
+            "the file is too large to read in memory; split it (by year, or by OPD)"
+        ) from None
+    except Exception as exc:  # csv.Error, UnicodeError, BadZipFile, OSError, XML errors: never a traceback
+        raise FileReadError(f"cannot read the file ({type(exc).__name__}: {exc})") from None
 
 
 # ---------------------------------------------------------------- csv
 def _decode(data: bytes) -> tuple[str, list]:
     notes = []
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return data.decode("utf-16"), [
-            ("encoding", "info", "file is UTF-16 (Excel 'Unicode text'); read as such")
-        ]
+        try:
+            text = data.decode("utf-16")
+        except UnicodeDecodeError as exc:
+            raise FileReadError(
+                f"the file starts like UTF-16 (Excel 'Unicode text') but is not: byte {exc.start} is "
+                f"broken ({exc.reason}). Save it again as 'CSV UTF-8'"
+            ) from None
+        return text, [("encoding", "info", "file is UTF-16 (Excel 'Unicode text'); read as such")]
     if b"\x00" in data[:8192]:
         raise DataError(
             "this is not a text (csv) file: it holds binary data. Save the table as .csv or .xlsx"
@@ -134,6 +163,46 @@ def _split(text: str, sep: str, limit: int | None = None) -> list[list[str]]:
     return out
 
 
+def _records(text: str, sep: str) -> tuple[list, list]:
+    """The csv records and, for each, its first and last physical line (1-based)."""
+    reader = csv.reader(
+        _io.StringIO(text), delimiter=sep, quotechar='"', skipinitialspace=False, strict=False
+    )
+    rows, spans, last = [], [], 0
+    try:
+        for row in reader:
+            rows.append(row)
+            spans.append((last + 1, reader.line_num))
+            last = reader.line_num
+    except csv.Error as exc:
+        raise FileReadError(f"cannot read the csv at line {last + 1}: {exc}", row=len(rows) + 1) from None
+    return rows, spans
+
+
+def _sniff(text: str, table: str) -> str:
+    """The separator under which the most recognised headers appear (Excel in an Indonesian locale writes
+    ";", and a "," inside "45,4" must not be mistaken for one); only the file's first lines are read."""
+    end = -1
+    for _ in range(8 * HEADER_SEARCH_ROWS):
+        end = text.find("\n", end + 1)
+        if end < 0:
+            break
+    head = (text if end < 0 else text[:end])[: 1 << 20]
+    best, best_score = ",", (-1, -1)
+    for sep in (",", ";", "\t", "|"):
+        try:
+            rows = _split(head, sep, HEADER_SEARCH_ROWS + 2)
+        except csv.Error:
+            continue
+        known = max(
+            (len({schema.canonical_header(str(c), table) for c in r} - {None}) for r in rows), default=0
+        )
+        width = max((len(r) for r in rows), default=0)
+        if (known, width) > best_score:
+            best, best_score = sep, (known, width)
+    return best
+
+
 def _read_csv(path: Path, table: str) -> RawGrid:
     data = path.read_bytes()
     if len(data) > _MAX_CSV_BYTES:
@@ -141,179 +210,87 @@ def _read_csv(path: Path, table: str) -> RawGrid:
     if not data.strip():
         raise DataError("the file is empty")
     text, notes = _decode(data)
+    del data
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    # the separator is the one under which the most recognised headers appear (Excel in an Indonesian
-    # locale writes ";", and a "," inside "45,4" must not be mistaken for one)
-    best, best_score = ",", (-1, -1)
-    for sep in (",", ";", "\t", "|"):
-        head = _split(text, sep, HEADER_SEARCH_ROWS + 2)
-        known = max(
-            (len({schema.canonical_header(str(c), table) for c in r} - {None}) for r in head), default=0
-        )
-        width = max((len(r) for r in head), default=0)
-        if (known, width) > best_score:
-            best, best_score = sep, (known, width)
-    try:
-        cells = _split(text, best)
-    except csv.Error as exc:
-        raise DataError(f"cannot read the csv: {exc}") from None
-    cells = [[c if c.strip() else None for c in row] for row in cells]
-    return RawGrid(cells=cells, notes=notes)
+    if csv.field_size_limit() <= len(text):  # a field may be as long as the file: read it, report it below
+        csv.field_size_limit(len(text) + 1)
+    sep = _sniff(text, table)
+    rows, spans = _records(text, sep)
+    cells = [[c if c.strip() else None for c in row] for row in rows]
+    odd = [i for i, (a, b) in enumerate(spans) if b > a]
+    if len(text) > CELL_MAX_CHARS:
+        odd = sorted(set(odd) | {i for i, r in enumerate(rows) if r and max(map(len, r)) > CELL_MAX_CHARS})
+    if odd:
+        notes.extend(_odd_cells(rows, spans, odd, sep, table, cells))
+    lines = text.count("\n") + (not text.endswith("\n"))
+    accounting = {"lines": lines, "lines_in_cells": sum(b - a for a, b in spans)}
+    return RawGrid(cells=cells, notes=notes, accounting=accounting)
+
+
+def _odd_cells(rows: list, spans: list, which: list, sep: str, table: str, cells: list) -> list:
+    """Notes on records over several lines and on fields longer than a spreadsheet cell.
+
+    A quoted value with line breaks is a real cell (a note) unless it runs over more than
+    :data:`MAX_CELL_LINES` lines or holds lines with about a row's worth of separators: then a stray quote
+    swallowed later rows, an error naming the row and column where the value starts.
+    """
+    names = locate_header(cells, table).names
+
+    def column(j: int) -> str:
+        name = names[j] if j < len(names) else ""
+        return (schema.canonical_header(name, table) or name) if name else col_letter(j)
+
+    widths = collections.Counter(len(r) for r, (a, b) in zip(rows, spans) if a == b and len(r) > 1)
+    row_like = max(2, widths.most_common(1)[0][0] - 2) if widths else 2
+    notes = []
+    for i in which:
+        line = spans[i][0]
+        for j, v in enumerate(rows[i]):
+            # a value's lines, at most to its record's last line (a final line break belongs to no line)
+            parts = min(v.count("\n") + 1, spans[i][1] - line + 1)
+            where = {"row": i + 1, "column": column(j), "value": v[:80] + ("…" if len(v) > 80 else "")}
+            runaway = False
+            if parts > 1:
+                rowish = sum(1 for p in v.split("\n")[1:parts] if p.count(sep) >= row_like)
+                runaway = parts > MAX_CELL_LINES or rowish > 0
+                what = f" and holds {rowish} line(s) that look like rows" if rowish else ""
+                notes.append(
+                    (
+                        "runaway_quote",
+                        "error",
+                        f"a quoted value opened on line {line} runs over {parts} lines (to line "
+                        f"{line + parts - 1}){what}; they were read into this one cell, not as rows. A "
+                        "stray '\"'? Close or remove the quote and validate again",
+                        where,
+                    )
+                    if runaway
+                    else (
+                        "multiline_cell",
+                        "info",
+                        f"the value spans lines {line}–{line + parts - 1} (line breaks inside a quoted "
+                        "cell); read as one cell",
+                        where,
+                    )
+                )
+            if len(v) > CELL_MAX_CHARS and not runaway:
+                notes.append(
+                    (
+                        "field_too_long",
+                        "warning",
+                        f"the value holds {len(v):,} characters, more than a spreadsheet cell can "
+                        f"({CELL_MAX_CHARS:,}); it was read whole, but check the file (a stray quote, or "
+                        "text pasted by mistake?)",
+                        where,
+                    )
+                )
+            line += parts - 1
+    return notes
 
 
 # ---------------------------------------------------------------- xlsx
-def _load_workbook(path: Path, **kw):
-    import openpyxl
-    from openpyxl.utils.exceptions import InvalidFileException
-
-    try:
-        return openpyxl.load_workbook(path, **kw)
-    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError, TypeError) as exc:
-        raise DataError(
-            f"cannot read the file as xlsx ({type(exc).__name__}: {exc}); "
-            "is it really an Excel workbook? Save it again as .xlsx or .csv"
-        ) from None
-    except Exception as exc:  # a hostile or broken zip/XML (defusedxml refuses entities): never a traceback
-        raise DataError(f"cannot read the file as xlsx ({type(exc).__name__}: {exc})") from None
-
-
-def _header_score(rows: list, table: str) -> int:
-    return max(
-        (
-            len({schema.canonical_header(str(c), table) for c in r if isinstance(c, str)} - {None})
-            for r in rows[:HEADER_SEARCH_ROWS]
-        ),
-        default=0,
-    )
-
-
-def _choose_sheet(wb, table: str) -> tuple[object, list]:
-    """The data sheet: a visible sheet named after the table, else the visible sheet whose header
-    matches best, else a hidden one (with a warning). Notes say which sheet was read and why."""
-    notes = []
-    names = SHEET_NAMES.get(table, {table})
-    visible = [ws for ws in wb.worksheets if ws.sheet_state == "visible"]
-    hidden = [ws for ws in wb.worksheets if ws.sheet_state != "visible"]
-    scores = {
-        ws.title: _header_score(
-            [list(r) for r in ws.iter_rows(max_row=HEADER_SEARCH_ROWS, values_only=True)], table
-        )
-        for ws in wb.worksheets
-    }
-    named = [ws for ws in visible if schema.norm_key(ws.title) in names and scores[ws.title] > 0]
-    if named:
-        chosen, why = (
-            max(named, key=lambda ws: (schema.norm_key(ws.title) == table, scores[ws.title])),
-            "named after the table",
-        )
-    elif visible and max(scores[ws.title] for ws in visible) > 0:
-        chosen, why = max(visible, key=lambda ws: scores[ws.title]), "its header matches the template best"
-    elif hidden and max(scores[ws.title] for ws in hidden) > 0:
-        chosen = max(hidden, key=lambda ws: scores[ws.title])
-        notes.append(
-            (
-                "hidden_sheet",
-                "warning",
-                f"the data is on the hidden sheet {chosen.title!r}; it was read, "
-                "but check that it is the sheet you meant",
-            )
-        )
-        why = "no visible sheet has the template's header"
-    else:
-        chosen, why = (visible or wb.worksheets)[0], "no sheet has the template's header; the first is read"
-    if len(wb.worksheets) > 1:
-        others = ", ".join(
-            f"{ws.title!r}" + ("" if ws.sheet_state == "visible" else " (hidden)")
-            for ws in wb.worksheets
-            if ws is not chosen
-        )
-        notes.append(("sheet_chosen", "info", f"read sheet {chosen.title!r} ({why}); not read: {others}"))
-    return chosen, notes
-
-
 def _read_xlsx(path: Path, table: str) -> RawGrid:
-    wb = _load_workbook(path, data_only=True)
-    if not wb.worksheets:
-        raise DataError("the workbook has no worksheet")
-    ws, notes = _choose_sheet(wb, table)
-    cells = []
-    percent_cells = 0
-    for row in ws.iter_rows():
-        out = []
-        for c in row:
-            v = c.value
-            if isinstance(v, (int, float)) and not isinstance(v, bool) and "%" in (c.number_format or ""):
-                # a cell shown as "89%" holds 0.89: the template's numbers are in percent
-                v = f"{v * 100:.10g}%"
-                percent_cells += 1
-            elif isinstance(v, str) and not v.strip():
-                v = None
-            out.append(v)
-        cells.append(out)
-    while cells and all(blank(v) for v in cells[-1]):  # trailing empty rows (formatting leftovers)
-        cells.pop()
-    merged = list(ws.merged_cells.ranges)
-    for rng in merged:  # every cell of a merged range takes its value (an OPD name merged down its rows)
-        top = cells[rng.min_row - 1][rng.min_col - 1] if rng.min_row - 1 < len(cells) else None
-        for r in range(rng.min_row - 1, min(rng.max_row, len(cells))):
-            row = cells[r]
-            if len(row) < rng.max_col:
-                row.extend([None] * (rng.max_col - len(row)))
-            for c in range(rng.min_col - 1, rng.max_col):
-                row[c] = top
-    if merged:
-        notes.append(
-            (
-                "merged_cells",
-                "info",
-                f"{len(merged)} merged cell range(s) read: every cell of a merged "
-                f"range takes its value ({', '.join(str(r) for r in merged[:5])}"
-                f"{', ...' if len(merged) > 5 else ''})",
-            )
-        )
-    if percent_cells:
-        notes.append(
-            (
-                "percent_cells",
-                "info",
-                f"{percent_cells} cell(s) formatted as percent read in percent "
-                "(0.89 shown as 89% is read as 89)",
-            )
-        )
-    notes.extend(_formula_notes(path, ws.title, cells))
-    return RawGrid(cells=cells, sheet=ws.title, notes=notes)
-
-
-def _formula_notes(path: Path, sheet: str, cells: list) -> list:
-    """Formulas whose result was never saved (a file written by a program and not opened in Excel) read
-    as empty; say so instead of passing them as missing values."""
-    wb = _load_workbook(path, data_only=False, read_only=True)
-    try:
-        ws = wb[sheet]
-        missing = []
-        for i, row in enumerate(ws.iter_rows(values_only=True)):
-            for j, v in enumerate(row):
-                if (
-                    isinstance(v, str)
-                    and v.startswith("=")
-                    and i < len(cells)
-                    and j < len(cells[i])
-                    and blank(cells[i][j])
-                ):
-                    missing.append(f"{col_letter(j)}{i + 1}")
-    finally:
-        wb.close()
-    if not missing:
-        return []
-    return [
-        (
-            "formula_without_value",
-            "error",
-            f"{len(missing)} formula cell(s) have no saved result ({', '.join(missing[:8])}"
-            f"{', ...' if len(missing) > 8 else ''}); open the file in Excel or LibreOffice, save it, and "
-            "validate again (formulas are never evaluated here)",
-        )
-    ]
+    cells, sheet, notes = read_xlsx(path, table, header_search_rows=HEADER_SEARCH_ROWS)
+    return RawGrid(cells=cells, sheet=sheet, notes=notes)
 
 
 # ---------------------------------------------------------------- header

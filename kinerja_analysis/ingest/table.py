@@ -150,13 +150,15 @@ def read_table(
     columns, required = schema.TABLES[table]
     try:
         raw = _grid.read(path, table)
-    except DataError as exc:
-        issues.add("unreadable_file", "error", path.name, str(exc))
+    except DataError as exc:  # a FileReadError says which rule and, when known, where
+        where = {"row": getattr(exc, "row", None), "column": getattr(exc, "column", "")}
+        issues.add(getattr(exc, "rule", "unreadable_file"), "error", path.name, str(exc), **where)
         return empty(table)
     sheet = raw.sheet
     acc["sheet"] = sheet
-    for rule, severity, message in raw.notes:
-        issues.add(rule, severity, path.name, message, sheet=sheet)
+    acc.update(raw.accounting)  # csv: physical lines, and lines inside multi-line cells
+    for rule, severity, message, *where in raw.notes:  # a note may say where: row, column, value
+        issues.add(rule, severity, path.name, message, sheet=sheet, **(where[0] if where else {}))
     layout = _grid.locate_header(raw.cells, table)
     acc["title_rows"], acc["header_rows"] = layout.title_rows, layout.header_rows
     if layout.title_rows:
