@@ -65,6 +65,8 @@ def test_title_rows_and_semicolons(tmp_path):
         "title_rows": 1,
         "header_rows": 1,
         "sheet": "",
+        "lines": 4,
+        "lines_in_cells": 0,
     }
 
 
