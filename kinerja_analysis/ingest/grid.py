@@ -24,6 +24,7 @@ import collections
 import csv
 import datetime as _dt
 import io as _io
+import itertools
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -163,17 +164,27 @@ def _split(text: str, sep: str, limit: int | None = None) -> list[list[str]]:
     return out
 
 
-def _records(text: str, sep: str) -> tuple[list, list]:
-    """The csv records and, for each, its first and last physical line (1-based)."""
-    reader = csv.reader(
-        _io.StringIO(text), delimiter=sep, quotechar='"', skipinitialspace=False, strict=False
-    )
-    rows, spans, last = [], [], 0
+def _records(text: str, sep: str, lines: int) -> tuple[list, list | None]:
+    """The csv records and, for each, its first and last physical line (1-based); None instead of the
+    line numbers when every record is one line (a blank line is an empty record): the usual case."""
+
+    def reader():
+        return csv.reader(
+            _io.StringIO(text), delimiter=sep, quotechar='"', skipinitialspace=False, strict=False
+        )
+
     try:
-        for row in reader:
+        rows = list(reader())
+    except csv.Error:
+        rows = []  # read again below, following the line numbers, to say where
+    if len(rows) == lines:
+        return rows, None
+    rows, spans, last, r = [], [], 0, reader()
+    try:
+        for row in r:  # a record runs over several lines: follow the line numbers
             rows.append(row)
-            spans.append((last + 1, reader.line_num))
-            last = reader.line_num
+            spans.append((last + 1, r.line_num))
+            last = r.line_num
     except csv.Error as exc:
         raise FileReadError(f"cannot read the csv at line {last + 1}: {exc}", row=len(rows) + 1) from None
     return rows, spans
@@ -215,16 +226,33 @@ def _read_csv(path: Path, table: str) -> RawGrid:
     if csv.field_size_limit() <= len(text):  # a field may be as long as the file: read it, report it below
         csv.field_size_limit(len(text) + 1)
     sep = _sniff(text, table)
-    rows, spans = _records(text, sep)
+    lines = text.count("\n") + (not text.endswith("\n"))
+    rows, spans = _records(text, sep, lines)
     cells = [[c if c.strip() else None for c in row] for row in rows]
-    odd = [i for i, (a, b) in enumerate(spans) if b > a]
-    if len(text) > CELL_MAX_CHARS:
+    odd = [i for i, (a, b) in enumerate(spans) if b > a] if spans else []
+    if (spans or _has_long_line(text, CELL_MAX_CHARS)) and max(
+        map(len, itertools.chain.from_iterable(rows)), default=0
+    ) > CELL_MAX_CHARS:
         odd = sorted(set(odd) | {i for i, r in enumerate(rows) if r and max(map(len, r)) > CELL_MAX_CHARS})
     if odd:
         notes.extend(_odd_cells(rows, spans, odd, sep, table, cells))
-    lines = text.count("\n") + (not text.endswith("\n"))
-    accounting = {"lines": lines, "lines_in_cells": sum(b - a for a, b in spans)}
+    accounting = {"lines": lines, "lines_in_cells": lines - len(rows)}
     return RawGrid(cells=cells, notes=notes, accounting=accounting)
+
+
+def _has_long_line(text: str, k: int) -> bool:
+    """True when a line of ``text`` is longer than ``k`` characters (one ``rfind`` per ``k`` characters).
+
+    >>> _has_long_line("ab\\ncd\\n", 2), _has_long_line("ab\\ncde", 2)
+    (False, True)
+    """
+    pos = 0
+    while len(text) - pos > k:
+        nl = text.rfind("\n", pos, pos + k + 1)
+        if nl < 0:
+            return True
+        pos = nl + 1
+    return False
 
 
 def _odd_cells(rows: list, spans: list, which: list, sep: str, table: str, cells: list) -> list:
@@ -240,6 +268,7 @@ def _odd_cells(rows: list, spans: list, which: list, sep: str, table: str, cells
         name = names[j] if j < len(names) else ""
         return (schema.canonical_header(name, table) or name) if name else col_letter(j)
 
+    spans = spans or [(i, i) for i in range(1, len(rows) + 1)]
     widths = collections.Counter(len(r) for r, (a, b) in zip(rows, spans) if a == b and len(r) > 1)
     row_like = max(2, widths.most_common(1)[0][0] - 2) if widths else 2
     notes = []
