@@ -25,7 +25,7 @@ from .issues import Issues
 
 #: a year typed as text: four digits (a trailing ",0" from a number cell allowed)
 _YEAR_TEXT = re.compile(r"\s*[0-9]{4}(?:[.,]0+)?\s*")
-#: a row whose first text is one of these (and that has no region code) is a summary row, not data
+#: a row labelled with one of these is a summary row, not data (see :func:`summary_rows`)
 _SUMMARY_WORDS = {
     "jumlah",
     "total",
@@ -38,7 +38,12 @@ _SUMMARY_WORDS = {
     "mean",
     "sub_total",
     "subtotal",
+    "total_keseluruhan",
 }
+#: label columns where a summary row says what it is ("JUMLAH" in the OPD column of an SIPD export)
+_LABEL_COLUMNS = ("opd", "indicator_id", "indicator", "program", "spending_type")
+#: the column a data row always fills; a row without it may be a summary row whose label starts "Jumlah ..."
+_IDENTITY = {"kinerja": "indicator_id", "anggaran": "spending_type"}
 
 
 def empty(table: str) -> pd.DataFrame:
@@ -57,7 +62,12 @@ def empty(table: str) -> pd.DataFrame:
     )
 
 
-def _number_hint(v) -> str:
+def _number_hint(v, fix: str | None = None) -> str:
+    if fix:
+        return (
+            f"found letters among the digits (O for 0, l or I for 1, S for 5, ...); did you mean {fix!r}? "
+            "A unit may only follow the number (232 orang)"
+        )
     if _grid.is_date(v):
         return (
             "found a date; Excel may have turned the number into a date: format the column as Text "
@@ -266,14 +276,20 @@ def read_table(
         )
 
     # summary rows ("Jumlah", "Rata-rata") at the foot of a table are reported and skipped, never data
-    summary = _summary_rows(df)
+    summary, with_code = summary_rows(df, table)
     for i in np.flatnonzero(summary):
         issues.add(
             "summary_row_skipped",
             "warning",
             path.name,
-            "a summary row (Jumlah/Total/Rata-rata) without a region code was skipped; "
-            "totals are computed by the workbook",
+            "a summary row (Jumlah/Total/Rata-rata) was skipped"
+            + (
+                f" although it has a region code ({str(df['region_code'].iloc[i]).strip()}): loaded, it would "
+                "count its rows twice"
+                if with_code[i]
+                else ""
+            )
+            + "; totals are computed by the workbook",
             sheet=sheet,
             row=int(rows_s.iloc[i]),
             value=" | ".join(str(v) for v in raw_df.iloc[i] if not _grid.blank(v))[:200],
@@ -307,11 +323,12 @@ def read_table(
             plain = values.map(lambda v: not isinstance(v, str) or bool(_YEAR_TEXT.fullmatch(v)))
             ok = parsed["status"].eq("ok") & (parsed["value"] % 1 == 0) & plain.to_numpy(dtype=bool)
             for i in df.index[~ok & parsed["status"].ne("missing")]:
+                fix = numbers.suggest_digits(values[i])
                 issues.add(
-                    "invalid_integer",
+                    "letters_in_number" if fix else "invalid_integer",
                     "error",
                     path.name,
-                    f"expected a whole number (a year) in {col!r}; {_number_hint(values[i])}",
+                    f"expected a whole number (a year) in {col!r}; {_number_hint(values[i], fix)}",
                     sheet=sheet,
                     row=int(rows_s[i]),
                     column=col,
@@ -334,12 +351,13 @@ def read_table(
             out[col] = parsed["value"].astype(float)
             out[f"{col}_raw"] = parsed["raw"].astype(object)
             for i in df.index[parsed["status"] == "invalid"]:
+                fix = numbers.suggest_digits(values[i], parsed.attrs["style"])
                 issues.add(
-                    "invalid_number",
+                    "letters_in_number" if fix else "invalid_number",
                     "error",
                     path.name,
-                    f"expected a number in {col!r} (style {parsed.attrs.get('style', '?')}); "
-                    f"{_number_hint(values[i])}",
+                    f"expected a number in {col!r} (style {parsed.attrs['style']}); "
+                    f"{_number_hint(values[i], fix)}",
                     sheet=sheet,
                     row=int(rows_s[i]),
                     column=col,
@@ -351,6 +369,9 @@ def read_table(
                     if "target_upper" not in out.columns:
                         out["target_upper"] = np.nan
                     out.loc[is_range, "target_upper"] = parsed.loc[is_range, "upper"].astype(float)
+    for col in schema.DESCRIPTIVE_COLUMNS:  # the region's name beside its code: kept as text
+        if col in df.columns and col not in columns:
+            out[col] = [_text_cell(v, col, where | {"row": r}, issues) for v, r in zip(df[col], rows_s)]
     for col in raw_df.columns:  # keep unknown columns unchanged
         if col not in rename and str(col) not in out.columns:
             out[str(col)] = raw_df[col].astype(object)
@@ -363,17 +384,42 @@ def read_table(
             )
     out["source"] = [f"{path.name}{', sheet ' + sheet if sheet else ''}, row {r}" for r in rows_s]
     out["source_row"] = rows_s.astype(int).to_numpy()
+    vocab.check_required(out, table, set(df.columns), issues, path.name, sheet, rows_s)
     vocab.normalise(out, table, issues, path.name, sheet, rows_s)
     acc["kept"] = len(out)
     return out.reset_index(drop=True)
 
 
-def _summary_rows(df: pd.DataFrame) -> np.ndarray:
+def _summary_key(v) -> str:
+    return re.sub(r"[^0-9a-z_]+", "_", schema.norm_key(v)).strip("_") if isinstance(v, str) else ""
+
+
+def _is_summary(key: str, *, prefix: bool) -> bool:
+    return any(key == w or (prefix and key.startswith(w + "_")) for w in _SUMMARY_WORDS)
+
+
+def summary_rows(df: pd.DataFrame, table: str = "") -> tuple[np.ndarray, np.ndarray]:
+    """Which rows are summary rows ("Jumlah", "TOTAL", "Rata-rata", "Sub Total"), in any case; and which of
+    them have a region code.
+
+    A row without a region code is one when its first text is such a word or starts with it ("Rata-rata
+    capaian"). A row with a region code (an SIPD export repeats it on its ``JUMLAH`` row) is one when an
+    OPD, indicator, program or spending-type cell, or its first text after the code, is exactly such a
+    word; or, when the row lacks what every data row has (an indicator code, a spending type), its OPD
+    or first text starts with the word. So an indicator "Jumlah wajib pajak" or an OPD "Badan Total
+    Sejahtera" stays data.
+
+    >>> df = pd.DataFrame({"region_code": ["71.73", "71.73", "71.73", ""],
+    ...                    "opd": ["JUMLAH", "Dinas A", "Sub Total Dinas", "Rata-rata capaian"],
+    ...                    "indicator_id": ["", "K1", "", ""], "indicator": ["", "Jumlah kasus", "", ""]})
+    >>> [a.tolist() for a in summary_rows(df, "kinerja")]
+    [[True, False, True, True], [True, False, True, False]]
+    """
     if df.empty:
-        return np.zeros(0, dtype=bool)
+        return np.zeros(0, dtype=bool), np.zeros(0, dtype=bool)
     code = df["region_code"] if "region_code" in df.columns else pd.Series("", index=df.index)
     # "Rata-rata capaian" is often typed in the first column, which may be the region code's
-    no_code = ~code.map(
+    has_code = code.map(
         lambda v: (
             isinstance(v, str)
             and bool(schema.REGION_CODE_RE.match(v.strip()))
@@ -381,15 +427,22 @@ def _summary_rows(df: pd.DataFrame) -> np.ndarray:
             and not _grid.blank(v)
         )
     ).to_numpy(dtype=bool)
-
-    def first_text(row) -> str:
-        for v in row:
-            if isinstance(v, str) and v.strip():
-                return schema.norm_key(v)
-        return ""
-
-    words = np.zeros(len(df), dtype=bool)
-    for i in np.flatnonzero(no_code):  # only rows without a region code can be summary rows
-        key = first_text(df.iloc[i])
-        words[i] = any(key == w or key.startswith(w + "_") for w in _SUMMARY_WORDS)
-    return no_code & words
+    labels = [c for c in _LABEL_COLUMNS if c in df.columns]
+    rest = [c for c in df.columns if c not in ("region_code", "province_code", "year")]
+    identity = _IDENTITY.get(table)
+    summary = np.zeros(len(df), dtype=bool)
+    for i, row in enumerate(df.itertuples(index=False)):
+        cells = dict(zip(df.columns, row))
+        if not has_code[i]:
+            first = next((v for v in row if isinstance(v, str) and v.strip()), "")
+            summary[i] = _is_summary(_summary_key(first), prefix=True)
+            continue
+        first = next((cells[c] for c in rest if isinstance(cells[c], str) and cells[c].strip()), "")
+        if any(_is_summary(_summary_key(cells[c]), prefix=False) for c in labels) or _is_summary(
+            _summary_key(first), prefix=False
+        ):
+            summary[i] = True
+        elif identity and (identity not in cells or _grid.blank(cells[identity])):
+            starts = [cells.get("opd"), first]
+            summary[i] = any(_is_summary(_summary_key(v), prefix=True) for v in starts)
+    return summary, summary & has_code
