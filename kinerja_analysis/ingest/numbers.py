@@ -433,6 +433,18 @@ def _parse_texts(cells: np.ndarray, style: Style, allow_range: bool):
     return value, upper, status
 
 
+def unknown_unit(text) -> str | None:
+    """The word after a number that kept a cell from being read because it is not a known unit, else None.
+
+    >>> unknown_unit("6 Mei"), unknown_unit("232 Org"), unknown_unit("Belanja Modal")
+    ('Mei', None, None)
+    """
+    if not isinstance(text, str):
+        return None
+    m = _NUMBER_RE.fullmatch(_clean(text))
+    return m["unit"] if m and m["unit"] and not units.is_unit(m["unit"]) else None
+
+
 def suggest_digits(text, style: Style = "id") -> str | None:
     """The number a cell probably meant when letters stand for digits ("1O0", "9O", "l00", "5S"), else None.
 

@@ -64,9 +64,12 @@ def empty(table: str) -> pd.DataFrame:
 
 def _number_hint(v, fix: str | None = None) -> str:
     if fix:
+        return f"found letters among the digits (O for 0, l or I for 1, S for 5, ...); did you mean {fix!r}?"
+    unit = numbers.unknown_unit(v)
+    if unit:
         return (
-            f"found letters among the digits (O for 0, l or I for 1, S for 5, ...); did you mean {fix!r}? "
-            "A unit may only follow the number (232 orang)"
+            f"found {unit!r} after the number, which is not a known unit (units such as '232 orang' or "
+            "'6,5 bulan' are read; dates and notes are not)"
         )
     if _grid.is_date(v):
         return (
@@ -339,7 +342,7 @@ def read_table(
                     "missing_value",
                     "error",
                     path.name,
-                    f"{col!r} is empty",
+                    f"{col!r} ({schema.INDONESIAN_HEADERS.get(col, col)!r}) is empty; every row needs it",
                     sheet=sheet,
                     row=int(rows_s[i]),
                     column=col,

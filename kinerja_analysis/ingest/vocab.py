@@ -138,7 +138,8 @@ def check_required(
         empty = raw.map(_empty).to_numpy(dtype=bool)
         if col == "polarity" and "formula" in out.columns:
             empty = empty & out["formula"].map(_empty).to_numpy(dtype=bool)
-        name = f"{col!r} ({schema.INDONESIAN_HEADERS.get(col, col)!r})"
+        local = schema.INDONESIAN_HEADERS.get(col, col)
+        name = f"{col!r}" + (f" ({local!r})" if local != col else "")
         if col in ("target", "actual", "budget_revised", "spent"):
             what = f"{name} is empty; type the value, or '-' or 'n/a' when there is no data"
         elif col == "polarity":
