@@ -401,6 +401,12 @@ def _is_summary(key: str, *, prefix: bool) -> bool:
     return any(key == w or (prefix and key.startswith(w + "_")) for w in _SUMMARY_WORDS)
 
 
+def _matches(texts: pd.Series, *, prefix: bool) -> np.ndarray:
+    codes, uniques = pd.factorize(texts)  # each distinct label once
+    hit = np.array([_is_summary(_summary_key(u), prefix=prefix) for u in uniques] + [False], dtype=bool)
+    return hit[codes]
+
+
 def summary_rows(df: pd.DataFrame, table: str = "") -> tuple[np.ndarray, np.ndarray]:
     """Which rows are summary rows ("Jumlah", "TOTAL", "Rata-rata", "Sub Total"), in any case; and which of
     them have a region code.
@@ -430,22 +436,29 @@ def summary_rows(df: pd.DataFrame, table: str = "") -> tuple[np.ndarray, np.ndar
             and not _grid.blank(v)
         )
     ).to_numpy(dtype=bool)
-    labels = [c for c in _LABEL_COLUMNS if c in df.columns]
-    rest = [c for c in df.columns if c not in ("region_code", "province_code", "year")]
+
+    def text(c, rows=slice(None)) -> pd.Series:
+        return df[c].iloc[rows].map(lambda v: v.strip() if isinstance(v, str) else "")
+
+    def first(cols, rows=slice(None)) -> pd.Series:  # each row's first text among these columns
+        out = pd.Series("", index=df.index[rows], dtype=object)
+        for c in cols:
+            todo = out.eq("").to_numpy()
+            if not todo.any():
+                break
+            out[todo] = text(c, rows).to_numpy()[todo]
+        return out
+
+    rest = first([c for c in df.columns if c not in ("region_code", "province_code", "year")])
+    exact = _matches(rest, prefix=False)
+    for c in (c for c in _LABEL_COLUMNS if c in df.columns):
+        exact |= _matches(text(c), prefix=False)
     identity = _IDENTITY.get(table)
-    summary = np.zeros(len(df), dtype=bool)
-    for i, row in enumerate(df.itertuples(index=False)):
-        cells = dict(zip(df.columns, row))
-        if not has_code[i]:
-            first = next((v for v in row if isinstance(v, str) and v.strip()), "")
-            summary[i] = _is_summary(_summary_key(first), prefix=True)
-            continue
-        first = next((cells[c] for c in rest if isinstance(cells[c], str) and cells[c].strip()), "")
-        if any(_is_summary(_summary_key(cells[c]), prefix=False) for c in labels) or _is_summary(
-            _summary_key(first), prefix=False
-        ):
-            summary[i] = True
-        elif identity and (identity not in cells or _grid.blank(cells[identity])):
-            starts = [cells.get("opd"), first]
-            summary[i] = any(_is_summary(_summary_key(v), prefix=True) for v in starts)
+    if identity:
+        lacks = df[identity].map(_grid.blank).to_numpy(dtype=bool) if identity in df.columns else True
+        starts = _matches(rest, prefix=True) | (_matches(text("opd"), prefix=True) if "opd" in df else False)
+        exact |= lacks & starts
+    summary = exact & has_code
+    no_code = np.flatnonzero(~has_code)
+    summary[no_code] = _matches(first(df.columns, no_code), prefix=True)
     return summary, summary & has_code

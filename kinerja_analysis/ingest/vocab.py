@@ -109,8 +109,8 @@ def normalise(out: pd.DataFrame, table: str, issues: Issues, fname: str, sheet: 
             )
 
 
-def _empty(v) -> bool:
-    return v is None or (isinstance(v, float) and np.isnan(v)) or not str(v).strip()
+def _empty(s: pd.Series) -> np.ndarray:
+    return (s.isna() | s.astype(str).str.strip().eq("")).to_numpy(dtype=bool)
 
 
 def check_required(
@@ -135,9 +135,9 @@ def check_required(
         if col not in present or col not in out.columns:
             continue
         raw = out[f"{col}_raw"] if f"{col}_raw" in out.columns else out[col]
-        empty = raw.map(_empty).to_numpy(dtype=bool)
+        empty = _empty(raw)
         if col == "polarity" and "formula" in out.columns:
-            empty = empty & out["formula"].map(_empty).to_numpy(dtype=bool)
+            empty = empty & _empty(out["formula"])
         local = schema.INDONESIAN_HEADERS.get(col, col)
         name = f"{col!r}" + (f" ({local!r})" if local != col else "")
         if col in ("target", "actual", "budget_revised", "spent"):
