@@ -41,6 +41,16 @@ ANGGARAN_COLUMNS = {
 }
 ANGGARAN_REQUIRED = ["region_code", "year", "spending_type", "budget_revised", "spent"]
 
+#: columns whose every cell must be filled (year is checked where it is parsed). An empty ``opd`` is
+#: allowed in anggaran (pemda-wide rows such as BTT); ``polarity`` may be empty where a ``formula`` is
+#: given. A number cell with no data takes a missing marker ("-", "n/a"), never a blank.
+REQUIRED_CELLS = {
+    "kinerja": ("region_code", "opd", "indicator_id", "polarity", "target", "actual"),
+    "anggaran": ("region_code", "spending_type", "budget_revised", "spent"),
+    "regions": ("region_code",),
+    "opd_crosswalk": ("region_code",),
+}
+
 REGIONS_COLUMNS = {
     "region_code": "str",
     "bps_code": "str",
@@ -116,6 +126,9 @@ HEADER_ALIASES = {
     "nama_djpk": "djpk_name",
     "nama_pemda": "region_name",
     "nama_wilayah": "region_name",
+    "nama_daerah": "region_name",
+    "pemda": "region_name",
+    "kabupaten_kota": "region_name",
     "jenis_pemda": "kind",
     "kode_provinsi": "province_code",
     "opd_lama": "opd_old",
@@ -220,6 +233,11 @@ REGION_KINDS = {
 #: Kemendagri codes: "71" (provinsi), "71.73" (kab/kota)
 REGION_CODE_RE = re.compile(r"^\d{2}(\.\d{2})?$")
 
+#: columns that describe a row without being needed by any table (the region's name beside its code,
+#: DESIGN.md section 8): recognised in every table, kept as text under the tidy name, never an
+#: "unknown column"
+DESCRIPTIVE_COLUMNS = {"region_name": "str"}
+
 TABLES = {
     "kinerja": (KINERJA_COLUMNS, KINERJA_REQUIRED),
     "anggaran": (ANGGARAN_COLUMNS, ANGGARAN_REQUIRED),
@@ -247,8 +265,8 @@ def canonical_header(name: str, table: str) -> str | None:
 
     >>> canonical_header("Kode Wilayah", "kinerja"), canonical_header("REALISASI", "kinerja")
     ('region_code', 'actual')
-    >>> canonical_header("realisasi", "anggaran")
-    'spent'
+    >>> canonical_header("realisasi", "anggaran"), canonical_header("Nama Pemda", "kinerja")
+    ('spent', 'region_name')
     """
     key = norm_key(name)
     # "Pagu Murni (Rp)", "Target (%)", "kode_wilayah*": a unit in brackets or a required-mark is not the name
@@ -265,7 +283,7 @@ def canonical_header(name: str, table: str) -> str | None:
 @functools.cache
 def _squashed(table: str) -> dict:
     """Header keys without underscores -> tidy column, so "KodeWilayah" and "kode_wilayah" are one."""
-    columns = TABLES[table][0]
+    columns = TABLES[table][0] | DESCRIPTIVE_COLUMNS
     out = {a.replace("_", ""): t for a, t in HEADER_ALIASES.items() if t in columns}
     out.update({c.replace("_", ""): c for c in columns})
     return out

@@ -7,7 +7,9 @@ some exports use English style ("1,234,567.89"). A cell such as "1.234" means 12
 Indonesian column) is read in that style: the cell itself settles what it means.
 
 Units inside numbers ("232 Org", "6,5 bulan") and magnitude words ("Rp14,5 miliar", "2 T") are read
-only when they follow a number. Nothing is ever stripped from a label: "Belanja Modal" is not a number.
+only when they follow a number, and a unit only when it is a known one (:data:`.units.UNITS`): "1O0"
+(a letter O) is not 1 with a unit "O0" but a typing slip, and :func:`suggest_digits` says what it
+probably meant. Nothing is ever stripped from a label: "Belanja Modal" is not a number.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import ParseError
+from . import units
 
 Style = Literal["id", "en"]
 
@@ -185,10 +188,10 @@ def _check_style(style) -> Style:
 def parse_number(text, style: Style = "id") -> float:
     """Parse one number as typed in Indonesian (default) or English style.
 
-    Reads "Rp"/"Rp."/"IDR" prefixes, a "%" suffix (the number stays in percent), a unit after the
-    number ("232 Org"), magnitude words after the number (rb/ribu 1e3, jt/juta 1e6, M/miliar/milyar 1e9,
-    T/triliun/trilyun 1e12; a bare M or T only in capitals), signs "-" and "−" and accounting negatives
-    "(5)". Real numbers (from Excel) pass through.
+    Reads "Rp"/"Rp."/"IDR" prefixes, a "%" suffix (the number stays in percent), a known unit after the
+    number ("232 Org"; :data:`.units.UNITS`), magnitude words after the number (rb/ribu 1e3, jt/juta
+    1e6, M/miliar/milyar 1e9, T/triliun/trilyun 1e12; a bare M or T only in capitals), signs "-" and "−"
+    and accounting negatives "(5)". Real numbers (from Excel) pass through.
 
     Parameters
     ----------
@@ -205,7 +208,7 @@ def parse_number(text, style: Style = "id") -> float:
     Raises
     ------
     ParseError
-        When the text is not a number (a label, a range, a date).
+        When the text is not a number (a label, a range, a date, letters in the digits such as "1O0").
 
     Examples
     --------
@@ -233,6 +236,8 @@ def parse_number(text, style: Style = "id") -> float:
     m = _NUMBER_RE.fullmatch(s)
     if m is None or (m["sign"] and m["sign2"]) or (negative and (m["sign"] or m["sign2"])):
         raise ParseError(f"not a number: {text!r}")
+    if m["unit"] and not units.is_unit(m["unit"]):
+        raise ParseError(f"not a number with a known unit: {text!r}")
     try:
         value = _core_to_float(m["num"], style)
     except ValueError:
@@ -317,7 +322,11 @@ def _text_series(texts) -> pd.Series:
 # it to pyarrow (RE2, in C++) rather than to Python's re: ASCII classes, no \s, no look-arounds, no
 # escapes such as \u; and with no ambiguous nested repeats (no catastrophic backtracking in Python).
 _FAST_PREFIX = "[-\u2212]?[ \t]*(?:(?i:rp\\.?|idr)[ \t]*)?"  # a real minus-sign character, not an escape
-_FAST_UNIT = r"(?:[A-Za-z]+(?:[ /.'-]+[A-Za-z]+)*[ /.'-]*)?"
+_FAST_WORD = units.ascii_unit_pattern()  # a known unit: "5 Mei" and "1O0" take the slow path (and fail)
+_FAST_UNIT = rf"(?:{_FAST_WORD}(?:[ /.'-]+{_FAST_WORD})*[ /.'-]*)?"
+# the same shape with any letters: cuts the number out of a cell already matched (a long alternation of
+# unit words makes RE2's replace ten times slower)
+_ANY_UNIT = r"(?:[A-Za-z]+(?:[ /.'-]+[A-Za-z]+)*[ /.'-]*)?"
 
 
 _MAGNITUDE_START = (
@@ -411,7 +420,7 @@ def _parse_texts(cells: np.ndarray, style: Style, allow_range: bool):
         thousands, decimal = _SEP[style]
         sel = texts[fast]
         num = (
-            sel.str.replace(f"^{core}{_FAST_UNIT}$", r"\1", regex=True)
+            sel.str.replace(f"^{core}{_ANY_UNIT}$", r"\1", regex=True)
             .str.replace(thousands, "", regex=False)
             .str.replace(decimal, ".", regex=False)
         )
@@ -425,6 +434,49 @@ def _parse_texts(cells: np.ndarray, style: Style, allow_range: bool):
         v, u, st = (np.asarray(c, dtype=object) for c in zip(*parsed))
         value[slow], upper[slow], status[slow] = v[codes].astype(float), u[codes].astype(float), st[codes]
     return value, upper, status
+
+
+def unknown_unit(text) -> str | None:
+    """The word after a number that kept a cell from being read because it is not a known unit, else None.
+
+    >>> unknown_unit("6 Mei"), unknown_unit("232 Org"), unknown_unit("Belanja Modal")
+    ('Mei', None, None)
+    """
+    if not isinstance(text, str):
+        return None
+    m = _NUMBER_RE.fullmatch(_clean(text))
+    return m["unit"] if m and m["unit"] and not units.is_unit(m["unit"]) else None
+
+
+def suggest_digits(text, style: Style = "id") -> str | None:
+    """The number a cell probably meant when letters stand for digits ("1O0", "9O", "l00", "5S"), else None.
+
+    The letters that look like a digit are replaced (:data:`.units.DIGIT_LOOKALIKES`); the result is
+    offered only when it then reads as a number, and only for text that does not read as one already.
+
+    Examples
+    --------
+    >>> suggest_digits("1O0"), suggest_digits("9O %"), suggest_digits("l00"), suggest_digits("5S")
+    ('100', '90 %', '100', '55')
+    >>> suggest_digits("232 Org") is None, suggest_digits("Belanja Modal") is None
+    (True, True)
+    """
+    style = _check_style(style)
+    if not isinstance(text, str):
+        return None
+    try:
+        parse_number(text, style)
+        return None
+    except ParseError:
+        pass
+    fixed = units.digits_for_letters(_clean(text))
+    if fixed is None:
+        return None
+    try:
+        parse_number(fixed, style)
+    except ParseError:
+        return None
+    return fixed
 
 
 def format_number(x, style: Style = "id", decimals: int = 2) -> str:

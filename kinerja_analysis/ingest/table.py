@@ -25,7 +25,7 @@ from .issues import Issues
 
 #: a year typed as text: four digits (a trailing ",0" from a number cell allowed)
 _YEAR_TEXT = re.compile(r"\s*[0-9]{4}(?:[.,]0+)?\s*")
-#: a row whose first text is one of these (and that has no region code) is a summary row, not data
+#: a row labelled with one of these is a summary row, not data (see :func:`summary_rows`)
 _SUMMARY_WORDS = {
     "jumlah",
     "total",
@@ -38,7 +38,12 @@ _SUMMARY_WORDS = {
     "mean",
     "sub_total",
     "subtotal",
+    "total_keseluruhan",
 }
+#: label columns where a summary row says what it is ("JUMLAH" in the OPD column of an SIPD export)
+_LABEL_COLUMNS = ("opd", "indicator_id", "indicator", "program", "spending_type")
+#: the column a data row always fills; a row without it may be a summary row whose label starts "Jumlah ..."
+_IDENTITY = {"kinerja": "indicator_id", "anggaran": "spending_type"}
 
 
 def empty(table: str) -> pd.DataFrame:
@@ -57,7 +62,15 @@ def empty(table: str) -> pd.DataFrame:
     )
 
 
-def _number_hint(v) -> str:
+def _number_hint(v, fix: str | None = None) -> str:
+    if fix:
+        return f"found letters among the digits (O for 0, l or I for 1, S for 5, ...); did you mean {fix!r}?"
+    unit = numbers.unknown_unit(v)
+    if unit:
+        return (
+            f"found {unit!r} after the number, which is not a known unit (units such as '232 orang' or "
+            "'6,5 bulan' are read; dates and notes are not)"
+        )
     if _grid.is_date(v):
         return (
             "found a date; Excel may have turned the number into a date: format the column as Text "
@@ -268,14 +281,20 @@ def read_table(
         )
 
     # summary rows ("Jumlah", "Rata-rata") at the foot of a table are reported and skipped, never data
-    summary = _summary_rows(df)
+    summary, with_code = summary_rows(df, table)
     for i in np.flatnonzero(summary):
         issues.add(
             "summary_row_skipped",
             "warning",
             path.name,
-            "a summary row (Jumlah/Total/Rata-rata) without a region code was skipped; "
-            "totals are computed by the workbook",
+            "a summary row (Jumlah/Total/Rata-rata) was skipped"
+            + (
+                f" although it has a region code ({str(df['region_code'].iloc[i]).strip()}): loaded, it would "
+                "count its rows twice"
+                if with_code[i]
+                else ""
+            )
+            + "; totals are computed by the workbook",
             sheet=sheet,
             row=int(rows_s.iloc[i]),
             value=" | ".join(str(v) for v in raw_df.iloc[i] if not _grid.blank(v))[:200],
@@ -309,11 +328,12 @@ def read_table(
             plain = values.map(lambda v: not isinstance(v, str) or bool(_YEAR_TEXT.fullmatch(v)))
             ok = parsed["status"].eq("ok") & (parsed["value"] % 1 == 0) & plain.to_numpy(dtype=bool)
             for i in df.index[~ok & parsed["status"].ne("missing")]:
+                fix = numbers.suggest_digits(values[i])
                 issues.add(
-                    "invalid_integer",
+                    "letters_in_number" if fix else "invalid_integer",
                     "error",
                     path.name,
-                    f"expected a whole number (a year) in {col!r}; {_number_hint(values[i])}",
+                    f"expected a whole number (a year) in {col!r}; {_number_hint(values[i], fix)}",
                     sheet=sheet,
                     row=int(rows_s[i]),
                     column=col,
@@ -324,7 +344,7 @@ def read_table(
                     "missing_value",
                     "error",
                     path.name,
-                    f"{col!r} is empty",
+                    f"{col!r} ({schema.INDONESIAN_HEADERS.get(col, col)!r}) is empty; every row needs it",
                     sheet=sheet,
                     row=int(rows_s[i]),
                     column=col,
@@ -336,12 +356,13 @@ def read_table(
             out[col] = parsed["value"].astype(float)
             out[f"{col}_raw"] = parsed["raw"].astype(object)
             for i in df.index[parsed["status"] == "invalid"]:
+                fix = numbers.suggest_digits(values[i], parsed.attrs["style"])
                 issues.add(
-                    "invalid_number",
+                    "letters_in_number" if fix else "invalid_number",
                     "error",
                     path.name,
-                    f"expected a number in {col!r} (style {parsed.attrs.get('style', '?')}); "
-                    f"{_number_hint(values[i])}",
+                    f"expected a number in {col!r} (style {parsed.attrs['style']}); "
+                    f"{_number_hint(values[i], fix)}",
                     sheet=sheet,
                     row=int(rows_s[i]),
                     column=col,
@@ -353,6 +374,9 @@ def read_table(
                     if "target_upper" not in out.columns:
                         out["target_upper"] = np.nan
                     out.loc[is_range, "target_upper"] = parsed.loc[is_range, "upper"].astype(float)
+    for col in schema.DESCRIPTIVE_COLUMNS:  # the region's name beside its code: kept as text
+        if col in df.columns and col not in columns:
+            out[col] = [_text_cell(v, col, where | {"row": r}, issues) for v, r in zip(df[col], rows_s)]
     for col in raw_df.columns:  # keep unknown columns unchanged
         if col not in rename and str(col) not in out.columns:
             out[str(col)] = raw_df[col].astype(object)
@@ -365,17 +389,48 @@ def read_table(
             )
     out["source"] = [f"{path.name}{', sheet ' + sheet if sheet else ''}, row {r}" for r in rows_s]
     out["source_row"] = rows_s.astype(int).to_numpy()
+    vocab.check_required(out, table, set(df.columns), issues, path.name, sheet, rows_s)
     vocab.normalise(out, table, issues, path.name, sheet, rows_s)
     acc["kept"] = len(out)
     return out.reset_index(drop=True)
 
 
-def _summary_rows(df: pd.DataFrame) -> np.ndarray:
+def _summary_key(v) -> str:
+    return re.sub(r"[^0-9a-z_]+", "_", schema.norm_key(v)).strip("_") if isinstance(v, str) else ""
+
+
+def _is_summary(key: str, *, prefix: bool) -> bool:
+    return any(key == w or (prefix and key.startswith(w + "_")) for w in _SUMMARY_WORDS)
+
+
+def _matches(texts: pd.Series, *, prefix: bool) -> np.ndarray:
+    codes, uniques = pd.factorize(texts)  # each distinct label once
+    hit = np.array([_is_summary(_summary_key(u), prefix=prefix) for u in uniques] + [False], dtype=bool)
+    return hit[codes]
+
+
+def summary_rows(df: pd.DataFrame, table: str = "") -> tuple[np.ndarray, np.ndarray]:
+    """Which rows are summary rows ("Jumlah", "TOTAL", "Rata-rata", "Sub Total"), in any case; and which of
+    them have a region code.
+
+    A row without a region code is one when its first text is such a word or starts with it ("Rata-rata
+    capaian"). A row with a region code (an SIPD export repeats it on its ``JUMLAH`` row) is one when an
+    OPD, indicator, program or spending-type cell, or its first text after the code, is exactly such a
+    word; or, when the row lacks what every data row has (an indicator code, a spending type), its OPD
+    or first text starts with the word. So an indicator "Jumlah wajib pajak" or an OPD "Badan Total
+    Sejahtera" stays data.
+
+    >>> df = pd.DataFrame({"region_code": ["71.73", "71.73", "71.73", ""],
+    ...                    "opd": ["JUMLAH", "Dinas A", "Sub Total Dinas", "Rata-rata capaian"],
+    ...                    "indicator_id": ["", "K1", "", ""], "indicator": ["", "Jumlah kasus", "", ""]})
+    >>> [a.tolist() for a in summary_rows(df, "kinerja")]
+    [[True, False, True, True], [True, False, True, False]]
+    """
     if df.empty:
-        return np.zeros(0, dtype=bool)
+        return np.zeros(0, dtype=bool), np.zeros(0, dtype=bool)
     code = df["region_code"] if "region_code" in df.columns else pd.Series("", index=df.index)
     # "Rata-rata capaian" is often typed in the first column, which may be the region code's
-    no_code = ~code.map(
+    has_code = code.map(
         lambda v: (
             isinstance(v, str)
             and bool(schema.REGION_CODE_RE.match(v.strip()))
@@ -384,14 +439,28 @@ def _summary_rows(df: pd.DataFrame) -> np.ndarray:
         )
     ).to_numpy(dtype=bool)
 
-    def first_text(row) -> str:
-        for v in row:
-            if isinstance(v, str) and v.strip():
-                return schema.norm_key(v)
-        return ""
+    def text(c, rows=slice(None)) -> pd.Series:
+        return df[c].iloc[rows].map(lambda v: v.strip() if isinstance(v, str) else "")
 
-    words = np.zeros(len(df), dtype=bool)
-    for i in np.flatnonzero(no_code):  # only rows without a region code can be summary rows
-        key = first_text(df.iloc[i])
-        words[i] = any(key == w or key.startswith(w + "_") for w in _SUMMARY_WORDS)
-    return no_code & words
+    def first(cols, rows=slice(None)) -> pd.Series:  # each row's first text among these columns
+        out = pd.Series("", index=df.index[rows], dtype=object)
+        for c in cols:
+            todo = out.eq("").to_numpy()
+            if not todo.any():
+                break
+            out[todo] = text(c, rows).to_numpy()[todo]
+        return out
+
+    rest = first([c for c in df.columns if c not in ("region_code", "province_code", "year")])
+    exact = _matches(rest, prefix=False)
+    for c in (c for c in _LABEL_COLUMNS if c in df.columns):
+        exact |= _matches(text(c), prefix=False)
+    identity = _IDENTITY.get(table)
+    if identity:
+        lacks = df[identity].map(_grid.blank).to_numpy(dtype=bool) if identity in df.columns else True
+        starts = _matches(rest, prefix=True) | (_matches(text("opd"), prefix=True) if "opd" in df else False)
+        exact |= lacks & starts
+    summary = exact & has_code
+    no_code = np.flatnonzero(~has_code)
+    summary[no_code] = _matches(first(df.columns, no_code), prefix=True)
+    return summary, summary & has_code

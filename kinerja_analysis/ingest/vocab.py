@@ -93,8 +93,9 @@ def normalise(out: pd.DataFrame, table: str, issues: Issues, fname: str, sheet: 
         )
     if table == "regions" and "kind" in out.columns:
         check("kind", {**schema.REGION_KINDS, "": ""}, "provinsi, kabupaten, kota", "invalid_kind")
-    if "region_code" in out.columns:
-        bad = ~out["region_code"].astype(str).str.match(schema.REGION_CODE_RE)
+    if "region_code" in out.columns:  # an empty code is reported by check_required
+        code = out["region_code"].astype(str)
+        bad = ~code.str.match(schema.REGION_CODE_RE) & code.str.strip().ne("")
         for i in out.index[bad]:
             issues.add(
                 "invalid_region_code",
@@ -106,3 +107,44 @@ def normalise(out: pd.DataFrame, table: str, issues: Issues, fname: str, sheet: 
                 column="region_code",
                 value=out.at[i, "region_code"],
             )
+
+
+def _empty(s: pd.Series) -> np.ndarray:
+    return (s.isna() | s.astype(str).str.strip().eq("")).to_numpy(dtype=bool)
+
+
+def check_required(
+    out: pd.DataFrame, table: str, present, issues: Issues, fname: str, sheet: str, rows: pd.Series
+) -> None:
+    """An error for every empty cell of a required column (:data:`schema.REQUIRED_CELLS`), naming the row.
+
+    ``present`` holds the tidy columns the file has: a column the file lacks is reported once, as
+    ``missing_column``. A number cell is empty when its raw text is blank; a missing marker ("-", "n/a")
+    says "no data" on purpose and is not an error. A polarity may be empty where a formula is given.
+
+    >>> out = pd.DataFrame({"region_code": ["71.73", "71.73"], "opd": ["Dinkes", ""],
+    ...                     "indicator_id": ["K1", "K2"], "polarity": ["", ""], "formula": ["R/T", ""],
+    ...                     "target": [1.0, None], "target_raw": ["1", ""],
+    ...                     "actual": [None, 2.0], "actual_raw": ["-", "2"]})
+    >>> issues = Issues()
+    >>> check_required(out, "kinerja", set(out.columns), issues, "k.csv", "", pd.Series([2, 3]))
+    >>> [f"{r}@{c}" for r, c in issues.frame()[["row", "column"]].values.tolist()]
+    ['3@opd', '3@polarity', '3@target']
+    """
+    for col in schema.REQUIRED_CELLS.get(table, ()):
+        if col not in present or col not in out.columns:
+            continue
+        raw = out[f"{col}_raw"] if f"{col}_raw" in out.columns else out[col]
+        empty = _empty(raw)
+        if col == "polarity" and "formula" in out.columns:
+            empty = empty & _empty(out["formula"])
+        local = schema.INDONESIAN_HEADERS.get(col, col)
+        name = f"{col!r}" + (f" ({local!r})" if local != col else "")
+        if col in ("target", "actual", "budget_revised", "spent"):
+            what = f"{name} is empty; type the value, or '-' or 'n/a' when there is no data"
+        elif col == "polarity":
+            what = f"{name} is empty; type positif, negatif or rentang (or give a rumus)"
+        else:
+            what = f"{name} is empty; every row needs it"
+        for i in out.index[empty]:
+            issues.add("missing_value", "error", fname, what, sheet=sheet, row=int(rows[i]), column=col)
