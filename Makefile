@@ -10,7 +10,7 @@ LABSTAMP := $(LABVENV)/.installed
 JOBS   ?= 2
 
 .DEFAULT_GOAL := help
-.PHONY: help report test test-fast lint lab demo clean
+.PHONY: help report test test-fast fuzz lint lab demo clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS=":.*## "} {printf "  make %-10s %s\n", $$1, $$2}'
@@ -37,6 +37,9 @@ test: $(STAMP) $(LABSTAMP) ## run the whole test suite (unit, notebooks, end-to-
 
 test-fast: $(STAMP) ## unit tests and doctests only: no notebooks, end-to-end, browser or JupyterLab runs (about a minute)
 	$(PY) -m pytest -q -m "not slow" tests kinerja_analysis
+
+fuzz: $(STAMP) ## the input fuzz test with many more generated spreadsheets (FUZZ_EXAMPLES, default 3000)
+	KINERJA_FUZZ_EXAMPLES=$(or $(FUZZ_EXAMPLES),3000) $(PY) -m pytest -q tests/ingest/test_fuzz_input.py
 
 lint: $(STAMP) ## ruff: lint rules and formatting (the whole tree passes both)
 	$(PY) -m ruff check .

@@ -389,7 +389,9 @@ def read_table(
             )
     out["source"] = [f"{path.name}{', sheet ' + sheet if sheet else ''}, row {r}" for r in rows_s]
     out["source_row"] = rows_s.astype(int).to_numpy()
-    vocab.check_required(out, table, set(df.columns), issues, path.name, sheet, rows_s)
+    # a row whose value ran on over later lines: its empty cells are explained by that error already
+    broken = {w[0].get("row") for rule, _, _, *w in raw.notes if rule == "runaway_quote" and w and w[0]}
+    vocab.check_required(out, table, set(df.columns), issues, path.name, sheet, rows_s, broken_rows=broken)
     vocab.normalise(out, table, issues, path.name, sheet, rows_s)
     acc["kept"] = len(out)
     return out.reset_index(drop=True)

@@ -114,13 +114,22 @@ def _empty(s: pd.Series) -> np.ndarray:
 
 
 def check_required(
-    out: pd.DataFrame, table: str, present, issues: Issues, fname: str, sheet: str, rows: pd.Series
+    out: pd.DataFrame,
+    table: str,
+    present,
+    issues: Issues,
+    fname: str,
+    sheet: str,
+    rows: pd.Series,
+    broken_rows=(),
 ) -> None:
     """An error for every empty cell of a required column (:data:`schema.REQUIRED_CELLS`), naming the row.
 
     ``present`` holds the tidy columns the file has: a column the file lacks is reported once, as
     ``missing_column``. A number cell is empty when its raw text is blank; a missing marker ("-", "n/a")
     says "no data" on purpose and is not an error. A polarity may be empty where a formula is given.
+    ``broken_rows`` (spreadsheet rows) already have an error that explains their empty cells, such as a
+    runaway quoted value that swallowed the rest of the row: they get no second error per cell.
 
     >>> out = pd.DataFrame({"region_code": ["71.73", "71.73"], "opd": ["Dinkes", ""],
     ...                     "indicator_id": ["K1", "K2"], "polarity": ["", ""], "formula": ["R/T", ""],
@@ -147,4 +156,6 @@ def check_required(
         else:
             what = f"{name} is empty; every row needs it"
         for i in out.index[empty]:
+            if int(rows[i]) in broken_rows:
+                continue
             issues.add("missing_value", "error", fname, what, sheet=sheet, row=int(rows[i]), column=col)
