@@ -46,8 +46,8 @@ HEADER = [
 ]
 OPDS = ["Dinas Kesehatan", "Dinas Pendidikan", "Badan Keuangan Daerah", "Dinas Sosial"]
 UNITS = ["%", "orang", "dokumen", "indeks"]
-#: a rule that says a quoted field ran on and swallowed the lines after its start
-RUNAWAY_RULES = {"runaway_quote", "unclosed_quote", "multiline_field"}
+#: the rule that says a quoted field ran on and swallowed the lines after its start (ingest.grid)
+RUNAWAY_RULE = "runaway_quote"
 
 
 def _rows(n: int, draw) -> list[list[str]]:
@@ -168,7 +168,7 @@ def _check(kind: str, table) -> None:
         df = read_table(path, "kinerja", got, accounting=acc)
         frame = got.frame()
         named = set(frame["row"].dropna().astype(int))
-        runaway = frame[frame["rule"].isin(RUNAWAY_RULES)]["row"].dropna().astype(int)
+        runaway = frame[frame["rule"] == RUNAWAY_RULE]["row"].dropna().astype(int)
         first_runaway = int(runaway.min()) if len(runaway) else None
         header_row = len(titles) + (1 if titles else 0) + 1
         body = [*[",".join(r) for r in rows], *junk]
