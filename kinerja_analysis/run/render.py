@@ -254,7 +254,9 @@ table{border-collapse:collapse;margin:1rem 0;font-size:.9rem}th,td{border:1px so
 text-align:left;vertical-align:top}th{background:#f2f2f2}td.num,th.num{text-align:right}
 tr.error td:first-child{background:#fbe3e3;font-weight:600}tr.warning td:first-child{background:#fff3cd}
 tr.info td:first-child{background:#e8f0fb}code{font-size:.85rem;word-break:break-all}.rule{color:#666}
-.meta{color:#555}.ok{color:#185c2e;font-weight:600}"""
+.meta{color:#555}.ok{color:#185c2e;font-weight:600}
+table.iss{display:block;overflow-x:auto;max-width:100%}table.iss td:nth-child(5){min-width:12rem}
+table.iss td:nth-child(6){min-width:16rem}"""
 
 
 def write_validation_page(
