@@ -40,3 +40,36 @@ def test_band_reading_says_nothing_without_all_three_periods():
 
     s = pd.DataFrame({"period": ["pre", "pre"], "band": ["baik", "cukup"], "share": [0.5, 0.5]})
     assert achievement.bands_reading(s, ["sangat_baik", "baik", "cukup"], "en") == ""
+
+
+def test_grouped_table_heads_each_group_once_and_sorts_by_the_given_keys():
+    import pandas as pd
+
+    from kinerja_analysis.report import page
+
+    df = pd.DataFrame(
+        {
+            "OPD": ["Dinas A", "Dinas A", "Dinas A", "Dinas B"],
+            "Sasaran": ["S1", "S1", "S2", "S1"],
+            "Target": ["2,44–3,94", "80", "1.016", "5"],
+        }
+    )
+    html = page.table_html(df, group_by=["OPD", "Sasaran"], sort_keys={"Target": [2.44, 80.0, 1.016, 5.0]})
+    assert html.count('<tbody class="ka-group">') == 3
+    assert html.count(">Dinas A<") == 1 and html.count(">Dinas B<") == 1
+    assert html.count(">S1<") == 2  # under Dinas A and under Dinas B
+    assert '<th scope="col">OPD</th>' not in html  # the grouping columns are heads, not columns
+    assert 'data-sort="2.44"' in html and 'data-sort="1.016"' in html
+
+
+def test_lkjip_table_shows_ranges_whole_and_numbers_in_the_page_format(demo_prepared):
+    from kinerja_analysis.report import lkjip
+
+    t = lkjip.indicator_table(demo_prepared.kinerja, 2021, "id")
+    upper = t["Target (batas atas)"]
+    assert upper.notna().any()  # the demo has range targets
+    i = upper.first_valid_index()
+    text = lkjip.range_text(t.loc[i, "Target"], upper[i], "id")
+    lo, hi = text.split("–")
+    assert float(lo.replace(".", "").replace(",", ".")) == t.loc[i, "Target"]
+    assert float(hi.replace(".", "").replace(",", ".")) == upper[i]
