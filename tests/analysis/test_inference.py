@@ -300,6 +300,26 @@ def test_bonferroni_band_uses_cv3_and_the_bonferroni_t_quantile():
     assert few.attrs["status"] == "few_clusters" and few["low"].isna().all() and few["estimate"].notna().all()
 
 
+def test_a_perfect_fit_gives_a_zero_width_interval_not_an_exception():
+    f = tiny(n_units=(2, 2, 2, 2, 2, 2))
+    f["y"] = 1.5 * f["x"] - 0.5 * f["z"] + f["unit"] + 0.1 * f["year"]
+    r = run(f)
+    assert r.status == "ok" and r.estimate == pytest.approx(1.5)
+    assert r.ci_wild == pytest.approx((1.5, 1.5), abs=1e-6) and r.ci_cv3 == pytest.approx(
+        (1.5, 1.5), abs=1e-6
+    )
+    json.dumps(r.as_dict(), allow_nan=False)
+
+
+def test_level_sets_the_width():
+    f = tiny(n_units=(2, 2, 3, 2, 2, 3, 2))
+    wide, narrow = run(f, level=0.95), run(f, level=0.80)
+    assert wide.ci_wild[0] < narrow.ci_wild[0] < narrow.ci_wild[1] < wide.ci_wild[1]
+    crit = stats.t.ppf(0.90, 6)
+    assert narrow.ci_cv3[1] - narrow.estimate == pytest.approx(crit * narrow.se_cv3)
+    assert narrow.as_dict()["level"] == 0.80
+
+
 def test_bad_input_is_named():
     f = tiny()
     with pytest.raises(ValueError, match="coef 'w'"):
