@@ -149,6 +149,14 @@ def test_wild_p_value_with_five_clusters_equals_a_brute_force_loop():
     assert r.p_wild == pytest.approx(brute_force_p(f, 0.0), abs=1e-12)
 
 
+def test_random_draws_approximate_the_full_enumeration():
+    f = tiny(effect=0.3)
+    exact = run(f, draws=9999).p_wild  # 6^5 = 7776 sign vectors, all of them
+    sampled = [run(f, draws=1999, seed=s).p_wild for s in (1, 2)]
+    assert all(abs(p - exact) < 4 * math.sqrt(exact * (1 - exact) / 1999) + 1e-3 for p in sampled)
+    assert sampled[0] != sampled[1]
+
+
 def test_wild_p_value_with_four_clusters_equals_a_brute_force_loop_at_any_null():
     f = tiny(n_units=(2, 3, 3, 2))
     x_all = dummies(f)
