@@ -73,3 +73,31 @@ def test_lkjip_table_shows_ranges_whole_and_numbers_in_the_page_format(demo_prep
     lo, hi = text.split("–")
     assert float(lo.replace(".", "").replace(",", ".")) == t.loc[i, "Target"]
     assert float(hi.replace(".", "").replace(",", ".")) == upper[i]
+
+
+@pytest.mark.parametrize("lang", ["en", "id"])
+def test_composition_reading_names_what_shares_are_of_and_types_that_grew_while_cut(demo_prepared, lang):
+    from kinerja_analysis.analysis import anggaran as ag
+    from kinerja_analysis.report.sections import budget
+
+    a = demo_prepared.anggaran
+    shift = ag.composition_shift(ag.composition(a, by=["year"]), 2019, 2020, by=[])
+    text = budget.shift_reading(shift, 2019, 2020, lang)
+    # independent recomputation from the budget rows
+    tot = a.groupby("year")["budget_revised"].sum()
+    change = tot[2020] / tot[2019] - 1
+    assert L.fmt_pct(abs(change), lang, ratio=True) in text
+    assert (
+        ("fell" if lang == "en" else "turun") in text
+        if change < 0
+        else ("rose" if lang == "en" else "naik") in text
+    )
+    by = a.groupby(["year", "spending_type"])["budget_revised"].sum().unstack()
+    share = by.div(by.sum(axis=1), axis=0)
+    grew_but_cut = [
+        s
+        for s in by.columns
+        if share.loc[2020, s] - share.loc[2019, s] > 0.0005 and by.loc[2020, s] < by.loc[2019, s]
+    ]
+    for s in by.columns:
+        assert (L.spending_label(s, lang) in text) == (s in grew_but_cut), (s, text)
