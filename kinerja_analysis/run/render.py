@@ -88,6 +88,54 @@ def without_paths(text: str) -> str:
     return _ABSOLUTE.sub(lambda m: re.split(r"[\\/]", m.group(0).rstrip("/\\"))[-1] or m.group(0), str(text))
 
 
+_MONTHS_ID = (
+    "Januari",
+    "Februari",
+    "Maret",
+    "April",
+    "Mei",
+    "Juni",
+    "Juli",
+    "Agustus",
+    "September",
+    "Oktober",
+    "November",
+    "Desember",
+)
+#: Indonesia's time zones by UTC offset (hours)
+_ZONES = {7: "WIB", 8: "WITA", 9: "WIT"}
+
+
+def local_time(text: str, lang: str = "en", *, zone: str = "") -> str:
+    """A run time as a reader in Indonesia writes it: the ISO time at the start of ``text`` in Western
+    Indonesian Time (``zone`` or the ``KINERJA_TZ`` environment variable, an IANA name, overrides), the rest
+    of ``text`` kept. Text that does not start with an ISO time comes back unchanged.
+
+    >>> local_time("2026-11-30T09:33:05+00:00 (12.5 s)", "id")
+    '30 November 2026, 16.33 WIB (12.5 s)'
+    >>> local_time("2026-01-02T01:05:00+07:00", "en")
+    '2 January 2026, 01:05 WIB'
+    """
+    import os
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    m = re.match(r"\d{4}-\d\d-\d\dT\d\d:\d\d(:\d\d)?([+-]\d\d:\d\d|Z)", text or "")
+    if not m:
+        return text
+    stamp = dt.datetime.fromisoformat(m.group(0).replace("Z", "+00:00"))
+    name = zone or os.environ.get("KINERJA_TZ", "") or "Asia/Jakarta"
+    try:
+        tz = ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        tz = dt.timezone(dt.timedelta(hours=7))
+    t = stamp.astimezone(tz)
+    hours = int(t.utcoffset().total_seconds() // 3600)
+    label = _ZONES.get(hours, t.strftime("UTC%z"))
+    month = _MONTHS_ID[t.month - 1] if lang == "id" else t.strftime("%B")
+    clock = f"{t.hour:02d}.{t.minute:02d}" if lang == "id" else f"{t.hour:02d}:{t.minute:02d}"
+    return f"{t.day} {month} {t.year}, {clock} {label}" + text[m.end() :]
+
+
 def _shown_parameter(value):
     if isinstance(value, str):
         return repr(without_paths(value) if Path(value).is_absolute() else value)
@@ -104,7 +152,7 @@ def _provenance(parameters: dict, data_source: str, data_hash: str, run_time: st
         ("data_source", e(data_source)),
         ("data_hash", f"<code>{e(data_hash)}</code>"),
         ("version", e(f"kinerja_analysis {__version__}")),
-        ("run_time", e(run_time)),
+        ("run_time", e(local_time(run_time, lang))),
     ]
     body = "".join(f'<tr><th scope="row">{e(L.t(k, lang))}</th><td>{v}</td></tr>' for k, v in rows)
     return (
