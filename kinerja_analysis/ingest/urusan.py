@@ -299,12 +299,15 @@ def infer(tables: dict[str, pd.DataFrame], issues: Issues, *, file: str = "") ->
         else:
             unknown.append((region, opd))
     fill = known | inferred
+    if fill:
+        lookup = pd.Series(list(fill.values()), index=pd.MultiIndex.from_tuples(list(fill)), dtype=object)
     for df in frames.values():
         blank = df["sector"].eq("") & names(df).astype(str).str.strip().ne("")
-        if not blank.any():
+        if not blank.any() or not fill:
             continue
-        pairs = list(zip(df.loc[blank, "region_code"], names(df)[blank]))
-        values = pd.Series([fill.get(p, "") for p in pairs], index=df.index[blank], dtype=object)
+        # one lookup per table (a large table has millions of rows but few OPDs)
+        where = pd.MultiIndex.from_arrays([df.loc[blank, "region_code"], names(df)[blank]])
+        values = pd.Series(lookup.reindex(where).to_numpy(), index=df.index[blank], dtype=object).fillna("")
         df.loc[blank, "sector"] = values
         df.loc[blank, "sector_inferred"] = values.ne("")
     if inferred or (unknown and len(unknown) < len(opds)):
