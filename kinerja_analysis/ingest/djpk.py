@@ -8,6 +8,10 @@ pemda x year x level-3 account x jenis (Anggaran | Realisasi), ``nilai`` in full
 What these files hold, and the traps found in them (checked on the 2018-2025 province files):
 
 - **No total rows.** Every total is a sum of level-3 rows.
+- **Two levels, never pooled.** Each row gets ``level`` ("provinsi" | "kabkota") from its file's name;
+  a file named otherwise takes it from each namapemda ("Provinsi ..." vs "Kab./Kabupaten/Kota ...") and
+  ``djpk_checks.issues`` says so (``level_inferred``). One folder may hold both; every check and total
+  groups by level (a pemda is (level, region_name)).
 - **Classification is by account label, not by code prefix.** The codes are the scraper's own
   (Belanja Modal is "520" under "53."), and in Permendagri 90/2019 "5.2" means something else again.
   Labels vary across years ("52. Belanja Barang Jasa" vs "52. Belanja Barang dan Jasa"), so labels are
@@ -15,18 +19,32 @@ What these files hold, and the traps found in them (checked on the 2018-2025 pro
   :mod:`~kinerja_analysis.ingest.djpk_labels`. An
   unknown label raises :class:`~kinerja_analysis.errors.DataError` naming the label, file and row.
   A blank level-3 label falls back to its level-2 label and is flagged ``blank_level3``.
-- **Double counting (the trap).** From 2022 some pemda carry "Pendapatan Transfer Antar Daerah" twice
-  in the same year, as "422." and as "434.", mostly with identical values. Counting both breaks the
-  budget identity by exactly the 434 amount (Provinsi Lampung 2022: Rp 28.8 bn; Sumatera Barat 2023:
-  Rp 27.9 bn; Papua 2024: Rp 93.3 bn); dropping the repeat closes it. Such a repeated label is flagged
-  ``duplicate_label`` and left out of the tidy tables (see :mod:`~kinerja_analysis.ingest.djpk_checks`).
+- **Blank-label rows.** Some kab/kota rows have all three labels blank, some with money. They cannot be
+  classified: section "unclassified", flag ``blank_label``, kept (never a crash), out of every typed
+  total (belanja, pendapatan, financing), listed by ``djpk_checks.issues`` and summed per pemda-year by
+  ``djpk_checks.unclassified``.
+- **The 422/434 repeat (the trap).** From 2022 some pemda carry "Pendapatan Transfer Antar Daerah"
+  twice in the same year, as "422." and as "434.". Counting both breaks the budget identity by the
+  repeated amount (Provinsi Lampung 2022: Rp 28.8 bn; Sumatera Barat 2023: Rp 27.9 bn; Papua 2024:
+  Rp 93.3 bn). **434 is the live code**: where a pemda-year has a 434 row, it is kept and that
+  pemda-year's 422 rows are flagged ``duplicate_label`` and left out of the tidy tables; a pemda-year
+  with 422 only keeps 422. Evidence: in the province files the Anggaran is equal on both codes, and
+  where the Realisasi differs it is on 434 (422 shows 0: NTB 2023 and 2024, Papua 2024: Rp 130.4 bn);
+  the scraper's kab/kota files from 2023 on show the same, and there keeping 434 balances the identity
+  where keeping 422 does not. ``djpk_checks.repeat_decisions`` lists every pemda-year with both codes,
+  the evidence, and where it points the other way. (Until CACHE_VERSION djpk-3 the rule kept 422.)
+  Any other label repeated under two codes keeps its lowest code.
 - **Budget identity.** For "Anggaran", pendapatan - belanja + (penerimaan - pengeluaran pembiayaan)
   should be 0 (a balanced APBD). ``djpk_checks.budget_identity`` checks it per pemda-year. For
   "Realisasi" it is not 0 by design: the realised balance is next year's SiLPA.
 - **"Anggaran" is not one concept.** For 2020 it is largely the budget set before the COVID-19
   refocusing (province BTT was realised at about 20 times its "Anggaran"); later it is often the revised
   budget. It is loaded into ``budget_revised`` (DESIGN.md section 3) and reports say what it means.
-- **Partial years.** The last scraped year's realisation is incomplete; ``djpk_checks.partial_years`` flags it.
+- **Partial years.** The last scraped year's realisation is incomplete; ``djpk_checks.partial_years`` flags it
+  (per level).
+- **Suspect years.** ``djpk_checks.suspect_years`` lists, per pemda-year, Realisasi copied from the
+  year before account for account (Provinsi Maluku 2021 repeats 2020 to within Rp 1), serapan under
+  60 % or over 120 %, the partial last year and the provisional year before it.
 - Blank ``nilai`` cells are missing (NaN, flag ``blank_value``), never a silent 0; the raw text is kept.
 """
 
@@ -363,7 +381,9 @@ def _flag_duplicates(rec: dict) -> None:
     gmin = pd.Series(rank[l3][ok]).groupby(grp[ok]).transform("min").to_numpy()
     dup_label = np.zeros(n, bool)
     dup_label[np.flatnonzero(ok)] = rank[l3][ok] != gmin
-    rec["dup_key"], rec["dup_label"] = dup_key & ~dup_label, dup_label
+    # rows with all three labels blank share one key by nature: each is its own row, never a repeat
+    blank = rec["flag"] == "blank_label"
+    rec["dup_key"], rec["dup_label"] = dup_key & ~dup_label & ~blank, dup_label
 
 
 def _flags(rec: dict) -> pd.Categorical:
