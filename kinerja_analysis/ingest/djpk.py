@@ -508,8 +508,10 @@ def anggaran_from_accounts(acc: pd.DataFrame, codes: pd.DataFrame) -> pd.DataFra
         ]
     ].rename(columns={"level1": "label_level1", "level2": "label_level2", "level3": "label_level3"})
     out = pd.concat([out, rest], axis=1)
-    partial = {(lv, y) for lv, ys in partial_years_by_level(acc).items() for y in ys}
-    out["partial_year"] = pd.Series(list(zip(out["level"].astype(str), out["year"]))).isin(partial).to_numpy()
+    partial = np.zeros(len(out), bool)
+    for level, years in partial_years_by_level(acc).items():  # judged per level, never pooled
+        partial |= (out["level"] == level).to_numpy() & out["year"].isin(years).to_numpy()
+    out["partial_year"] = partial
     out.attrs["unmapped_names"] = unmapped
     return out
 
