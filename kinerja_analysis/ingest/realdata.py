@@ -125,6 +125,8 @@ def load(folder: str | Path, *, cache: bool | str | Path = True, level: str | No
     if level is not None:
         errors.check_option("level", level, djpk.LEVELS)
         acc = acc[(acc["level"] == level).to_numpy()].reset_index(drop=True)
+        for col in acc.select_dtypes("category").columns:  # names of the other level must not linger
+            acc[col] = acc[col].cat.remove_unused_categories()
         if acc.empty:
             raise DataError(f"{dj}: no {level} rows (files data_apbd_{level}_level3-YYYY.csv) in this folder")
     ang = djpk.anggaran_from_accounts(acc, codes)

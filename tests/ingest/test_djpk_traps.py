@@ -229,6 +229,7 @@ def test_province_report_data_keeps_province_rows_only():
     assert set(rd.accounts["level"].astype(str)) == {"provinsi"}
     assert rd.anggaran["region_name"].astype(str).unique().tolist() == ["Provinsi Fiktif"]
     assert rd.partial_years == [2025]
+    assert rd.unmapped_names == []  # "Kab. Tanpa Kode" is a kab/kota: not this page's concern
     both = realdata.load(TRAPS, cache=False)
     assert set(both.anggaran["level"].astype(str)) == {"provinsi", "kabkota"}
     assert (both.repeat_decisions["agrees"] == np.array([True, True, True, False])).all()
