@@ -219,7 +219,7 @@ def _cmd_data_fetch(args) -> int:
         print(f"  {entry['status']:10} {entry['folder']}/{entry['file']}", flush=True)
 
     fetch.fetch(dest, mirror=args.mirror, timeout=args.timeout, progress=progress)
-    print(f"all files verified (sha256); manifest: {dest / 'manifest.json'}")
+    print(f"all files verified (sha256 and git blob id); manifest: {dest / 'manifest.json'}")
     print(f"next: kinerja report --data {paths.display_path(dest)}")
     return EXIT_OK
 
@@ -299,7 +299,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     da = sub.add_parser("data", help="public real data sets (DJPK APBD, BPS outcomes, region codes)")
     dsub = da.add_subparsers(dest="data_command", required=True, parser_class=_Parser)
-    df = dsub.add_parser("fetch", help="download the public files into data/raw/ and verify their sha256")
+    df = dsub.add_parser(
+        "fetch",
+        help="download the public files (DJPK province and kab/kota, BPS, codes, district GRDP and map) "
+        "into data/raw/ and verify their checksums",
+    )
     df.add_argument("--dest", help="folder (default: data/raw in the project)")
     df.add_argument(
         "--mirror", help="base URL serving the same layout (<URL>/<folder>/<file>) instead of GitHub"
