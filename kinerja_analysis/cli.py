@@ -32,7 +32,16 @@ class _Parser(argparse.ArgumentParser):
 
 
 def _cmd_demo(args) -> int:
+    if args.national:
+        from .ingest import national
 
+        folder = paths.resolve(args.national, base=Path.cwd())
+        written = national.write(folder, seed=args.seed, small=args.small)
+        print(f"wrote {len(written)} files of a synthetic national folder to {folder} (truth in truth.json)")
+        print(f"next: kinerja report --data {paths.display_path(folder)}")
+        return EXIT_OK
+    if args.small:
+        raise ConfigError("--small goes with --national DIR")
     out = paths.resolve(args.out, base=Path.cwd()) if args.out else paths.DEMO_DATA
     written = demo.write(out, seed=args.seed)
     print(f"wrote {len(written)} files to {out}")
@@ -238,6 +247,13 @@ def build_parser() -> argparse.ArgumentParser:
     d = sub.add_parser("demo", help="write the synthetic demo data folder")
     d.add_argument("--out", help="folder (default: data/demo in the project)")
     d.add_argument("--seed", type=int, default=DEFAULT_SEED)
+    d.add_argument(
+        "--national",
+        metavar="DIR",
+        help="instead: a synthetic national folder in the DJPK scraper's format (34 provinces, 508 kab/kota, "
+        "2019-2025, traps planted, truth.json)",
+    )
+    d.add_argument("--small", action="store_true", help="with --national: 3 provinces x 4 kab/kota")
     d.set_defaults(func=_cmd_demo)
 
     v = sub.add_parser("validate", help="check data folders or files; exit 1 on errors")
