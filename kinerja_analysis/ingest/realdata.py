@@ -139,7 +139,7 @@ def load(folder: str | Path, *, cache: bool | str | Path = True, level: str | No
         outcomes = pd.DataFrame(columns=["region_code", "year", "measure", "value", "polarity"])
         national = pd.DataFrame(columns=["measure", "year", "value", "kind"])
         rkp = pd.DataFrame(
-            columns=["measure", "year", "target_lower", "target_upper", "actual", "achievement"]
+            columns=["measure", "year", "target_lower", "target_upper", "actual", "achievement", "note"]
         )
     return RealData(
         folder=folder,
