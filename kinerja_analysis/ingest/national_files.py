@@ -7,20 +7,22 @@ from __future__ import annotations
 
 import json
 import math
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import numpy as np
 
-from ..files import atomic_write
+from ..files import atomic_path, atomic_write
 from .national_catalogue import LEVELS
 
 HEADER = "namapemda,provinsi,tahun,level1coa90,level2coa90,level3coa90,jenis,nilai\n"
 GRDP_YEARS = range(2000, 2025)
 
 
-def account_csv(data: dict, level: int, yi: int, labels) -> bytes:
-    """One scraper file: every present account of every pemda of ``level`` in year ``yi``, Anggaran then
-    Realisasi, pemda sorted by name, the blank-label rows last in their pemda's block."""
+def account_lines(data: dict, level: int, yi: int, labels):
+    """The lines of one scraper file after its header (a pyarrow Buffer): every present account of every
+    pemda of ``level`` in year ``yi``, Anggaran then Realisasi, pemda sorted by name, the blank-label rows
+    last in their pemda's block."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
@@ -52,7 +54,20 @@ def account_csv(data: dict, level: int, yi: int, labels) -> bytes:
     nilai = pc.if_else(pa.array(blank), "", pa.array(values).cast(pa.string()))
     line = pc.binary_join_element_wise(text, nilai, "\n", "")  # prefix + value + "\n"
     offsets = np.frombuffer(line.buffers()[1], np.int32, len(line) + 1, line.offset * 4)
-    return HEADER.encode() + line.buffers()[2].to_pybytes()[offsets[0] : offsets[-1]]
+    return line.buffers()[2].slice(int(offsets[0]), int(offsets[-1] - offsets[0]))
+
+
+def account_csv(data: dict, level: int, yi: int, labels) -> bytes:
+    """One scraper file as bytes (header and :func:`account_lines`)."""
+    return HEADER.encode() + account_lines(data, level, yi, labels).to_pybytes()
+
+
+def _write_account_file(path: Path, data: dict, level: int, yi: int, labels) -> Path:
+    body = account_lines(data, level, yi, labels)
+    with atomic_path(path) as tmp, open(tmp, "wb") as fh:
+        fh.write(HEADER.encode())
+        fh.write(body)
+    return path
 
 
 def code_tables(pm) -> dict[str, str]:
@@ -183,11 +198,14 @@ def write_all(folder: Path, data: dict, labels, truth: dict | None) -> list[Path
         atomic_write(path, content)
         written.append(path)
 
-    for level, lv in enumerate(LEVELS):
-        if not (pm.level == level).any():
-            continue
-        for yi, year in enumerate(data["years"]):
-            put(dj / f"data_apbd_{lv}_level3-{year}.csv", account_csv(data, level, yi, labels))
+    jobs = [
+        (dj / f"data_apbd_{lv}_level3-{year}.csv", data, level, yi, labels)
+        for level, lv in enumerate(LEVELS)
+        if (pm.level == level).any()
+        for yi, year in enumerate(data["years"])
+    ]
+    with ThreadPoolExecutor(max_workers=2) as pool:  # arrow's kernels release the GIL
+        written += list(pool.map(lambda job: _write_account_file(*job), jobs))
     for name, text in code_tables(pm).items():
         put(dj / name, text)
     for name, text in bridge(pm).items():
