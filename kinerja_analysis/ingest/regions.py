@@ -8,6 +8,10 @@ Sources (``../shared/realdata``, fetched by ``kinerja data fetch``):
 - ``kode-wilayah-bps-kemendagri/provinsi.csv`` and ``kabkota.csv``: the BPS <-> Kemendagri bridge.
   BPS and Kemendagri codes often differ (Papua: BPS 94, Kemendagri 91; BPS 7501 is Boalemo while
   Kemendagri 75.01 is Kab. Gorontalo), so codes are always joined through this table, never assumed equal.
+
+A user may name a pemda in any of the three forms (Kota Gorontalo: Kemendagri "75.71", BPS "7571", DJPK
+"30.03"); :func:`resolve` and :func:`resolve_list` turn them into the Kemendagri code, and say so when a
+code reads as two different pemda (DJPK 18.08 is Kota Tomohon, Kemendagri 18.08 Kab. Way Kanan).
 """
 
 from __future__ import annotations
