@@ -147,7 +147,7 @@ def checks(r: ImpactResults, p: Prepared, *, lang: str | None = None) -> None:
     )
     report.figure(plots_impact.ceiling_terciles(ct, lang=lang, source=source_label(p, lang)), reading=reading)
     _robust_table(r, lang)
-    if rev is not None:
+    if rev is not None and pd.notna(rev["estimate"]):
         report.record("revision_per_10pp", rev["estimate"], ci_low=rev["ci_low"], ci_high=rev["ci_high"])
         report.para(
             L.t("imp_s_revision", lang, rev=est_ci_text(rev["estimate"], rev["ci_low"], rev["ci_high"], lang))
