@@ -324,6 +324,9 @@ def event_study(r: ImpactResults, p: Prepared, *, lang: str | None = None) -> No
     g = int(es["n_clusters"].iloc[0])
     why = [x for x in es["status"] if x not in ("ok", "reference")]
     report.para(
+        L.t("imp_s_event_model", lang, model=L.t(f"imp_model_{es['model'].iloc[0]}", lang)), css="ka-note"
+    )
+    report.para(
         L.t(
             "imp_s_band"
             if has_band
