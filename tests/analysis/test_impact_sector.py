@@ -145,3 +145,20 @@ def test_sector_share_of_dose_hand_values():
     assert diagnostics.sector_share_of_dose(d) == pytest.approx(1 - 0.02 / 0.14)
     assert np.isnan(diagnostics.sector_share_of_dose(d.assign(sector="A")))
     assert diagnostics.sector_share_of_dose(d.assign(dose=[0.1, 0.1, 0.1, 0.5, 0.0])) == pytest.approx(1.0)
+
+
+def test_sector_shock_demo_baseline_biased_sector_model_recovers_truth(demo_prepared, demo_dir):
+    """The committed demo plants sector-specific pandemic shocks that follow the dose (truth.json)."""
+    import json
+
+    truth = json.loads((demo_dir / "truth.json").read_text())
+    planted = truth["did_refocusing_per_10pp"]
+    bias = truth["sector_shock"]["expected_bias_baseline_refocusing_per_10pp"]
+    p = demo_prepared
+    r = estimates.estimate(p.kinerja, p.dose, p.settings, full=False, draws=999)
+    base = r.did.set_index("term").loc["treat_refocusing"]
+    sec = r.did_sector.set_index("term").loc["treat_refocusing"]
+    assert bias < 0 and base["estimate"] < planted + bias / 2  # biased in the planted direction
+    assert not base["ci_low"] <= planted <= base["ci_high"]  # and confidently wrong
+    assert sec["ci_low"] <= planted <= sec["ci_high"] and sec["ci_low_cv3"] <= planted <= sec["ci_high_cv3"]
+    assert r.verdict["model"] == "sector" and r.sector_share > 0.9
