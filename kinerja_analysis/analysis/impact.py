@@ -250,13 +250,17 @@ def event_study_model(
     periods: Periods | None = None,
     sector: bool = False,
     level: float = 0.95,
-    **_ignored,
+    jackknife: bool | None = None,
+    seed: int | None = None,
+    reps: int | None = None,
 ) -> Model:
     """:func:`event_study` with the pyfixest fit kept: ``event_study_model(panel).cr1.tidy()``.
 
-    ``sector=True`` uses sector × year effects, as :func:`did_model`. Older keywords (``jackknife``,
-    ``seed``, ``reps``) are accepted and ignored: the band is no longer drawn at random.
+    ``sector=True`` uses sector × year effects, as :func:`did_model`. The older keywords ``jackknife``,
+    ``seed`` and ``reps`` are accepted and have no effect: the CV3 intervals and the Bonferroni band are
+    always computed (with enough clusters) and involve no random draws.
     """
+    del jackknife, seed, reps
     from scipy import stats
 
     from . import inference
