@@ -86,6 +86,8 @@ def programme_dose(anggaran: pd.DataFrame, periods: Periods | None = None) -> pd
 
 
 def _label(name: str, lang: str, detail: str) -> str:
+    if name == "no_health":  # the rule that found the health OPDs, in words
+        detail = L.t(f"sens_rule_{detail or 'names'}", lang)
     return L.t(f"sens_row_{name}", lang, detail=detail)
 
 
