@@ -77,7 +77,8 @@ class WildDraws:
 
     def t_stat(self, b0: float) -> float:
         """The observed t-statistic for H0: beta = b0, with the CR1 standard error of the unrestricted fit."""
-        return (self.estimate - b0) / self.se_cr1
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return float(np.float64(self.estimate - b0) / self.se_cr1)
 
     def t_draws(self, b0: float) -> np.ndarray:
         """The bootstrap t-statistics under H0: beta = b0, one per draw."""
@@ -87,6 +88,8 @@ class WildDraws:
 
     def p_value(self, b0: float = 0.0) -> float:
         """Symmetric bootstrap p-value: the share of draws with ``|t*| >= |t|`` (ties count as rejections' complement)."""
+        if not self.se_cr1 > 0:  # a perfect fit: no sampling noise to test against
+            return float(b0 == self.estimate)
         t = abs(self.t_stat(b0))
         t_star = np.abs(self.t_draws(b0))
         return float(np.mean(t_star >= t * (1.0 - 1e-10) - 1e-12))
@@ -98,7 +101,9 @@ class WildDraws:
 
     def _bound(self, alpha: float, side: float) -> float:
         b, step = self.estimate, self.se_cr1
-        if not np.isfinite(step) or step <= 0:
+        if step == 0:  # a perfect fit: only the estimate itself is not rejected
+            return b
+        if not np.isfinite(step):
             return np.nan
         inside, outside = b, np.nan
         for k in range(64):  # expand until the test rejects

@@ -149,6 +149,14 @@ def test_wild_p_value_with_five_clusters_equals_a_brute_force_loop():
     assert r.p_wild == pytest.approx(brute_force_p(f, 0.0), abs=1e-12)
 
 
+def test_random_draws_approximate_the_full_enumeration():
+    f = tiny(effect=0.3)
+    exact = run(f, draws=9999).p_wild  # 6^5 = 7776 sign vectors, all of them
+    sampled = [run(f, draws=1999, seed=s).p_wild for s in (1, 2)]
+    assert all(abs(p - exact) < 4 * math.sqrt(exact * (1 - exact) / 1999) + 1e-3 for p in sampled)
+    assert sampled[0] != sampled[1]
+
+
 def test_wild_p_value_with_four_clusters_equals_a_brute_force_loop_at_any_null():
     f = tiny(n_units=(2, 3, 3, 2))
     x_all = dummies(f)
@@ -298,6 +306,26 @@ def test_bonferroni_band_uses_cv3_and_the_bonferroni_t_quantile():
         tiny(n_units=(2, 3, 2)), outcome="y", terms=["x", "z"], fe=["unit", "year"], cluster="region"
     )
     assert few.attrs["status"] == "few_clusters" and few["low"].isna().all() and few["estimate"].notna().all()
+
+
+def test_a_perfect_fit_gives_a_zero_width_interval_not_an_exception():
+    f = tiny(n_units=(2, 2, 2, 2, 2, 2))
+    f["y"] = 1.5 * f["x"] - 0.5 * f["z"] + f["unit"] + 0.1 * f["year"]
+    r = run(f)
+    assert r.status == "ok" and r.estimate == pytest.approx(1.5)
+    assert r.ci_wild == pytest.approx((1.5, 1.5), abs=1e-6) and r.ci_cv3 == pytest.approx(
+        (1.5, 1.5), abs=1e-6
+    )
+    json.dumps(r.as_dict(), allow_nan=False)
+
+
+def test_level_sets_the_width():
+    f = tiny(n_units=(2, 2, 3, 2, 2, 3, 2))
+    wide, narrow = run(f, level=0.95), run(f, level=0.80)
+    assert wide.ci_wild[0] < narrow.ci_wild[0] < narrow.ci_wild[1] < wide.ci_wild[1]
+    crit = stats.t.ppf(0.90, 6)
+    assert narrow.ci_cv3[1] - narrow.estimate == pytest.approx(crit * narrow.se_cv3)
+    assert narrow.as_dict()["level"] == 0.80
 
 
 def test_bad_input_is_named():
