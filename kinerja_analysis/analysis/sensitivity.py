@@ -151,6 +151,8 @@ def trend_bound(
         lo, hi = f.ci_wild if np.isfinite(f.ci_wild[0]) else f.ci_cv3
         gap = max(lo, -hi, 0.0)  # distance from 0 to the interval, 0 when it holds 0
         breakdown = gap / (k * delta) if delta > 0 else (np.inf if gap > 0 else 0.0)
+        if not (np.isfinite(lo) and np.isfinite(hi)):  # few clusters: no interval to widen
+            breakdown = np.nan
         for m in ms:
             rows.append(
                 {

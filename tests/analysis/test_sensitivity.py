@@ -246,3 +246,10 @@ def test_run_on_demo(demo_prepared):
     assert r.randomisation["p_value"].iloc[0] <= 0.01
     assert r.bound_status == "ok" and set(r.bound["m"]) == {0.5, 1.0}
     assert (r.robustness["label_id"] != r.robustness["label_en"]).all()
+
+
+def test_trend_bound_with_few_clusters_has_no_breakdown():
+    b, status = S.trend_bound(P.build(synthetic(regions=2, opds=6)), draws=9)
+    assert status == "few_clusters"
+    assert b["bound_low"].isna().all() and b["breakdown_m"].isna().all()
+    assert np.isfinite(b["estimate"]).all()

@@ -88,3 +88,11 @@ def test_peer_did_says_cannot_be_told_apart_on_demo(demo_dir, captured):
     assert any("tidak dapat dibedakan" in t for t in captured["para"])
     assert captured["record"]["peer_did_separation"]["value"] is None
     assert pd.isna(c.table.set_index("measure").at["did_refocusing_per_10pp", "rank"])
+
+
+def test_few_clusters_bound_shows_estimate_and_caveat(demo_prepared, demo_sens, captured):
+    b = demo_sens.bound.assign(ci_low=float("nan"), ci_high=float("nan"), bound_low=float("nan"))
+    b = b.assign(bound_high=float("nan"), breakdown_m=float("nan"))
+    show.trend_bound(dataclasses.replace(demo_sens, bound=b, bound_status="few_clusters"), demo_prepared)
+    assert "Fewer than 5 clusters" in captured["para"][-1]
+    assert captured["record"]["trend_bound_post_m0_5"]["breakdown_m"] is None

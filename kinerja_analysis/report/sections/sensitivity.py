@@ -87,6 +87,8 @@ def randomisation(s: SensitivityResults, p: Prepared, *, lang: str | None = None
                     k=r.n_strata,
                     est=L.fmt_pp(r.observed, lang),
                 )
+                # with random draws p cannot go below 1 / (draws + 1): say so rather than imply "0"
+                + ("" if r.exact or r.p_value > 1.5 / (r.draws + 1) else " " + L.t("sens_ri_min", lang))
             )
         else:
             report.para(L.t("sens_ri_none", lang), css="ka-caveat")
@@ -130,14 +132,7 @@ def trend_bound(s: SensitivityResults, p: Prepared, *, lang: str | None = None) 
     )
     report.table(show, lang=lang, sortable=False, formats={L.t("sens_col_effect_ref", lang): "pp"})
     for per, g in b.groupby("period", sort=False):
-        first = g.iloc[0]
-        bd = first["breakdown_m"]
-        key = (
-            "sens_breakdown_none"
-            if bd == 0
-            else ("sens_breakdown_inf" if math.isinf(bd) else "sens_breakdown")
-        )
-        report.para(L.t(key, lang, period=L.period_label(per, lang), m=L.fmt_num(bd, lang, 1)), css="ka-note")
+        bd = g["breakdown_m"].iloc[0]
         for r in g.itertuples():
             report.record(
                 f"trend_bound_{per}_m{str(r.m).replace('.', '_')}",
@@ -146,8 +141,18 @@ def trend_bound(s: SensitivityResults, p: Prepared, *, lang: str | None = None) 
                 ci_high=r.bound_high,
                 delta=r.delta,
                 k=r.k,
-                breakdown_m=None if math.isinf(bd) else bd,
+                breakdown_m=None if math.isinf(bd) else bd,  # NaN (few clusters) is recorded as null
             )
+        if pd.isna(bd):
+            continue
+        key = (
+            "sens_breakdown_none"
+            if bd == 0
+            else ("sens_breakdown_inf" if math.isinf(bd) else "sens_breakdown")
+        )
+        label = L.period_label(per, lang)
+        text = L.t(key, lang, period=label[:1].upper() + label[1:], m=L.fmt_num(bd, lang, 1))
+        report.para(text, css="ka-note")
     if s.bound_status == "few_clusters":
         report.para(L.t("sens_status_few_clusters", lang, detail=""), css="ka-caveat")
 
