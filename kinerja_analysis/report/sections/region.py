@@ -138,7 +138,9 @@ def peer_comparison(c: PeerComparison, p: Prepared, *, lang: str | None = None) 
         formats={L.t("imp_col_this_region", lang): "num1", L.t("imp_col_peer_mean", lang): "num1"},
     )
     report.para(
-        L.t("imp_s_peers_note", lang) + ("" if c.has_national else " " + L.t("imp_s_no_national", lang)),
+        L.t("imp_s_peers_note", lang)
+        + (" " + L.t("peer_s_rank_note", lang) if c.separation is not None else "")
+        + ("" if c.has_national else " " + L.t("imp_s_no_national", lang)),
         css="ka-note",
     )
     for x in table.itertuples():
