@@ -253,3 +253,9 @@ def test_trend_bound_with_few_clusters_has_no_breakdown():
     assert status == "few_clusters"
     assert b["bound_low"].isna().all() and b["breakdown_m"].isna().all()
     assert np.isfinite(b["estimate"]).all()
+
+
+def test_large_strata_are_drawn_not_enumerated():
+    """25 OPDs in one region: 25! reshuffles overflow 64-bit integers; they must be drawn, not listed."""
+    idx, exact = R.permutations(np.zeros(25, dtype=int), draws=30, seed=1)
+    assert not exact and idx.shape == (30, 25)
