@@ -142,7 +142,8 @@ def _parse(folder: Path, *, strict: bool = False) -> Dataset:
     kinerja = opd_crosswalk.apply(kinerja, crosswalk)
     anggaran = opd_crosswalk.apply(tables["anggaran"], crosswalk)
     # after the crosswalk: a renamed or merged OPD is judged by its current name
-    urusan.infer({"kinerja": kinerja, "anggaran": anggaran}, issues, file=", ".join(accounting))
+    names = ", ".join(f for f in accounting if f.split(".")[0] in ("kinerja", "anggaran"))
+    urusan.infer({"kinerja": kinerja, "anggaran": anggaran}, issues, file=names)
     regions = tables["regions"]
     if regions.empty:
         codes = sorted(set(kinerja["region_code"]) | set(anggaran["region_code"]))

@@ -237,7 +237,9 @@ def _blank(s: pd.Series) -> pd.Series:
 def infer(tables: dict[str, pd.DataFrame], issues: Issues, *, file: str = "") -> None:
     """Fill blank ``sector`` cells of the kinerja and anggaran tables, in place, and say so once.
 
-    An OPD's sector given on any of its rows (in either table) fills its blank rows; an OPD without one gets
+    OPDs are taken by their name as typed (``opd_raw`` where the crosswalk has mapped names: the parts of a
+    merged OPD keep their own urusan). An OPD's sector given on any of its rows (in either table) fills its
+    blank rows; an OPD without one gets
     the urusan its name makes obvious (:func:`from_opd_name`). One ``sector_inferred`` warning lists every
     OPD whose sector came from its name (OPD -> urusan) and counts the OPDs still without a sector. An OPD
     given two different sectors gets a ``sector_conflict`` warning and keeps its rows as given.
@@ -261,7 +263,17 @@ def infer(tables: dict[str, pd.DataFrame], issues: Issues, *, file: str = "") ->
         df["sector_inferred"] = False
     if not frames:
         return
-    rows = pd.concat([df[["region_code", "opd", "sector"]] for df in frames.values()], ignore_index=True)
+
+    def names(df):  # the OPD as typed: before a merger each part keeps its own urusan
+        return df["opd_raw"] if "opd_raw" in df.columns else df["opd"]
+
+    rows = pd.concat(
+        [
+            pd.DataFrame({"region_code": df["region_code"], "opd": names(df), "sector": df["sector"]})
+            for df in frames.values()
+        ],
+        ignore_index=True,
+    )
     rows = rows[rows["opd"].astype(str).str.strip().ne("")]
     given = rows[rows["sector"].ne("") & rows["sector"].isin(list(URUSAN))]
     per_opd = given.groupby(["region_code", "opd"], sort=True)["sector"].unique()
@@ -277,10 +289,9 @@ def infer(tables: dict[str, pd.DataFrame], issues: Issues, *, file: str = "") ->
         )
     known = {k: v[0] for k, v in per_opd.items() if len(v) == 1}
     inferred, unknown = {}, []
-    for region, opd in rows.drop_duplicates(["region_code", "opd"])[["region_code", "opd"]].itertuples(
-        index=False
-    ):
-        if (region, opd) in known or (region, opd) in per_opd.index:
+    opds = rows.drop_duplicates(["region_code", "opd"])
+    for region, opd in opds[["region_code", "opd"]].itertuples(index=False):
+        if (region, opd) in per_opd.index:
             continue
         code = from_opd_name(opd)
         if code:
@@ -288,15 +299,18 @@ def infer(tables: dict[str, pd.DataFrame], issues: Issues, *, file: str = "") ->
         else:
             unknown.append((region, opd))
     fill = known | inferred
+    if fill:
+        lookup = pd.Series(list(fill.values()), index=pd.MultiIndex.from_tuples(list(fill)), dtype=object)
     for df in frames.values():
-        blank = df["sector"].eq("") & df["opd"].astype(str).str.strip().ne("")
-        if not blank.any():
+        blank = df["sector"].eq("") & names(df).astype(str).str.strip().ne("")
+        if not blank.any() or not fill:
             continue
-        pairs = list(zip(df.loc[blank, "region_code"], df.loc[blank, "opd"]))
-        values = pd.Series([fill.get(p, "") for p in pairs], index=df.index[blank], dtype=object)
+        # one lookup per table (a large table has millions of rows but few OPDs)
+        where = pd.MultiIndex.from_arrays([df.loc[blank, "region_code"], names(df)[blank]])
+        values = pd.Series(lookup.reindex(where).to_numpy(), index=df.index[blank], dtype=object).fillna("")
         df.loc[blank, "sector"] = values
         df.loc[blank, "sector_inferred"] = values.ne("")
-    if inferred or (unknown and len(unknown) < len(rows.drop_duplicates(["region_code", "opd"]))):
+    if inferred or (unknown and len(unknown) < len(opds)):
         listed = "; ".join(f"{r} {o} -> {label(c, 'id')}" for (r, o), c in sorted(inferred.items()))
         rest = (
             f"; {len(unknown)} OPD(s) have no sector and were left without one (their name does not make "
