@@ -30,7 +30,10 @@ BATCH = 200
 
 @dataclass
 class Residualiser:
-    """Residualise columns on ``group`` fixed effects and year dummies (weighted), exactly, in one pass.
+    """Residualise columns on ``group`` fixed effects and ``year`` dummies (weighted), exactly, in one pass.
+
+    ``year`` may be any second set of fixed effects (sector × year): its dummies are projected out after
+    the within-group demeaning, which is exact however the panel is (un)balanced.
 
     >>> r = Residualiser(np.array([0, 0, 1, 1]), np.array([0, 1, 0, 1]), np.ones(4))
     >>> r(np.array([[1.0], [3.0], [2.0], [8.0]])).ravel().round(6).tolist()  # two-way demeaning by hand
@@ -203,6 +206,7 @@ def permutation_test(
     strata: pd.Series,
     label: str,
     weights: str | None = None,
+    time: str = "year",
     draws: int = 999,
     seed: int = 0,
 ) -> Permutation:
@@ -217,6 +221,8 @@ def permutation_test(
         ``treat_<period>`` names; the first is the coefficient tested, the others are refitted beside it.
     strata : pandas.Series
         The stratum of each OPD, indexed by ``opd_id``.
+    time : str
+        The second fixed effect: ``year``, or ``sector_year`` for sector × year effects.
     """
     periods = [t.removeprefix("treat_") for t in terms]
     opd = frame["opd_id"].to_numpy()
@@ -230,7 +236,7 @@ def permutation_test(
         return Permutation(
             label, float("nan"), float("nan"), 0, False, n_strata, len(opds), "no_variation", np.array([])
         )
-    year = pd.factorize(frame["year"])[0]
+    year = pd.factorize(frame[time])[0]
     w = frame[weights].to_numpy(dtype=float) if weights else np.ones(len(frame))
     resid = Residualiser(pd.factorize(frame[group])[0], year, w)
     y = resid(frame[outcome].to_numpy(dtype=float)[:, None])[:, 0]

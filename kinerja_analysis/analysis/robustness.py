@@ -72,6 +72,36 @@ def health_rows(panel: pd.DataFrame) -> tuple[np.ndarray, str]:
     return panel["opd"].astype(str).isin(health).to_numpy(), "names"
 
 
+def sectors_known(panel: pd.DataFrame) -> bool:
+    """Whether the panel knows at least two different sectors (urusan), so sector × year effects can be fitted.
+
+    >>> sectors_known(pd.DataFrame({"sector": ["1.02", None]})), sectors_known(pd.DataFrame({"sector": ["1.02", "1.03"]}))
+    (False, True)
+    """
+    if "sector" not in panel.columns:
+        return False
+    s = panel["sector"].astype("string").str.strip()
+    return bool(s[s.fillna("").ne("")].nunique() >= 2)
+
+
+def model_frame(
+    panel: pd.DataFrame, outcome: str, *, sector: bool, method: str = "auto"
+) -> tuple[pd.DataFrame, str, list[str]]:
+    """The estimation frame (:func:`.panel.estimation_frame`), its kind and its fixed-effect columns:
+    unit (or OPD on the shortcut) and year, or with ``sector`` unit and sector × year (``sector_year``;
+    OPDs of unknown sector sit out, as in the sector model of :mod:`.impact`).
+    """
+    frame, how = P.estimation_frame(panel, outcome, method=method)
+    group = "unit_id" if how == "unit" else "opd_id"
+    if not sector:
+        return frame, how, [group, "year"]
+    by_opd = panel.drop_duplicates("opd_id").set_index("opd_id")["sector"].astype("string").str.strip()
+    code = frame["opd_id"].map(by_opd).fillna("")
+    frame = frame[code.ne("").to_numpy()].copy()
+    frame["sector_year"] = pd.factorize(code[code.ne("")])[0] * 10_000 + frame["year"].to_numpy()
+    return frame, how, [group, "sector_year"]
+
+
 def programme_dose(anggaran: pd.DataFrame, periods: Periods | None = None) -> pd.DataFrame:
     """Each OPD's dose computed without the pegawai (staff) spending type: the cut to programme money.
 
@@ -94,6 +124,7 @@ def _label(name: str, lang: str, detail: str) -> str:
 def fit_row(
     frame: pd.DataFrame,
     how: str,
+    fe: Sequence[str],
     *,
     name: str,
     outcome: str,
@@ -105,8 +136,7 @@ def fit_row(
     level: float = 0.95,
     detail: str = "",
 ) -> dict:
-    """One robustness row: ``coef`` of ``outcome ~ terms | unit (or OPD) + year`` with its inference."""
-    fe = ["unit_id", "year"] if how == "unit" else ["opd_id", "year"]
+    """One robustness row: ``coef`` of ``outcome ~ terms | fe`` with its inference."""
     # a period without data (no post years) gives an all-zero term: leave it out
     terms = [t for t in terms if t == coef or frame[t].abs().sum() > 0]
     r = cluster_inference(
@@ -114,7 +144,7 @@ def fit_row(
         outcome=outcome,
         terms=list(terms),
         coef=coef,
-        fe=fe,
+        fe=list(fe),
         cluster=f"{cluster}_id",
         weights=None if how == "unit" else "n",
         draws=draws,
@@ -171,23 +201,29 @@ def dose_robustness(
     draws: int = 999,
     seed: int = 0,
     level: float = 0.95,
+    sector: bool | None = None,
 ) -> pd.DataFrame:
     """Every robustness row of the module docstring, one row each (``COLUMNS``), in :data:`ROWS` order.
 
     ``kinerja`` and ``anggaran`` are needed for the programme-only dose (the panel is rebuilt with it);
-    without them that row has status ``"no_data"``. A variant the data cannot support (no budget
+    without them that row has status ``"no_data"``. ``sector`` fits every row with sector × year instead of
+    year effects (:func:`model_frame`); by default whenever the panel knows its sectors, as the page's
+    headline model does. A variant the data cannot support (no budget
     increases, no health OPDs, a single dose) gets a status and no estimate, never an error.
     """
     periods = periods or Periods()
     kw = dict(outcome=outcome, cluster=cluster, draws=draws, seed=seed, level=level)
     rows = []
 
-    def did_frame(pan: pd.DataFrame) -> tuple[pd.DataFrame, str, list[str]]:
-        frame, how = P.estimation_frame(pan, outcome, method=method)
-        return frame, how, P.add_terms(frame, "did", periods=periods)
+    if sector is None:
+        sector = sectors_known(panel)
 
-    frame, how, terms = did_frame(panel)
-    rows.append(fit_row(frame, how, name="baseline", terms=terms, coef=terms[0], **kw))
+    def did_frame(pan: pd.DataFrame) -> tuple[pd.DataFrame, str, list[str], list[str]]:
+        frame, how, fe = model_frame(pan, outcome, sector=sector, method=method)
+        return frame, how, fe, P.add_terms(frame, "did", periods=periods)
+
+    frame, how, fe, terms = did_frame(panel)
+    rows.append(fit_row(frame, how, fe, name="baseline", terms=terms, coef=terms[0], **kw))
 
     d10 = frame["dose10"].to_numpy(dtype=float)
     cut, inc = np.maximum(d10, 0.0), np.maximum(-d10, 0.0)
@@ -196,14 +232,14 @@ def dose_robustness(
     t = _interact(f, pieces)
     for name, piece in (("cuts", "cut"), ("increases", "increase")):
         if piece in pieces:
-            rows.append(fit_row(f, how, name=name, terms=t, coef=f"{piece}_refocusing", **kw))
+            rows.append(fit_row(f, how, fe, name=name, terms=t, coef=f"{piece}_refocusing", **kw))
         else:
             rows.append(empty_row(name, f"no_{name}"))
 
     health, rule = health_rows(panel)
     if health.any() and not health.all():
-        f, h, t = did_frame(panel[~health])
-        rows.append(fit_row(f, h, name="no_health", terms=t, coef=t[0], detail=rule, **kw))
+        f, h, e, t = did_frame(panel[~health])
+        rows.append(fit_row(f, h, e, name="no_health", terms=t, coef=t[0], detail=rule, **kw))
     else:
         rows.append(empty_row("no_health", "no_health_opds", detail=rule))
 
@@ -211,8 +247,8 @@ def dose_robustness(
         dose = programme_dose(anggaran, periods)
         pan = P.build(kinerja.drop(columns=["dose"], errors="ignore"), dose, periods=periods)
         if len(pan) and pan["dose"].nunique() > 1:
-            f, h, t = did_frame(pan)
-            rows.append(fit_row(f, h, name="programme", terms=t, coef=t[0], **kw))
+            f, h, e, t = did_frame(pan)
+            rows.append(fit_row(f, h, e, name="programme", terms=t, coef=t[0], **kw))
         else:
             rows.append(empty_row("programme", "no_variation"))
     else:
@@ -227,8 +263,12 @@ def dose_robustness(
             pieces["increase"] = inc
         t = _interact(f, pieces)
         detail = f"{knot * 10:.0f}"
-        rows.append(fit_row(f, how, name="spline_low", terms=t, coef="low_refocusing", detail=detail, **kw))
-        rows.append(fit_row(f, how, name="spline_high", terms=t, coef="high_refocusing", detail=detail, **kw))
+        rows.append(
+            fit_row(f, how, fe, name="spline_low", terms=t, coef="low_refocusing", detail=detail, **kw)
+        )
+        rows.append(
+            fit_row(f, how, fe, name="spline_high", terms=t, coef="high_refocusing", detail=detail, **kw)
+        )
     else:
         rows += [empty_row("spline_low", "too_few_cut"), empty_row("spline_high", "too_few_cut")]
     return pd.DataFrame(rows, columns=COLUMNS)

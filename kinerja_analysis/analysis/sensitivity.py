@@ -31,7 +31,7 @@ from ..config import Periods, Settings
 from . import panel as P
 from . import randomisation as R
 from .inference import cluster_inference
-from .robustness import dose_robustness
+from .robustness import dose_robustness, model_frame, sectors_known
 
 #: the M values of the pre-trend bound: the post-2019 trend difference may change by half / as much as
 #: the largest pre-2019 change
@@ -53,14 +53,16 @@ class SensitivityResults:
     #: "no_variation" or "few_clusters"
     bound_status: str
     sectors_known: bool
+    #: "sector" (unit + sector × year effects, used whenever sectors are known) or "baseline" (unit + year)
+    model: str = "baseline"
     #: the permuted estimates of each test, for a histogram
     distributions: dict = field(default_factory=dict)
 
 
-def _reference_frame(panel, outcome, periods, method):
+def _reference_frame(panel, outcome, periods, method, sector):
     """The frame of ``y ~ Σ_pre dose10 × 1[year] + dose10 × refocusing + dose10 × post | FE``, with
     every coefficient relative to the reference year only."""
-    frame, how = P.estimation_frame(panel, outcome, method=method)
+    frame, how, fe = model_frame(panel, outcome, sector=sector, method=method)
     d = frame["dose10"].to_numpy(dtype=float)
     year = frame["year"].to_numpy()
     per = frame["period"].astype(str).to_numpy()
@@ -74,7 +76,7 @@ def _reference_frame(panel, outcome, periods, method):
         if (per == p).any():
             frame[f"ref_{p}"] = d * (per == p)
             terms.append(f"ref_{p}")
-    return frame, how, terms, pre_years
+    return frame, how, fe, terms, pre_years
 
 
 def trend_bound(
@@ -88,6 +90,7 @@ def trend_bound(
     draws: int = 999,
     seed: int = 0,
     level: float = 0.95,
+    sector: bool = False,
 ) -> tuple[pd.DataFrame, str]:
     """The relative-magnitudes bound of the module docstring for the refocusing and post effects.
 
@@ -101,7 +104,8 @@ def trend_bound(
     Returns
     -------
     (table, status)
-        ``period, estimate, ci_low, ci_high, delta, k, m, bound_low, bound_high, breakdown_m``; status as
+        ``period, estimate, ci_low, ci_high, delta, k, m, bound_low, bound_high, breakdown_m``, with the
+        pre-year coefficients (``year, estimate, ci_low, ci_high``) in ``attrs["pre"]``; status as
         :attr:`SensitivityResults.bound_status`.
     """
     periods = periods or Periods()
@@ -120,10 +124,9 @@ def trend_bound(
     empty = pd.DataFrame(columns=cols)
     if periods.reference_year not in set(panel["year"].astype(int)):
         return empty, "no_reference_year"
-    frame, how, terms, pre_years = _reference_frame(panel, outcome, periods, method)
+    frame, how, fe, terms, pre_years = _reference_frame(panel, outcome, periods, method, sector)
     if not pre_years:
         return empty, "no_pre_years"
-    fe = ["unit_id", "year"] if how == "unit" else ["opd_id", "year"]
     kw = dict(
         outcome=outcome,
         terms=terms,
@@ -169,7 +172,16 @@ def trend_bound(
                 }
             )
     status = "few_clusters" if "few_clusters" in statuses else "ok"
-    return pd.DataFrame(rows, columns=cols), status
+    out = pd.DataFrame(rows, columns=cols)
+    # the pre-year coefficients behind delta, with their intervals: delta is an estimate too
+    out.attrs["pre"] = [
+        {"year": y, "estimate": fits[f"pre_{y}"].estimate, "ci_low": lo, "ci_high": hi}
+        for y in pre_years
+        for lo, hi in [
+            fits[f"pre_{y}"].ci_wild if np.isfinite(fits[f"pre_{y}"].ci_wild[0]) else fits[f"pre_{y}"].ci_cv3
+        ]
+    ]
+    return out, status
 
 
 def opd_strata(frame: pd.DataFrame, panel: pd.DataFrame, by: str) -> pd.Series:
@@ -190,22 +202,23 @@ def randomisation(
     method: str = "auto",
     draws: int = 999,
     seed: int = 0,
+    sector: bool = False,
 ) -> tuple[pd.DataFrame, dict]:
-    """Randomisation tests of the baseline refocusing coefficient: within region, and within sector when
-    the panel has sectors. Returns the table (one row per test) and the permuted estimates by test."""
+    """Randomisation tests of the refocusing coefficient: within region, and within sector when the panel
+    has sectors; ``sector`` uses sector × year instead of year effects. Returns the table (one row per
+    test) and the permuted estimates by test."""
     periods = periods or Periods()
-    frame, how = P.estimation_frame(panel, outcome, method=method)
+    frame, how, fe = model_frame(panel, outcome, sector=sector, method=method)
     terms = [t for t in P.add_terms(frame, "did", periods=periods) if frame[t].abs().sum() > 0]
-    tests = ["region"]
-    if "sector" in panel.columns and panel["sector"].notna().any():
-        tests.append("sector")
+    tests = ["region"] + (["sector"] if sectors_known(panel) else [])
     rows, dists = [], {}
     for by in tests:
         res = R.permutation_test(
             frame,
             outcome=outcome,
             terms=terms,
-            group="unit_id" if how == "unit" else "opd_id",
+            group=fe[0],
+            time=fe[1],
             strata=opd_strata(frame, panel, by),
             label=by,
             weights=None if how == "unit" else "n",
@@ -223,7 +236,12 @@ def randomisation(
 
 
 def run(
-    prepared, settings: Settings | None = None, *, cluster: str | None = None, draws: int | None = None
+    prepared,
+    settings: Settings | None = None,
+    *,
+    cluster: str | None = None,
+    draws: int | None = None,
+    sector: bool | None = None,
 ) -> SensitivityResults:
     """Every sensitivity analysis of notebook 03 on a :class:`~kinerja_analysis.analysis.prepare.Prepared`.
 
@@ -238,13 +256,18 @@ def run(
         Regions across regions, OPDs within one region (by default from the number of regions).
     draws : int, optional
         Permutations and wild-bootstrap draws, ``settings.n_bootstrap`` by default.
+    sector : bool, optional
+        Fit every model with sector × year effects (unit + urusan × year), as the page's headline model
+        does; by default whenever the data knows at least two sectors.
     """
     s = settings or prepared.settings
     k = prepared.kinerja
     cluster = cluster or ("opd" if k["region_code"].nunique() < 2 else "region")
     draws = draws or s.n_bootstrap
     pan = P.build(k, prepared.dose, periods=s.periods)
-    kw = dict(periods=s.periods, draws=draws, seed=s.seed)
+    known = sectors_known(pan)
+    sector = known if sector is None else sector
+    kw = dict(periods=s.periods, draws=draws, seed=s.seed, sector=sector)
     rob = dose_robustness(pan, kinerja=k, anggaran=prepared.anggaran, cluster=cluster, **kw)
     ri, dists = randomisation(pan, **kw)
     bound, status = trend_bound(pan, cluster=cluster, **kw)
@@ -254,6 +277,7 @@ def run(
         randomisation=ri,
         bound=bound,
         bound_status=status,
-        sectors_known="sector" in pan.columns and bool(pan["sector"].notna().any()),
+        sectors_known=known,
+        model="sector" if sector else "baseline",
         distributions=dists,
     )

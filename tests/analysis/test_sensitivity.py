@@ -241,10 +241,13 @@ def test_no_health_opds():
 
 def test_run_on_demo(demo_prepared):
     r = S.run(demo_prepared, draws=99)
+    assert r.model == "sector" and r.sectors_known  # the demo knows every OPD's urusan
+    assert r.randomisation["strata"].tolist() == ["region", "sector"]
     assert list(r.robustness["name"]) == list(RB.ROWS)
     assert r.robustness.set_index("name").loc["baseline", "estimate"] < 0
     assert r.randomisation["p_value"].iloc[0] <= 0.01
     assert r.bound_status == "ok" and set(r.bound["m"]) == {0.5, 1.0}
+    assert [x["year"] for x in r.bound.attrs["pre"]] == [2018]
     assert (r.robustness["label_id"] != r.robustness["label_en"]).all()
 
 
@@ -259,3 +262,31 @@ def test_large_strata_are_drawn_not_enumerated():
     """25 OPDs in one region: 25! reshuffles overflow 64-bit integers; they must be drawn, not listed."""
     idx, exact = R.permutations(np.zeros(25, dtype=int), draws=30, seed=1)
     assert not exact and idx.shape == (30, 25)
+
+
+def test_sector_model_removes_a_planted_sector_shock():
+    """Health OPDs were topped up and their capaian fell for pandemic reasons: the year-effects model mixes
+    the shock into the dose slope, the urusan × year model does not."""
+    k = synthetic(effect=-2.0, regions=6, opds=8, noise=0.5, seed=3)
+    rng = np.random.default_rng(1)
+    sectors = {f"Dinas {o}": ("1.02" if o < 3 else "1.03" if o < 6 else "1.01") for o in range(1, 8)}
+    sectors["Dinas Kesehatan"] = "1.02"
+    k["sector"] = k["opd"].map(sectors)
+    opd_dose = {
+        (r, o): rng.uniform(-0.3, 0.0) if sectors[o] == "1.02" else rng.uniform(0.1, 0.4)
+        for r, o in k[["region_code", "opd"]].drop_duplicates().itertuples(index=False)
+    }
+    k["dose"] = [opd_dose[(r, o)] for r, o in zip(k["region_code"], k["opd"])]
+    ref = k["year"].between(2020, 2021)
+    k["achievement"] = (
+        100 + k["year"] * 0 + np.where(ref, -2.0 * k["dose"] * 10, 0.0) + rng.normal(0, 0.5, len(k))
+    )
+    k.loc[ref & k["sector"].eq("1.02"), "achievement"] -= 6.0  # the pandemic shock to health
+    pan = P.build(k)
+    assert RB.sectors_known(pan)
+    base = rows_of(RB.dose_robustness(pan, draws=99, sector=False)).loc["baseline"]
+    sect = rows_of(RB.dose_robustness(pan, draws=99, sector=True)).loc["baseline"]
+    assert base["estimate"] > -1.5  # the shock to the topped-up health OPDs flattens the slope
+    assert sect["estimate"] == pytest.approx(-2.0, abs=0.2)
+    ri, _ = S.randomisation(pan, draws=99, sector=True)
+    assert ri.set_index("strata").loc["region", "observed"] == pytest.approx(sect["estimate"], abs=1e-8)

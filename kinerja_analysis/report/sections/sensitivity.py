@@ -13,7 +13,7 @@ from ... import labels as L
 from ...analysis.prepare import Prepared
 from ...analysis.sensitivity import SensitivityResults
 from .. import page as report
-from ..estimate_text import ci_text, p_text
+from ..estimate_text import ci_text, est_ci_text, p_text
 
 
 def _reading(row, lang: str) -> str:
@@ -29,7 +29,7 @@ def robustness(s: SensitivityResults, p: Prepared, *, lang: str | None = None) -
     """The dose robustness rows as one table, each with its wild-bootstrap and CV3 interval."""
     lang = lang or p.settings.lang
     report.heading(L.t("sens_sec_robust", lang))
-    report.para(L.t("sens_s_robust", lang))
+    report.para(L.t("sens_s_robust", lang) + " " + L.t(f"sens_model_{s.model}", lang))
     t = s.robustness
     report.publish("dose_robustness", t, title=L.t("sens_sec_robust", lang))
     show = pd.DataFrame(
@@ -67,6 +67,7 @@ def robustness(s: SensitivityResults, p: Prepared, *, lang: str | None = None) -
             status=r.status,
             strong=bool(r.strong),
             detail=r.detail,
+            model=s.model,
         )
 
 
@@ -116,7 +117,13 @@ def trend_bound(s: SensitivityResults, p: Prepared, *, lang: str | None = None) 
         return
     b = s.bound
     report.publish("trend_bound", b, title=L.t("sens_sec_bound", lang))
-    report.para(L.t("sens_s_bound", lang, ref=ref, delta=L.fmt_num(b["delta"].iloc[0], lang, 2)))
+    pre = "; ".join(
+        f"{x['year']}: " + est_ci_text(x["estimate"], x["ci_low"], x["ci_high"], lang)
+        for x in b.attrs.get("pre", [])
+    )
+    report.para(
+        L.t("sens_s_bound", lang, ref=ref, delta=L.fmt_num(b["delta"].iloc[0], lang, 2), pre=pre or "–")
+    )
     show = pd.DataFrame(
         {
             L.t("period", lang): [L.period_label(x, lang) for x in b["period"]],
