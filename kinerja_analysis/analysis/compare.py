@@ -9,7 +9,7 @@ import pandas as pd
 
 from ..config import DEFAULT_SEED, Periods
 from . import anggaran as ag
-from . import bootstrap as B
+from .inference import MIN_CLUSTERS, cluster_inference, cv3_se
 
 PERIOD_ORDER = ["pre", "refocusing", "post"]
 
@@ -127,6 +127,113 @@ def share_revised(kinerja: pd.DataFrame, by: Sequence[str] = ("year",)) -> pd.Da
 
 
 # ---------------------------------------------------------------- differences with honest uncertainty
+def cluster_ids(d: pd.DataFrame, cluster: str) -> np.ndarray:
+    """Integer cluster ids: ``region`` (across regions) or ``opd`` (OPDs within their region).
+
+    >>> cluster_ids(pd.DataFrame({"region_code": ["a", "a", "b"], "opd": ["x", "y", "x"]}), "opd").tolist()
+    [0, 1, 2]
+    """
+    if cluster == "region":
+        return pd.factorize(d["region_code"])[0]
+    if cluster == "opd":
+        return pd.factorize(pd.MultiIndex.from_arrays([d["region_code"], d["opd"]]))[0]
+    raise ValueError(f"cluster must be 'region' or 'opd', found {cluster!r}")
+
+
+def outcome_values(d: pd.DataFrame, outcome: str) -> np.ndarray:
+    """The outcome as floats; ``met`` as 0/100 so that differences of shares read in pp.
+
+    >>> outcome_values(pd.DataFrame({"met": [True, False, None]}), "met").tolist()
+    [100.0, 0.0, nan]
+    """
+    if outcome == "met":
+        return d["met"].astype("Float64").to_numpy(dtype=float, na_value=np.nan) * 100.0
+    return d[outcome].to_numpy(dtype=float)
+
+
+def _regression_frame(kinerja: pd.DataFrame, cluster: str, outcome: str) -> pd.DataFrame:
+    """Rows with a period and the outcome: ``y, period, unit`` (region × OPD × indicator) and ``cluster``."""
+    d = kinerja[kinerja["period"].isin(PERIOD_ORDER)]
+    keys = [c for c in ("region_code", "opd", "indicator_id") if c in d.columns]
+    f = pd.DataFrame(
+        {
+            "y": outcome_values(d, outcome),
+            "period": d["period"].astype(str).to_numpy(),
+            "unit": pd.factorize(pd.MultiIndex.from_frame(d[keys].astype(str)))[0] if len(d) else [],
+            "cluster": cluster_ids(d, cluster),
+        }
+    )
+    for per in PERIOD_ORDER[1:]:
+        f[f"d_{per}"] = (f["period"] == per).astype(float)
+    return f[f["y"].notna()].reset_index(drop=True)
+
+
+def mean_cv3(y: np.ndarray, cluster: np.ndarray, *, level: float = 0.95) -> tuple[float, float, float]:
+    """Mean of ``y`` with its cluster-jackknife (CV3) interval and t(G − 1); NaN interval below
+    :data:`~kinerja_analysis.analysis.inference.MIN_CLUSTERS` clusters.
+
+    >>> m, lo, hi = mean_cv3(np.array([1.0, 2, 3, 4, 5, 6]), np.arange(6))
+    >>> m, round(hi - m, 4)  # se = sd / sqrt(n) = 0.7638, t(5) = 2.5706
+    (3.5, 1.9633)
+    """
+    from scipy import stats
+
+    y, cluster = np.asarray(y, dtype=float), pd.factorize(np.asarray(cluster))[0]
+    g = int(cluster.max()) + 1 if len(cluster) else 0
+    m = float(y.mean()) if len(y) else np.nan
+    if g < MIN_CLUSTERS:
+        return m, np.nan, np.nan
+    s, n = np.bincount(cluster, weights=y, minlength=g), np.bincount(cluster, minlength=g)
+    jack = (s.sum() - s) / (n.sum() - n)
+    se = float(cv3_se(np.array([m]), jack[:, None])[0])
+    half = float(stats.t.ppf(0.5 + level / 2, g - 1)) * se
+    return m, m - half, m + half
+
+
+def _infer_row(f: pd.DataFrame, terms: list[str], coef: str, *, draws: int, seed: int, level: float) -> dict:
+    """``coef`` of ``y ~ terms | unit``, clustered: wild-bootstrap interval, CV3 beside it."""
+    if f[coef].sum() == 0:
+        nan = np.nan
+        return dict(
+            estimate=nan,
+            ci_low=nan,
+            ci_high=nan,
+            ci_low_cv3=nan,
+            ci_high_cv3=nan,
+            p_value=nan,
+            status="no_data",
+        )
+    terms = [t for t in terms if t == coef or f[t].sum() > 0]
+    r = cluster_inference(
+        f,
+        outcome="y",
+        terms=terms,
+        coef=coef,
+        fe=["unit"],
+        cluster="cluster",
+        draws=draws,
+        seed=seed,
+        level=level,
+    )
+    return {
+        "estimate": r.estimate,
+        "ci_low": r.ci_wild[0],
+        "ci_high": r.ci_wild[1],
+        "ci_low_cv3": r.ci_cv3[0],
+        "ci_high_cv3": r.ci_cv3[1],
+        "p_value": r.p_wild,
+        "status": r.status,
+    }
+
+
+def _mean_row(f: pd.DataFrame, keep, level: float) -> dict:
+    m, lo, hi = mean_cv3(f.loc[keep, "y"].to_numpy(), f.loc[keep, "cluster"].to_numpy(), level=level)
+    status = "no_data" if not keep.any() else ("ok" if np.isfinite(lo) else "few_clusters")
+    return dict(
+        estimate=m, ci_low=lo, ci_high=hi, ci_low_cv3=lo, ci_high_cv3=hi, p_value=np.nan, status=status
+    )
+
+
 def period_differences(
     kinerja: pd.DataFrame,
     *,
@@ -136,59 +243,50 @@ def period_differences(
     seed: int = DEFAULT_SEED,
     confidence: float = 0.95,
 ) -> pd.DataFrame:
-    """Mean per period and the differences refocusing − pre and post − pre, with cluster-bootstrap CIs.
+    """Mean per period and the changes refocusing − pre and post − pre, with few-cluster inference.
 
-    The bootstrap resamples the independent unit, never rows: whole regions (``cluster="region"``,
-    across regions) or whole OPDs (``cluster="opd"``, within one region), with
-    :func:`scipy.stats.bootstrap` (percentile intervals, fixed seed). Means are over indicator-years, as in
-    :func:`period_means`. ``met`` is the share of targets met in %, so its differences are in pp.
+    The changes are regressions of the outcome on period dummies with unit (region × OPD × indicator)
+    fixed effects, so they compare each indicator with itself (on a balanced panel: the difference of the
+    period means). Their intervals are those of the impact model
+    (:func:`~kinerja_analysis.analysis.inference.cluster_inference`): the wild-cluster bootstrap
+    (``ci_low``/``ci_high``, ``n_resamples`` draws) with the CV3 jackknife beside it, clustered on regions
+    (``cluster="region"``) or OPDs (``"opd"``, within one region). Means carry a CV3 interval. With fewer
+    than five clusters the intervals are NaN (``status`` "few_clusters"). ``met`` is in %, so its changes
+    are in pp.
 
     Returns
     -------
     pandas.DataFrame
         ``outcome, quantity`` (``mean_pre``, ``mean_refocusing``, ``mean_post``, ``diff_refocusing``,
-        ``diff_post``), ``estimate, ci_low, ci_high, n_clusters``.
+        ``diff_post``), ``estimate, ci_low, ci_high, ci_low_cv3, ci_high_cv3, p_value, status,
+        n_clusters``.
 
     Examples
     --------
-    Two regions; the refocusing mean falls by 5 in both, so every resample gives -5:
-
     >>> k = pd.DataFrame({"region_code": ["a", "a", "b", "b"], "period": ["pre", "refocusing"] * 2,
     ...                   "achievement": [100.0, 95.0, 90.0, 85.0], "met": [True, False, False, False]})
-    >>> r = period_differences(k, outcomes=["achievement"], n_resamples=99).set_index("quantity")
-    >>> r.loc["diff_refocusing", ["estimate", "ci_low", "ci_high"]].round(6).tolist()
-    [-5.0, -5.0, -5.0]
+    >>> r = period_differences(k, outcomes=["achievement"]).set_index("quantity")
+    >>> float(r.loc["diff_refocusing", "estimate"]), r.loc["diff_refocusing", "status"]
+    (-5.0, 'few_clusters')
     """
-    d = kinerja[kinerja["period"].notna()]
-    g = B.cluster_ids(d, cluster)
-    n_g = int(g.max()) + 1 if len(g) else 0
-    cell = pd.Categorical(d["period"], PERIOD_ORDER).codes.astype(np.int64)
     rows = []
     for outcome in outcomes:
-        s, n = B.cell_sums(g, cell, B.outcome_values(d, outcome), n_g, len(PERIOD_ORDER))
-
-        def means(i, s=s, n=n):
-            with np.errstate(invalid="ignore", divide="ignore"):
-                return s[i].sum(axis=-2) / n[i].sum(axis=-2)  # (..., 3)
-
-        full = means(np.arange(n_g))
-        quantities = {f"mean_{p}": (lambda m, j=j: m[..., j]) for j, p in enumerate(PERIOD_ORDER)}
-        quantities["diff_refocusing"] = lambda m: m[..., 1] - m[..., 0]
-        quantities["diff_post"] = lambda m: m[..., 2] - m[..., 0]
-        for q, f in quantities.items():
-            lo, hi = B.percentile_ci(
-                lambda i, f=f: f(means(i)), n_g, n_resamples=n_resamples, seed=seed, confidence=confidence
-            )
+        f = _regression_frame(kinerja, cluster, outcome)
+        g = int(f["cluster"].nunique())
+        for per in PERIOD_ORDER:
             rows.append(
                 {
                     "outcome": outcome,
-                    "quantity": q,
-                    "estimate": float(f(full)),
-                    "ci_low": lo,
-                    "ci_high": hi,
-                    "n_clusters": n_g,
+                    "quantity": f"mean_{per}",
+                    **_mean_row(f, f["period"] == per, confidence),
                 }
             )
+        terms = [f"d_{p}" for p in PERIOD_ORDER[1:]]
+        for per in PERIOD_ORDER[1:]:
+            res = _infer_row(f, terms, f"d_{per}", draws=n_resamples, seed=seed, level=confidence)
+            rows.append({"outcome": outcome, "quantity": f"diff_{per}", **res})
+        for r in rows[-5:]:
+            r["n_clusters"] = g
     return pd.DataFrame(rows)
 
 
@@ -221,17 +319,20 @@ def tercile_comparison(
     seed: int = DEFAULT_SEED,
     confidence: float = 0.95,
 ) -> pd.DataFrame:
-    """Mean capaian per dose tercile and period, and the crude difference-in-differences T3 − T1.
+    """Mean capaian per dose tercile and period, each tercile's change, and the crude DiD T3 − T1.
 
-    ``crude_did_<period>`` = (T3 mean in the period − T3 pre mean) − (T1 period mean − T1 pre mean): how
-    much more the most-cut third changed than the least-cut third. CIs resample whole clusters (see
-    :func:`period_differences`); terciles are fixed on the full data.
+    ``change_<period>`` of a tercile is the coefficient of tercile × period dummies with unit fixed effects
+    (each indicator against itself); ``crude_did_<period>`` = T3's change − T1's change, from the same
+    regression with T1 as the base: how much more the most-cut third changed than the least-cut third.
+    Inference as in :func:`period_differences` (wild-cluster bootstrap, CV3 beside it); terciles are fixed
+    on the full data, so the interval exists whenever there are enough clusters.
 
     Returns
     -------
     pandas.DataFrame
         ``tercile`` (T1, T2, T3 or ``T3-T1``), ``quantity`` (``mean_<period>``, ``change_<period>``,
-        ``crude_did_<period>``), ``estimate, ci_low, ci_high, dose_mean, n_opd``.
+        ``crude_did_<period>``), ``estimate, ci_low, ci_high, ci_low_cv3, ci_high_cv3, p_value, status,
+        dose_mean, n_opd``.
 
     Examples
     --------
@@ -239,57 +340,49 @@ def tercile_comparison(
     ...                   "period": ["pre", "refocusing"] * 3, "achievement": [100.0, 99, 100, 97, 100, 90],
     ...                   "met": [True] * 6})
     >>> d = pd.DataFrame({"region_code": ["a"] * 3, "opd": ["x", "y", "z"], "dose": [0.0, 0.2, 0.4]})
-    >>> r = tercile_comparison(k, d, n_resamples=99).set_index(["tercile", "quantity"])
+    >>> r = tercile_comparison(k, d).set_index(["tercile", "quantity"])
     >>> float(r.loc[("T3-T1", "crude_did_refocusing"), "estimate"])  # (90 - 100) - (99 - 100)
     -9.0
     """
     terc = dose_terciles(dose)
-    d = kinerja[kinerja["period"].notna()].merge(
-        terc[["region_code", "opd", "tercile"]], on=["region_code", "opd"], how="inner"
-    )
-    g = B.cluster_ids(d, cluster)
-    n_g = int(g.max()) + 1 if len(g) else 0
-    t = pd.Categorical(d["tercile"], ["T1", "T2", "T3"]).codes.astype(np.int64)
-    p = pd.Categorical(d["period"], PERIOD_ORDER).codes.astype(np.int64)
-    cell = np.where((t >= 0) & (p >= 0), t * 3 + p, -1)
-    s, n = B.cell_sums(g, cell, B.outcome_values(d, outcome), n_g, 9)
-
-    def means(i):
-        with np.errstate(invalid="ignore", divide="ignore"):
-            m = s[i].sum(axis=-2) / n[i].sum(axis=-2)
-        return m.reshape(m.shape[:-1] + (3, 3))  # (..., tercile, period)
-
-    def q(name, per, terc_j):
-        j = PERIOD_ORDER.index(per)
-        if name == "mean":
-            return lambda m: m[..., terc_j, j]
-        if name == "change":
-            return lambda m: m[..., terc_j, j] - m[..., terc_j, 0]
-        return lambda m: (m[..., 2, j] - m[..., 2, 0]) - (m[..., 0, j] - m[..., 0, 0])
-
-    full = means(np.arange(n_g))
+    k = kinerja.merge(terc[["region_code", "opd", "tercile"]], on=["region_code", "opd"], how="inner")
+    f = _regression_frame(k, cluster, outcome)
+    tercile = k.loc[
+        k["period"].isin(PERIOD_ORDER) & pd.notna(outcome_values(k, outcome)), "tercile"
+    ].to_numpy()
+    f["tercile"] = tercile
+    later = PERIOD_ORDER[1:]
+    for x in ("T1", "T2", "T3"):
+        for per in later:
+            f[f"{x}_{per}"] = ((f["tercile"] == x) & (f["period"] == per)).astype(float)
+    per_tercile = [f"{x}_{per}" for x in ("T1", "T2", "T3") for per in later]
+    base_t1 = [f"d_{per}" for per in later] + [f"{x}_{per}" for x in ("T2", "T3") for per in later]
     info = terc.groupby("tercile")["dose"].agg(dose_mean="mean", n_opd="size")
+    kw = dict(draws=n_resamples, seed=seed, level=confidence)
     rows = []
-    specs = [(f"T{j + 1}", "mean", per, j) for j in range(3) for per in PERIOD_ORDER]
-    specs += [(f"T{j + 1}", "change", per, j) for j in range(3) for per in PERIOD_ORDER[1:]]
-    specs += [("T3-T1", "crude_did", per, None) for per in PERIOD_ORDER[1:]]
-    for label, name, per, j in specs:
-        f = q(name, per, j)
-        lo, hi = B.percentile_ci(
-            lambda i, f=f: f(means(i)), n_g, n_resamples=n_resamples, seed=seed, confidence=confidence
-        )
-        rows.append(
+    for x in ("T1", "T2", "T3"):
+        for per in PERIOD_ORDER:
+            rows.append(
+                (x, f"mean_{per}", _mean_row(f, (f["tercile"] == x) & (f["period"] == per), confidence))
+            )
+    for x in ("T1", "T2", "T3"):
+        for per in later:
+            rows.append((x, f"change_{per}", _infer_row(f, per_tercile, f"{x}_{per}", **kw)))
+    for per in later:
+        rows.append(("T3-T1", f"crude_did_{per}", _infer_row(f, base_t1, f"T3_{per}", **kw)))
+    out = []
+    for label, quantity, res in rows:
+        has = label in info.index
+        out.append(
             {
                 "tercile": label,
-                "quantity": f"{name}_{per}",
-                "estimate": float(f(full)),
-                "ci_low": lo,
-                "ci_high": hi,
-                "dose_mean": float(info.at[label, "dose_mean"]) if label in info.index else np.nan,
-                "n_opd": int(info.at[label, "n_opd"]) if label in info.index else int(len(terc)),
+                "quantity": quantity,
+                **res,
+                "dose_mean": float(info.at[label, "dose_mean"]) if has else np.nan,
+                "n_opd": int(info.at[label, "n_opd"]) if has else int(len(terc)),
             }
         )
-    return pd.DataFrame(rows)
+    return pd.DataFrame(out)
 
 
 def region_facts(

@@ -15,7 +15,7 @@ from ...analysis.prepare import Prepared
 from .. import narrative
 from .. import page as report
 from ..charts import impact as plots_impact
-from ..estimate_text import dose_reading, est_ci_text, record_estimate, term_row
+from ..estimate_text import ci_text, dose_reading, est_ci_text, p_text, record_estimate, term_row
 from ..start import source_label
 
 
@@ -124,8 +124,8 @@ def peer_comparison(c: PeerComparison, p: Prepared, *, lang: str | None = None) 
                 for a, b in zip(table["peer_min"], table["peer_max"], strict=False)
             ],
             L.t("imp_col_rank", lang): [
-                L.t("imp_rank", lang, r=int(x), n=int(n)) if pd.notna(x) else "–"
-                for x, n in zip(table["rank"], table["n_regions"], strict=False)
+                _rank_text(m, x, n, c, lang)
+                for m, x, n in zip(table["measure"], table["rank"], table["n_regions"], strict=False)
             ],
         }
     )
@@ -138,7 +138,9 @@ def peer_comparison(c: PeerComparison, p: Prepared, *, lang: str | None = None) 
         formats={L.t("imp_col_this_region", lang): "num1", L.t("imp_col_peer_mean", lang): "num1"},
     )
     report.para(
-        L.t("imp_s_peers_note", lang) + ("" if c.has_national else " " + L.t("imp_s_no_national", lang)),
+        L.t("imp_s_peers_note", lang)
+        + (" " + L.t("peer_s_rank_note", lang) if c.separation is not None else "")
+        + ("" if c.has_national else " " + L.t("imp_s_no_national", lang)),
         css="ka-note",
     )
     for x in table.itertuples():
@@ -151,6 +153,65 @@ def peer_comparison(c: PeerComparison, p: Prepared, *, lang: str | None = None) 
             rank=x.rank,
             n_regions=x.n_regions,
         )
+    peer_did(c, p, lang=lang)
+
+
+def _rank_text(measure, rank, n, c: PeerComparison, lang: str) -> str:
+    if pd.notna(rank):
+        return L.t("imp_rank", lang, r=int(rank), n=int(n))
+    if measure == "did_refocusing_per_10pp" and c.separation is not None:
+        return L.t("peer_rank_apart", lang)
+    return "–"
+
+
+def peer_did(c: PeerComparison, p: Prepared, *, lang: str | None = None) -> None:
+    """Every region's own DiD with its CV3 interval, and whether this region can be told apart from its
+    peers (:func:`~kinerja_analysis.analysis.peers.did_separation`): a rank only where intervals separate."""
+    lang = lang or p.settings.lang
+    if c.did is None or c.separation is None or not len(c.did):
+        return
+    report.heading(L.t("peer_did_heading", lang), level=3)
+    d, sep = c.did, c.separation
+    report.publish("peer_did", d, title=L.t("peer_did_heading", lang))
+    show = pd.DataFrame(
+        {
+            L.t("peer_col_region", lang): [
+                L.t("peer_this_region", lang, region=x) if x == c.region else x for x in d["region_code"]
+            ],
+            L.t("peer_col_effect", lang): d["estimate"],
+            L.t("peer_col_ci", lang): [
+                ci_text(a, b, lang) for a, b in zip(d["ci_low"], d["ci_high"], strict=True)
+            ],
+            L.t("peer_col_n_opd", lang): d["n_opd"],
+        }
+    )
+    report.table(
+        show,
+        lang=lang,
+        sortable=False,
+        formats={L.t("peer_col_effect", lang): "pp", L.t("peer_col_n_opd", lang): "int"},
+    )
+    pe = p_text(sep["p_equal"], lang) if pd.notna(sep["p_equal"]) else "–"
+    if c.region not in set(d.dropna(subset=["ci_low"])["region_code"]):
+        text = L.t("peer_no_did", lang)
+    elif sep["rank"] is not None:
+        text = L.t("peer_apart", lang, rank=sep["rank"], n=sep["n_regions"], p=pe)
+    elif sep["above"] or sep["below"]:
+        text = L.t(
+            "peer_partly_apart", lang, above=sep["above"], below=sep["below"], overlap=sep["overlap"], p=pe
+        )
+    else:
+        text = L.t("peer_not_apart", lang, p=pe)
+    report.para(text, css="ka-note")
+    report.record(
+        "peer_did_separation",
+        sep["rank"],
+        above=sep["above"],
+        below=sep["below"],
+        overlap=sep["overlap"],
+        p_equal=sep["p_equal"],
+        n_regions=sep["n_regions"],
+    )
 
 
 def efficiency(
