@@ -167,7 +167,7 @@ def estimate(
     full : bool
         False runs only what the region report shows (DiD and dose–response).
     n_resamples : int, optional
-        Percentile-bootstrap resamples of the before/after and tercile tables; ``settings.n_bootstrap``.
+        Wild-bootstrap draws of the before/after and tercile regressions; ``settings.n_bootstrap``.
     draws : int, optional
         Wild-bootstrap draws of the headline models (:data:`.twfe.DRAWS` by default).
     """

@@ -75,18 +75,31 @@ def has_sectors(panel: pd.DataFrame) -> bool:
     return s[s.ne("")].nunique() >= 2
 
 
-def _frame(panel, kind, *, outcome, method, periods, sector):
+def model_frame(
+    panel: pd.DataFrame, outcome: str, *, sector: bool, method: str = "auto"
+) -> tuple[pd.DataFrame, str, list[str]]:
+    """The estimation frame (:func:`.panel.estimation_frame`), its kind and its fixed-effect columns: unit
+    (or OPD on the OPD-year shortcut) and year, or with ``sector`` unit and sector × year (``sector_year``;
+    OPDs of unknown sector sit out the sector model). Every model of the impact page, the robustness rows and
+    the randomisation test build their frame here."""
     frame, how = P.estimation_frame(panel, outcome, method=method)
-    if sector:
-        if not has_sectors(panel):
-            raise ValueError("the sector model needs a `sector` column with at least two known sectors")
-        s = panel["sector"].astype("string").fillna("").str.strip()
-        by_opd = pd.Series(s.to_numpy(), index=panel["opd_id"].to_numpy())
-        by_opd = by_opd[~by_opd.index.duplicated()]
-        code = frame["opd_id"].map(by_opd).fillna("")
-        frame = frame[code.ne("").to_numpy()].copy()  # OPDs of unknown sector sit out the sector model
-        frame["sector_id"] = pd.factorize(code[code.ne("")])[0]
-        frame["sector_year"] = frame["sector_id"].to_numpy() * 10_000 + frame["year"].to_numpy()
+    group = "unit_id" if how == "unit" else "opd_id"
+    if not sector:
+        return frame, how, [group, "year"]
+    if not has_sectors(panel):
+        raise ValueError("the sector model needs a `sector` column with at least two known sectors")
+    s = panel["sector"].astype("string").fillna("").str.strip()
+    by_opd = pd.Series(s.to_numpy(), index=panel["opd_id"].to_numpy())
+    by_opd = by_opd[~by_opd.index.duplicated()]
+    code = frame["opd_id"].map(by_opd).fillna("")
+    frame = frame[code.ne("").to_numpy()].copy()  # OPDs of unknown sector sit out the sector model
+    frame["sector_id"] = pd.factorize(code[code.ne("")])[0]
+    frame["sector_year"] = frame["sector_id"].to_numpy() * 10_000 + frame["year"].to_numpy()
+    return frame, how, [group, "sector_year"]
+
+
+def _frame(panel, kind, *, outcome, method, periods, sector):
+    frame, how, _ = model_frame(panel, outcome, sector=sector, method=method)
     terms = P.add_terms(frame, kind, periods=periods)
     n_obs = float(frame["n"].sum()) if how == "aggregate" else len(frame)
     return frame, how, terms, n_obs

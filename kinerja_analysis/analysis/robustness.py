@@ -27,6 +27,7 @@ from .. import labels as L
 from ..config import Periods
 from . import anggaran as ag
 from . import panel as P
+from .impact import has_sectors, model_frame
 from .inference import cluster_inference
 
 #: the rows in display order
@@ -70,36 +71,6 @@ def health_rows(panel: pd.DataFrame) -> tuple[np.ndarray, str]:
     names = pd.Series(panel["opd"].astype(str).unique())
     health = set(names[names.str.contains(HEALTH_NAMES)])
     return panel["opd"].astype(str).isin(health).to_numpy(), "names"
-
-
-def sectors_known(panel: pd.DataFrame) -> bool:
-    """Whether the panel knows at least two different sectors (urusan), so sector × year effects can be fitted.
-
-    >>> sectors_known(pd.DataFrame({"sector": ["1.02", None]})), sectors_known(pd.DataFrame({"sector": ["1.02", "1.03"]}))
-    (False, True)
-    """
-    if "sector" not in panel.columns:
-        return False
-    s = panel["sector"].astype("string").str.strip()
-    return bool(s[s.fillna("").ne("")].nunique() >= 2)
-
-
-def model_frame(
-    panel: pd.DataFrame, outcome: str, *, sector: bool, method: str = "auto"
-) -> tuple[pd.DataFrame, str, list[str]]:
-    """The estimation frame (:func:`.panel.estimation_frame`), its kind and its fixed-effect columns:
-    unit (or OPD on the shortcut) and year, or with ``sector`` unit and sector × year (``sector_year``;
-    OPDs of unknown sector sit out, as in the sector model of :mod:`.impact`).
-    """
-    frame, how = P.estimation_frame(panel, outcome, method=method)
-    group = "unit_id" if how == "unit" else "opd_id"
-    if not sector:
-        return frame, how, [group, "year"]
-    by_opd = panel.drop_duplicates("opd_id").set_index("opd_id")["sector"].astype("string").str.strip()
-    code = frame["opd_id"].map(by_opd).fillna("")
-    frame = frame[code.ne("").to_numpy()].copy()
-    frame["sector_year"] = pd.factorize(code[code.ne("")])[0] * 10_000 + frame["year"].to_numpy()
-    return frame, how, [group, "sector_year"]
 
 
 def programme_dose(anggaran: pd.DataFrame, periods: Periods | None = None) -> pd.DataFrame:
@@ -216,7 +187,7 @@ def dose_robustness(
     rows = []
 
     if sector is None:
-        sector = sectors_known(panel)
+        sector = has_sectors(panel)
 
     def did_frame(pan: pd.DataFrame) -> tuple[pd.DataFrame, str, list[str], list[str]]:
         frame, how, fe = model_frame(pan, outcome, sector=sector, method=method)

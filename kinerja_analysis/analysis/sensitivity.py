@@ -30,8 +30,9 @@ import pandas as pd
 from ..config import Periods, Settings
 from . import panel as P
 from . import randomisation as R
+from .impact import has_sectors, model_frame
 from .inference import cluster_inference
-from .robustness import dose_robustness, model_frame, sectors_known
+from .robustness import dose_robustness
 
 #: the M values of the pre-trend bound: the post-2019 trend difference may change by half / as much as
 #: the largest pre-2019 change
@@ -210,7 +211,7 @@ def randomisation(
     periods = periods or Periods()
     frame, how, fe = model_frame(panel, outcome, sector=sector, method=method)
     terms = [t for t in P.add_terms(frame, "did", periods=periods) if frame[t].abs().sum() > 0]
-    tests = ["region"] + (["sector"] if sectors_known(panel) else [])
+    tests = ["region"] + (["sector"] if has_sectors(panel) else [])
     rows, dists = [], {}
     for by in tests:
         res = R.permutation_test(
@@ -265,7 +266,7 @@ def run(
     cluster = cluster or ("opd" if k["region_code"].nunique() < 2 else "region")
     draws = draws or s.n_bootstrap
     pan = P.build(k, prepared.dose, periods=s.periods)
-    known = sectors_known(pan)
+    known = has_sectors(pan)
     sector = known if sector is None else sector
     kw = dict(periods=s.periods, draws=draws, seed=s.seed, sector=sector)
     rob = dose_robustness(pan, kinerja=k, anggaran=prepared.anggaran, cluster=cluster, **kw)

@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from kinerja_analysis.analysis import impact
 from kinerja_analysis.analysis import panel as P
 from kinerja_analysis.analysis import randomisation as R
 from kinerja_analysis.analysis import robustness as RB
@@ -283,7 +284,7 @@ def test_sector_model_removes_a_planted_sector_shock():
     )
     k.loc[ref & k["sector"].eq("1.02"), "achievement"] -= 6.0  # the pandemic shock to health
     pan = P.build(k)
-    assert RB.sectors_known(pan)
+    assert impact.has_sectors(pan)
     base = rows_of(RB.dose_robustness(pan, draws=99, sector=False)).loc["baseline"]
     sect = rows_of(RB.dose_robustness(pan, draws=99, sector=True)).loc["baseline"]
     assert base["estimate"] > -1.5  # the shock to the topped-up health OPDs flattens the slope

@@ -126,12 +126,13 @@ def _few(r: ImpactResults) -> bool:
 
 
 def before_after(r: ImpactResults, p: Prepared, *, lang: str | None = None) -> None:
-    """Means per period and the differences with cluster-bootstrap CIs (capaian and share of targets met)."""
+    """Means per period and the differences, from regressions with the main model's inference (wild-cluster
+    bootstrap, CV3 beside it), for capaian and the share of targets met."""
     lang = lang or p.settings.lang
     report.heading(L.t("imp_sec_before_after", lang))
     d = r.differences
     report.publish("period_differences", d, title=L.t("imp_sec_before_after", lang))
-    few = _few(r)  # a percentile bootstrap over fewer than 5 clusters is no interval at all
+    few = _few(r)  # no cluster-robust interval with fewer than 5 clusters
     rows = []
     for outcome, name in (("achievement", L.t("mean_achievement", lang)), ("met", L.t("met_share", lang))):
         g = d[d["outcome"] == outcome].set_index("quantity")
@@ -165,7 +166,7 @@ def before_after(r: ImpactResults, p: Prepared, *, lang: str | None = None) -> N
     show = pd.DataFrame(rows)
     report.table(show, lang=lang, formats={L.t("imp_col_estimate", lang): "num1"})
     g = int(d["n_clusters"].iloc[0])
-    key = "imp_status_few_clusters" if few else "imp_s_bootstrap"
+    key = "imp_status_few_clusters" if few else "diff_s_inference"
     report.para(L.t(key, lang, g=g, cluster=cluster_word(r, lang)), css="ka-note")
 
 
