@@ -239,6 +239,8 @@ def peers(measures: pd.DataFrame, code: str) -> pd.DataFrame:
         value = me[measure]
         for group, g in groups.items():
             v = g[measure].dropna()
+            if v.empty and pd.isna(value):  # a measure nobody in the group has (GRDP for provinces)
+                continue
             rank = int((v > value).sum() + 1) if pd.notna(value) else None
             rows.append(
                 {

@@ -1,0 +1,101 @@
+"""A choropleth of Indonesia's districts drawn with matplotlib alone (PolyCollection): no web tiles, no
+external requests, no geopandas.
+
+Polygons come as {BPS code: [ring, ...]} with each ring an (n, 2) array of longitude/latitude (see
+:func:`polygons`); values as a Series indexed by BPS code. Colours are one sequential map whose lightness
+changes monotonically (``cividis``), so the map also reads in greyscale; districts without a value are
+light grey and hatched, and the caller counts them in the caption.
+"""
+
+from __future__ import annotations
+
+import matplotlib
+import numpy as np
+import pandas as pd
+from matplotlib.collections import PolyCollection
+from matplotlib.colors import Normalize
+from matplotlib.figure import Figure
+
+from ... import labels as L
+from .base import STYLE, finish, new_figure
+
+CMAP = "cividis"
+NO_DATA = "#e6e6e6"
+
+
+def polygons(shapes) -> dict[str, list[np.ndarray]]:
+    """{BPS code: [ring, ...]} from a mapping of code to GeoJSON-like geometry dicts ("Polygon" or
+    "MultiPolygon") or to lists of rings; only outer rings are kept (holes are too small to see).
+
+    >>> p = polygons({"7571": {"type": "Polygon", "coordinates": [[[0, 0], [1, 0], [1, 1], [0, 0]]]}})
+    >>> list(p), p["7571"][0].shape
+    (['7571'], (4, 2))
+    """
+    out: dict[str, list[np.ndarray]] = {}
+    for code, geom in dict(shapes).items():
+        if isinstance(geom, dict):
+            coords = geom.get("coordinates", [])
+            polys = [coords] if geom.get("type") == "Polygon" else coords
+            rings = [np.asarray(p[0], float)[:, :2] for p in polys if len(p)]
+        else:
+            rings = [np.asarray(r, float)[:, :2] for r in geom]
+        out.setdefault(str(code), []).extend(r for r in rings if len(r) >= 3)
+    return out
+
+
+def choropleth(
+    shapes: dict[str, list[np.ndarray]],
+    values: pd.Series,
+    *,
+    lang: str = "en",
+    source: str = "",
+    title: str = "",
+    legend: str = "",
+    decimals: int = 0,
+    vmin: float | None = None,
+    vmax: float | None = None,
+) -> Figure:
+    """The map of ``values`` (indexed by BPS code) over ``shapes``; colour bar ticks in the page's
+    number format. Limits default to the 2nd and 98th percentiles, so one outlier does not wash out the rest."""
+    v = pd.Series(values, dtype=float)
+    v.index = v.index.astype(str)
+    known = v.dropna()
+    lo = float(np.nanpercentile(known, 2)) if vmin is None and len(known) else (vmin or 0.0)
+    hi = float(np.nanpercentile(known, 98)) if vmax is None and len(known) else (vmax or 1.0)
+    if hi <= lo:
+        hi = lo + 1.0
+    norm = Normalize(lo, hi, clip=True)
+    cmap = matplotlib.colormaps[CMAP]
+    with matplotlib.rc_context(STYLE):
+        fig, ax = new_figure(10, 4.6)
+        have, rings_have, rings_none = [], [], []
+        for code, rings in shapes.items():
+            val = v.get(code, np.nan)
+            if pd.notna(val):
+                rings_have += rings
+                have += [val] * len(rings)
+            else:
+                rings_none += rings
+        if rings_none:
+            ax.add_collection(
+                PolyCollection(rings_none, facecolor=NO_DATA, edgecolor="#9a9a9a", hatch="////", lw=0.15)
+            )
+        if rings_have:
+            ax.add_collection(
+                PolyCollection(rings_have, facecolor=cmap(norm(np.asarray(have))), edgecolor="white", lw=0.15)
+            )
+        ax.autoscale_view()
+        ax.set_aspect("equal")
+        ax.set_axis_off()
+        sm = matplotlib.cm.ScalarMappable(norm=norm, cmap=cmap)
+        cbar = fig.colorbar(sm, ax=ax, orientation="horizontal", fraction=0.05, pad=0.02, aspect=40)
+        cbar.set_label(legend, fontsize=9)
+        cbar.ax.xaxis.set_major_formatter(
+            matplotlib.ticker.FuncFormatter(lambda x, _p: L.fmt_num(x, lang, decimals))
+        )
+        ax.set_title(title, loc="left")
+        fig.text(0.01, 0.01, L.t("source_line", lang, source=source), fontsize=8, color="#555555", ha="left")
+        return fig
+
+
+__all__ = ["CMAP", "choropleth", "finish", "polygons"]
