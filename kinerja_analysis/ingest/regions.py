@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 
 from .. import schema
-from ..errors import DataError
+from ..errors import ConfigError, DataError
 
 REGION_COLUMNS = list(schema.REGIONS_COLUMNS)
 
@@ -78,7 +78,9 @@ def _read(path: Path, need: list[str]) -> list[dict]:
 
 def djpk_codes(folder: str | Path, *, bridge: str | Path | None = None, bps: bool = True) -> pd.DataFrame:
     """The regions table from DJPK's ``kode_provinsi.csv`` / ``kode_kabkota.csv`` in ``folder``,
-    with BPS codes from the bridge folder (``kode-wilayah-bps-kemendagri`` beside it) where present."""
+    with BPS codes from the bridge folder (``kode-wilayah-bps-kemendagri`` beside it) where present.
+    Besides the schema columns it keeps ``djpk_code`` (DJPK's ``kodepemda``, "30.03"), which
+    :func:`resolve` reads."""
     folder = Path(folder)
     rows = []
     for fname, code_col in (("kode_provinsi.csv", None), ("kode_kabkota.csv", "kodekabkota")):
@@ -105,9 +107,10 @@ def djpk_codes(folder: str | Path, *, bridge: str | Path | None = None, bps: boo
                     "region_name": name,
                     "kind": kind,
                     "province_code": prov,
+                    "djpk_code": str(r.get("kodepemda") or "").strip(),
                 }
             )
-    out = pd.DataFrame(rows, columns=REGION_COLUMNS)
+    out = pd.DataFrame(rows, columns=REGION_COLUMNS + ["djpk_code"])
     bridge = Path(bridge) if bridge else folder.parent / "kode-wilayah-bps-kemendagri"
     if bps and len(out) and bridge.is_dir():
         b = bps_bridge(bridge)
@@ -178,3 +181,129 @@ def province_codes_for_bps_names(names, bridge: pd.DataFrame) -> tuple[list[str]
     keyed.update({name_key(n): c for n, c in zip(prov["dagri_name"], prov["region_code"])})
     out = [keyed.get(name_key(n), "") for n in names]
     return out, sorted({str(n) for n, c in zip(names, out) if not c})
+
+
+#: the forms a region code may be written in, and the prefix that names a form explicitly ("djpk:30.03")
+CODE_FORMS = ("kemendagri", "bps", "djpk")
+
+
+def _split_form(code) -> tuple[str, str]:
+    raw = str(code).strip()
+    form, sep, rest = raw.partition(":")
+    if sep:
+        from ..errors import check_option
+
+        check_option("region code form", form.strip().lower(), CODE_FORMS)
+        return form.strip().lower(), rest.strip()
+    return "", raw
+
+
+def level_of(code) -> str:
+    """ "provinsi" or "kabkota" from the shape of a code in any form (2 digits or "NN.00": a province).
+
+    >>> level_of("75"), level_of("75.71"), level_of("7571"), level_of("30.00"), level_of("djpk:30.03")
+    ('provinsi', 'kabkota', 'kabkota', 'provinsi', 'kabkota')
+    """
+    _, s = _split_form(code)
+    digits = s.replace(".", "")
+    dotted_ok = "." not in s or (len(s) == 5 and s[2] == ".")
+    if not (dotted_ok and digits.isascii() and digits.isdigit() and len(digits) in (2, 4)):
+        raise ConfigError(
+            f"not a region code: {code!r} (expected Kemendagri '75.71', BPS '7571', DJPK '30.03' or a "
+            "province '75')"
+        )
+    return "provinsi" if len(digits) == 2 or digits.endswith("00") else "kabkota"
+
+
+def _bps_table(codes: pd.DataFrame, bridge: pd.DataFrame | None) -> dict:
+    """BPS code -> Kemendagri code, from the bridge when given, else from the regions table's bps_code."""
+    if bridge is not None and len(bridge):
+        return dict(zip(bridge["bps_code"].astype(str), bridge["region_code"].astype(str)))
+    if "bps_code" in codes:
+        return {b: c for b, c in zip(codes["bps_code"].astype(str), codes["region_code"].astype(str)) if b}
+    return {}
+
+
+def _readings(form: str, s: str, codes: pd.DataFrame, bps: dict) -> dict[str, str]:
+    """{form: Kemendagri code} for every form ``s`` can be read in and is found in the tables."""
+    known = set(codes["region_code"].astype(str))
+    digits = s.replace(".", "")
+    out = {}
+    if form in ("", "kemendagri") and (len(digits) == 2 or "." in s or form):
+        dagri = digits[:2] if digits.endswith("00") and len(digits) == 4 and "." in s else digits
+        dagri = dagri if len(dagri) == 2 else f"{dagri[:2]}.{dagri[2:]}"
+        if dagri in known:
+            out["kemendagri"] = dagri
+    if form in ("", "bps") and "." not in s:
+        hit = bps.get(digits)
+        if hit:
+            out["bps"] = hit
+    if form in ("", "djpk") and "djpk_code" in codes:
+        djpk = s if "." in s else f"{digits[:2]}.{digits[2:] or '00'}"
+        if "." in s or form:
+            hit = codes.loc[codes["djpk_code"].astype(str) == djpk, "region_code"]
+            if len(hit):
+                out["djpk"] = str(hit.iloc[0])
+    return out
+
+
+def resolve(
+    code, codes: pd.DataFrame, bridge: pd.DataFrame | None = None, *, prefer: str | None = None
+) -> str:
+    """The Kemendagri code ("75.71", "75") of a pemda given in any of the three forms.
+
+    - Kemendagri: "75.71" (kab/kota), "75" (province; "75.00" too);
+    - BPS: "7571" (kab/kota, never dotted), "75" (province); looked up in ``bridge`` (:func:`bps_bridge`)
+      or, without it, in the ``bps_code`` column of ``codes``;
+    - DJPK: "30.03" (``kodepemda`` of kode_kabkota.csv), "30.00" (kode_provinsi.csv); needs the
+      ``djpk_code`` column of :func:`djpk_codes`.
+
+    ``codes`` is the regions table (:func:`djpk_codes`). A prefix names the form ("djpk:12.01",
+    "bps:7502", "kemendagri:12.01"). When readings disagree (DJPK 12.01 is not Kemendagri 12.01; BPS 91
+    is Papua Barat, Kemendagri 91 Papua) the code is ambiguous: :class:`ConfigError` naming every
+    reading and how to write it, unless ``prefer`` picks a form. An unknown code raises ConfigError
+    with the nearest known codes.
+    """
+    if prefer is not None:
+        from ..errors import check_option
+
+        check_option("prefer", prefer, CODE_FORMS)
+    form, s = _split_form(code)
+    level_of(s)  # shape check with a clear message
+    found = _readings(form, s, codes, _bps_table(codes, bridge))
+    distinct = set(found.values())
+    if len(distinct) == 1:
+        return distinct.pop()
+    names = dict(zip(codes["region_code"].astype(str), codes["region_name"].astype(str)))
+    if len(distinct) > 1:
+        if prefer in found:
+            return found[prefer]
+        ways = "; ".join(
+            f"{f} {s} = {names.get(c, c)} (write {f}:{s}" + (f" or {c})" if c != s else ")")
+            for f, c in found.items()
+        )
+        raise ConfigError(f"region code {code!r} is ambiguous: {ways}")
+    import difflib
+
+    pool = list(codes["region_code"].astype(str))
+    if "djpk_code" in codes:
+        pool += [c for c in codes["djpk_code"].astype(str) if c]
+    near = difflib.get_close_matches(s, pool, n=3, cutoff=0.5)
+    hint = "; nearest: " + ", ".join(repr(n) for n in near) if near else ""
+    raise ConfigError(
+        f"region code {code!r} is not a known Kemendagri, BPS or DJPK code of a province or kab/kota{hint}"
+    )
+
+
+def bps_code(code, table: pd.DataFrame) -> str:
+    """The BPS code ("7571", "94") of a Kemendagri code ("75.71", "91"), for joining BPS-keyed data
+    (GRDP per capita, the district map). ``table`` is :func:`bps_bridge` or a regions table with
+    ``bps_code``. Returns "" when the bridge has no entry (pemda created after the bridge's 2020 codes).
+
+    >>> br = pd.DataFrame({"region_code": ["75.01", "75.02", "91"], "bps_code": ["7502", "7501", "94"]})
+    >>> bps_code("75.01", br), bps_code("7502", br), bps_code("91", br), bps_code("95", br)
+    ('7502', '7501', '94', '')
+    """
+    dagri = dagri_code(code)
+    hit = table.loc[table["region_code"].astype(str) == dagri, "bps_code"]
+    return str(hit.iloc[0]) if len(hit) and str(hit.iloc[0]) else ""
