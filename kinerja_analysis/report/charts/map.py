@@ -2,7 +2,7 @@
 external requests, no geopandas.
 
 Polygons come as {BPS code: [ring, ...]} with each ring an (n, 2) array of longitude/latitude (see
-:func:`polygons`); values as a Series indexed by BPS code. Colours are one sequential map whose lightness
+:func:`polygons`, from :func:`kinerja_analysis.ingest.grdp.read_map`); values as a Series indexed by BPS code. Colours are one sequential map whose lightness
 changes monotonically (``cividis``), so the map also reads in greyscale; districts without a value are
 light grey and hatched, and the caller counts them in the caption.
 """
@@ -17,30 +17,31 @@ from matplotlib.colors import Normalize
 from matplotlib.figure import Figure
 
 from ... import labels as L
-from .base import STYLE, finish, new_figure
+from .base import STYLE, new_figure
 
 CMAP = "cividis"
 NO_DATA = "#e6e6e6"
 
 
-def polygons(shapes) -> dict[str, list[np.ndarray]]:
-    """{BPS code: [ring, ...]} from a mapping of code to GeoJSON-like geometry dicts ("Polygon" or
-    "MultiPolygon") or to lists of rings; only outer rings are kept (holes are too small to see).
+def polygons(districts) -> dict[str, list[np.ndarray]]:
+    """{BPS code: [outer ring, ...]} of the districts of :func:`kinerja_analysis.ingest.grdp.read_map`
+    (holes are left out: too small to see at this scale).
 
-    >>> p = polygons({"7571": {"type": "Polygon", "coordinates": [[[0, 0], [1, 0], [1, 1], [0, 0]]]}})
-    >>> list(p), p["7571"][0].shape
-    (['7571'], (4, 2))
+    >>> from types import SimpleNamespace as D
+    >>> ring = np.array([[0, 0], [1, 0], [1, 1]], float)
+    >>> p = polygons([D(bps_code="7571", polygons=[[ring, ring[:3] / 2]], province_bps="75")])
+    >>> list(p), len(p["7571"])
+    (['7571'], 1)
     """
     out: dict[str, list[np.ndarray]] = {}
-    for code, geom in dict(shapes).items():
-        if isinstance(geom, dict):
-            coords = geom.get("coordinates", [])
-            polys = [coords] if geom.get("type") == "Polygon" else coords
-            rings = [np.asarray(p[0], float)[:, :2] for p in polys if len(p)]
-        else:
-            rings = [np.asarray(r, float)[:, :2] for r in geom]
-        out.setdefault(str(code), []).extend(r for r in rings if len(r) >= 3)
+    for d in districts:
+        out.setdefault(str(d.bps_code), []).extend(poly[0] for poly in d.polygons if len(poly))
     return out
+
+
+def province_of(districts) -> dict[str, str]:
+    """{district BPS code: province BPS code} of the map's districts."""
+    return {str(d.bps_code): str(d.province_bps) for d in districts}
 
 
 def choropleth(
@@ -98,4 +99,4 @@ def choropleth(
         return fig
 
 
-__all__ = ["CMAP", "choropleth", "finish", "polygons"]
+__all__ = ["CMAP", "choropleth", "polygons", "province_of"]

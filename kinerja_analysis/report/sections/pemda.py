@@ -18,8 +18,8 @@ from ... import config
 from ... import labels as L
 from ...analysis import pemda
 from ...config import Periods, Settings
-from ...errors import DataError
-from ...ingest import realdata, regions
+from ...errors import DataError, KinerjaError
+from ...ingest import grdp, realdata, regions
 from ...ingest.realdata import RealData
 from .. import page as report
 from ..charts import pemda as plots
@@ -32,7 +32,7 @@ PEER_LABELS = {m: (f"pd_m_{m}", 1) for m in pemda.PEER_MEASURES}
 def rp(x, lang: str) -> str:
     """Rupiah in short form in the page's language: "Rp 50.5 tn" / "Rp 50,5 T", "Rp 812.3 bn" / "Rp 812,3 M".
 
-    >>> rp(50.46e12, "id"), rp(812.25e9, "en"), rp(-3.2e9, "id"), rp(float("nan"), "en")
+    >>> rp(50.46e12, "id"), rp(812.26e9, "en"), rp(-3.2e9, "id"), rp(float("nan"), "en")
     ('Rp 50,5 T', 'Rp 812.3 bn', '-Rp 3,2 M', '–')
     """
     if x is None or pd.isna(x):
@@ -82,35 +82,20 @@ class PemdaReport:
 
 
 def resolve(code: str, codes: pd.DataFrame, folder) -> str:
-    """The Kemendagri code of ``code`` (Kemendagri, BPS or DJPK form) among the pemda of ``codes``."""
-    resolver = getattr(regions, "resolve", None)
+    """The Kemendagri code of ``code`` (Kemendagri, BPS or DJPK form: :func:`kinerja_analysis.ingest.regions.resolve`)
+    among the pemda of ``codes``; an unknown or ambiguous code raises DataError naming the folder."""
     try:
-        if resolver is not None:
-            return str(resolver(str(code), codes))
-        hit = codes[(codes["region_code"] == str(code)) | (codes["bps_code"].astype(str) == str(code))]
-        if len(hit) == 1:
-            return str(hit["region_code"].iloc[0])
-        dagri = regions.dagri_code(code)
-        if dagri in set(codes["region_code"]):
-            return dagri
-    except DataError as exc:
-        raise DataError(f"region {code!r}: {exc}") from None
-    raise DataError(
-        f"region {code!r} is not a pemda of {folder}: give a Kemendagri (75.71), BPS (7571) or DJPK (30.03) code"
-    )
+        return str(regions.resolve(str(code), codes))
+    except KinerjaError as exc:
+        raise DataError(f"{folder}: {exc}") from None
 
 
 def _load_grdp(folder):
+    """The district GRDP per capita of the folder (quarcs-indonesia514), or None when it is absent."""
     try:
-        from ...ingest import grdp  # the district GRDP source (quarcs-indonesia514)
-    except ImportError:
+        return grdp.load(folder)
+    except DataError:  # absent or unreadable: the outcome section says so
         return None
-    for cand in (folder, folder / "quarcs-indonesia514"):
-        try:
-            return grdp.load(cand)
-        except Exception:  # absent or unreadable: the outcome section says so
-            continue
-    return None
 
 
 def start(
