@@ -1,5 +1,5 @@
 """Ingest benchmark: every real DJPK CSV through ``djpk.load`` against a bare ``pandas.read_csv(engine="pyarrow")``
-of the same files, in the same process, and a second load from the Parquet cache (data/processed/).
+of the same files, in the same process, and a second load from the Parquet cache (paths.cache_dir(): $KINERJA_CACHE, else ~/.cache/kinerja).
 
     .venv/bin/python benchmarks/bench_ingest.py [REALDATA_FOLDER] [--repeat N]
 
@@ -50,7 +50,7 @@ def main(argv=None) -> int:
             t0 = time.perf_counter()
             fn()
             acc.append(time.perf_counter() - t0)
-    cache_dir = paths.PROCESSED
+    cache_dir = paths.cache_dir()  # the user cache folder ($KINERJA_CACHE), never the checkout
     djpk.read_accounts(files, cache=True)  # writes the Parquet cache once
     t_cache = []
     for _ in range(args.repeat):

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 from pathlib import Path
 
@@ -160,6 +161,8 @@ def _cmd_report_config(args) -> int:
 
 def _cmd_report(args) -> int:
 
+    if args.cache:  # every notebook kernel inherits the environment: paths.cache_dir() reads it there
+        os.environ[paths.CACHE_ENV] = str(paths.resolve(args.cache, base=Path.cwd()))
     if args.executor == "dask" and not args.scheduler:
         raise ConfigError("--executor dask needs --scheduler ADDRESS (for example tcp://10.0.0.5:8786)")
     if args.config and plan.is_batch_config(args.config):
@@ -302,6 +305,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--pdf",
         action="store_true",
         help="also print each page to PDF with headless chromium (skipped with a note when absent)",
+    )
+    r.add_argument(
+        "--cache",
+        metavar="DIR",
+        help="folder for the parsed-data cache (default: $KINERJA_CACHE, else $XDG_CACHE_HOME/kinerja "
+        "or ~/.cache/kinerja)",
     )
     r.set_defaults(func=_cmd_report)
 

@@ -18,6 +18,26 @@ RAW_DATA = DATA / "raw"
 PROCESSED = DATA / "processed"
 REPORTS = ROOT / "reports"
 TEMPLATES = Path(__file__).resolve().parent / "templates"
+#: environment variable naming the parsed-data cache folder (``kinerja report --cache DIR`` sets it)
+CACHE_ENV = "KINERJA_CACHE"
+
+
+def cache_dir(explicit: str | os.PathLike | None = None) -> Path:
+    """Where parsed data (the DJPK Parquet copy) is cached: ``explicit`` when given, else $KINERJA_CACHE,
+    else ``$XDG_CACHE_HOME/kinerja``, else ``~/.cache/kinerja``. Never the checkout's data/processed/
+    unless the user names it. A relative path is taken from the project root, like every user path.
+
+    >>> cache_dir("/tmp/kc").as_posix()
+    '/tmp/kc'
+    >>> cache_dir(None).name
+    'kinerja'
+    """
+    if explicit is not None and str(explicit) != "":
+        return resolve(explicit)
+    if os.environ.get(CACHE_ENV):
+        return resolve(os.environ[CACHE_ENV])
+    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    return Path(base).expanduser() / "kinerja"
 
 
 def resolve(path: str | os.PathLike | None, *, base: Path | None = None) -> Path:

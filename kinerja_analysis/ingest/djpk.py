@@ -8,6 +8,10 @@ pemda x year x level-3 account x jenis (Anggaran | Realisasi), ``nilai`` in full
 What these files hold, and the traps found in them (checked on the 2018-2025 province files):
 
 - **No total rows.** Every total is a sum of level-3 rows.
+- **Two levels, never pooled.** Each row gets ``level`` ("provinsi" | "kabkota") from its file's name;
+  a file named otherwise takes it from each namapemda ("Provinsi ..." vs "Kab./Kabupaten/Kota ...") and
+  ``djpk_checks.issues`` says so (``level_inferred``). One folder may hold both; every check and total
+  groups by level (a pemda is (level, region_name)).
 - **Classification is by account label, not by code prefix.** The codes are the scraper's own
   (Belanja Modal is "520" under "53."), and in Permendagri 90/2019 "5.2" means something else again.
   Labels vary across years ("52. Belanja Barang Jasa" vs "52. Belanja Barang dan Jasa"), so labels are
@@ -15,18 +19,32 @@ What these files hold, and the traps found in them (checked on the 2018-2025 pro
   :mod:`~kinerja_analysis.ingest.djpk_labels`. An
   unknown label raises :class:`~kinerja_analysis.errors.DataError` naming the label, file and row.
   A blank level-3 label falls back to its level-2 label and is flagged ``blank_level3``.
-- **Double counting (the trap).** From 2022 some pemda carry "Pendapatan Transfer Antar Daerah" twice
-  in the same year, as "422." and as "434.", mostly with identical values. Counting both breaks the
-  budget identity by exactly the 434 amount (Provinsi Lampung 2022: Rp 28.8 bn; Sumatera Barat 2023:
-  Rp 27.9 bn; Papua 2024: Rp 93.3 bn); dropping the repeat closes it. Such a repeated label is flagged
-  ``duplicate_label`` and left out of the tidy tables (see :mod:`~kinerja_analysis.ingest.djpk_checks`).
+- **Blank-label rows.** Some kab/kota rows have all three labels blank, some with money. They cannot be
+  classified: section "unclassified", flag ``blank_label``, kept (never a crash), out of every typed
+  total (belanja, pendapatan, financing), listed by ``djpk_checks.issues`` and summed per pemda-year by
+  ``djpk_checks.unclassified``.
+- **The 422/434 repeat (the trap).** From 2022 some pemda carry "Pendapatan Transfer Antar Daerah"
+  twice in the same year, as "422." and as "434.". Counting both breaks the budget identity by the
+  repeated amount (Provinsi Lampung 2022: Rp 28.8 bn; Sumatera Barat 2023: Rp 27.9 bn; Papua 2024:
+  Rp 93.3 bn). **434 is the live code**: where a pemda-year has a 434 row, it is kept and that
+  pemda-year's 422 rows are flagged ``duplicate_label`` and left out of the tidy tables; a pemda-year
+  with 422 only keeps 422. Evidence: in the province files the Anggaran is equal on both codes, and
+  where the Realisasi differs it is on 434 (422 shows 0: NTB 2023 and 2024, Papua 2024: Rp 130.4 bn);
+  the scraper's kab/kota files from 2023 on show the same, and there keeping 434 balances the identity
+  where keeping 422 does not. ``djpk_checks.repeat_decisions`` lists every pemda-year with both codes,
+  the evidence, and where it points the other way. (Until CACHE_VERSION djpk-3 the rule kept 422.)
+  Any other label repeated under two codes keeps its lowest code.
 - **Budget identity.** For "Anggaran", pendapatan - belanja + (penerimaan - pengeluaran pembiayaan)
   should be 0 (a balanced APBD). ``djpk_checks.budget_identity`` checks it per pemda-year. For
   "Realisasi" it is not 0 by design: the realised balance is next year's SiLPA.
 - **"Anggaran" is not one concept.** For 2020 it is largely the budget set before the COVID-19
   refocusing (province BTT was realised at about 20 times its "Anggaran"); later it is often the revised
   budget. It is loaded into ``budget_revised`` (DESIGN.md section 3) and reports say what it means.
-- **Partial years.** The last scraped year's realisation is incomplete; ``djpk_checks.partial_years`` flags it.
+- **Partial years.** The last scraped year's realisation is incomplete; ``djpk_checks.partial_years`` flags it
+  (per level).
+- **Suspect years.** ``djpk_checks.suspect_years`` lists, per pemda-year, Realisasi copied from the
+  year before account for account (Provinsi Maluku 2021 repeats 2020 to within Rp 1), serapan under
+  60 % or over 120 %, the partial last year and the provisional year before it.
 - Blank ``nilai`` cells are missing (NaN, flag ``blank_value``), never a silent 0; the raw text is kept.
 """
 
@@ -44,13 +62,19 @@ from .. import paths as project_paths
 from ..errors import DataError
 from ..files import atomic_path
 from . import regions
-from .djpk_checks import budget_identity, counted, issues, partial_years  # noqa: F401  (djpk.issues etc. too)
-from .djpk_labels import classify, norm_label  # noqa: F401  (djpk.norm_label too)
+from .djpk_checks import (  # noqa: F401  (djpk.issues etc. too)
+    budget_identity,
+    counted,
+    issues,
+    partial_years,
+    partial_years_by_level,
+)
+from .djpk_labels import LEVELS, classify, level_of_file, level_of_name, norm_label  # noqa: F401
 
 COLUMNS = ["namapemda", "provinsi", "tahun", "level1coa90", "level2coa90", "level3coa90", "jenis", "nilai"]
 JENIS = ("Anggaran", "Realisasi")
 #: bump when the parsed table changes, so that stale Parquet caches are not reused
-CACHE_VERSION = "djpk-3"
+CACHE_VERSION = "djpk-4"
 
 
 def files(paths) -> list[Path]:
@@ -120,8 +144,10 @@ def read_accounts(paths, *, cache: bool | str | Path = False) -> pd.DataFrame:
     ``section`` (pendapatan, belanja, financing_in, financing_out), ``group``, ``category``,
     ``budget`` (Anggaran) and ``spent`` (Realisasi) in Rupiah with ``budget_raw``/``spent_raw`` text,
     ``source_file``, ``source_row`` (line of the Anggaran row), ``source_row_spent`` and ``flag``.
-    ``cache=True`` keeps a Parquet copy in ``data/processed/`` (or the folder given), keyed on the
-    files' paths, sizes and modification times.
+    ``level`` is "provinsi" or "kabkota", from the file name (else from each namapemda).
+    ``cache=True`` keeps a Parquet copy in the user cache folder (:func:`kinerja_analysis.paths.cache_dir`:
+    $KINERJA_CACHE, else ~/.cache/kinerja), a path keeps it in that folder; keyed on the files' paths,
+    sizes and modification times and on :data:`CACHE_VERSION`.
     """
     import pyarrow as pa
     import pyarrow.compute as pc
@@ -129,7 +155,7 @@ def read_accounts(paths, *, cache: bool | str | Path = False) -> pd.DataFrame:
     paths = files(paths)
     target = None
     if cache:
-        cache_dir = project_paths.PROCESSED if cache is True else Path(cache)
+        cache_dir = project_paths.cache_dir(None if cache is True else cache)
         target = _cache_path(paths, cache_dir)
         if target.exists():
             return pd.read_parquet(target)
@@ -153,6 +179,7 @@ def read_accounts(paths, *, cache: bool | str | Path = False) -> pd.DataFrame:
     cols["is_budget"] = pc.equal(table.column("jenis"), "Anggaran")
     cols["nilai"], cols["value"], cols["source_row"] = raw, value, table.column("source_row")
     out = _pair(pa.table(cols))
+    _level(out)
     _label(out)
     _flag_duplicates(out)
     out = _frame(out)
@@ -261,6 +288,28 @@ def _pair(table) -> dict:
     return out
 
 
+def _level(rec: dict) -> None:
+    """``level`` from each file's name; a file not named like the scraper's takes each row's level from
+    its namapemda (``djpk_checks.issues`` lists such files as ``level_inferred``)."""
+    c, v = rec["codes"], rec["values"]
+    index = {name: i for i, name in enumerate(LEVELS)}
+    by_file = np.array([index.get(level_of_file(f), -1) for f in v["source_file"]], dtype=np.int8)
+    by_name = np.array([index.get(level_of_name(x), -1) for x in v["namapemda"]], dtype=np.int8)
+    lv = by_file[c["source_file"]]
+    unknown = lv < 0
+    if unknown.any():
+        lv[unknown] = by_name[c["namapemda"][unknown]]
+        if (lv < 0).any():
+            i = int(np.flatnonzero(lv < 0)[0])
+            raise DataError(
+                f"{v['source_file'][c['source_file'][i]]}, row {rec['source_row'][i]}, column namapemda: "
+                f"cannot tell provinsi from kab/kota: the file is not named data_apbd_provinsi_level3-YYYY.csv "
+                f"or data_apbd_kabkota_level3-YYYY.csv, and the name {v['namapemda'][c['namapemda'][i]]!r} "
+                "does not start with 'Provinsi', 'Kab.', 'Kabupaten' or 'Kota'"
+            )
+    rec["level"] = pd.Categorical.from_codes(lv, categories=list(LEVELS))
+
+
 def _label(rec: dict) -> None:
     """Classify each distinct label triple once, then spread the result by integer codes."""
     c = rec["codes"]
@@ -287,8 +336,26 @@ def _label(rec: dict) -> None:
     rec["flag"] = np.array([h[3] for h in hits], dtype=object)[inv]
 
 
+#: the repeated revenue label and its live code (see the module docstring: 434 wins over 422)
+TRANSFER_LABEL, LIVE_CODE = "pendapatan transfer antar daerah", "434"
+
+
+def label_code(label) -> str:
+    """The scraper's account code of a label, without dots ("434. Pendapatan ..." -> "434").
+
+    >>> label_code("434. Pendapatan Transfer Antar Daerah"), label_code("")
+    ('434', '')
+    """
+    m = re.match(r"^\s*([\d.]+)", str(label))
+    return m[1].replace(".", "") if m else ""
+
+
 def _flag_duplicates(rec: dict) -> None:
-    """Flag repeated keys, and the same level-3 label under two codes in one pemda-year (the 422/434 trap)."""
+    """Flag repeated keys, and the same level-3 label under two codes in one pemda-year (the 422/434 trap).
+
+    Within a group (level, pemda, year, section, normalised label) one code is kept: 434 for
+    "Pendapatan Transfer Antar Daerah" when the group has it, else the lowest code; the others are
+    flagged ``duplicate_label``."""
     c, v = rec["codes"], rec["values"]
     n = len(rec["idx"])
     key = np.zeros(n, dtype=np.int64)
@@ -299,35 +366,50 @@ def _flag_duplicates(rec: dict) -> None:
     dup_key[first] = False
     cats = v["level3coa90"]
     n3 = np.array([norm_label(x) for x in cats], dtype=object)
-    code = np.array([(re.match(r"^\s*([\d.]+)", str(x)) or [None, ""])[1] for x in cats], dtype=object)
+    code = np.array([label_code(x) for x in cats], dtype=object)
+    live = (n3 == TRANSFER_LABEL) & (code == LIVE_CODE)
     label_id = pd.factorize(n3)[0]
-    order = np.lexsort((code, n3))
+    order = np.lexsort((code, ~live, n3))
     rank = np.empty(len(cats), dtype=np.int64)
     rank[order] = np.arange(len(cats))
     sec = rec["section"].codes.astype(np.int64)
     l3 = c["level3coa90"]
-    grp = ((c["namapemda"] * 10_000 + c["tahun"]) * 8 + sec) * (len(cats) + 1) + label_id[l3]
+    pemda = rec["level"].codes.astype(np.int64) * (len(v["namapemda"]) + 1) + c["namapemda"]
+    grp = ((pemda * 10_000 + c["tahun"]) * 8 + sec) * (len(cats) + 1) + label_id[l3]
     ok = n3[l3] != ""
-    # within a group (pemda, year, section, normalised label) the lowest code is kept, later codes repeat it
+    # within a group the best-ranked code is kept, the other codes repeat it
     gmin = pd.Series(rank[l3][ok]).groupby(grp[ok]).transform("min").to_numpy()
     dup_label = np.zeros(n, bool)
     dup_label[np.flatnonzero(ok)] = rank[l3][ok] != gmin
-    rec["dup_key"], rec["dup_label"] = dup_key & ~dup_label, dup_label
+    # rows with all three labels blank share one key by nature: each is its own row, never a repeat
+    blank = rec["flag"] == "blank_label"
+    rec["dup_key"], rec["dup_label"] = dup_key & ~dup_label & ~blank, dup_label
 
 
-def _frame(rec: dict) -> pd.DataFrame:
+def _flags(rec: dict) -> pd.Categorical:
+    """The ``flag`` column: the label flag plus the value and repeat flags, joined by ";" (built once
+    per distinct combination, not per row)."""
     parts = {
         "blank_value": np.isnan(rec["budget"]) | np.isnan(rec["spent"]),
         "negative_value": (rec["budget"] < 0) | (rec["spent"] < 0),
         "duplicate_key": rec["dup_key"],
         "duplicate_label": rec["dup_label"],
     }
-    flag = rec["flag"].copy()
-    any_ = np.zeros(len(flag), bool)
-    for m in parts.values():
-        any_ |= m
-    for i in np.flatnonzero(any_):
-        flag[i] = ";".join([flag[i]] * bool(flag[i]) + [k for k, m in parts.items() if m[i]])
+    base, base_names = pd.factorize(rec["flag"])
+    bits = np.zeros(len(base), np.int64)
+    for j, m in enumerate(parts.values()):
+        bits |= m.astype(np.int64) << j
+    combo, uniq = pd.factorize(base.astype(np.int64) * 16 + bits)
+    names = []
+    for u in uniq:
+        b, m = divmod(int(u), 16)
+        words = [base_names[b]] if base_names[b] else []
+        names.append(";".join(words + [k for j, k in enumerate(parts) if m >> j & 1]))
+    return pd.Categorical(np.asarray(names, dtype=object)[combo])
+
+
+def _frame(rec: dict) -> pd.DataFrame:
+    flag = _flags(rec)
     c, v = rec["codes"], rec["values"]
 
     def cat(k):
@@ -338,6 +420,7 @@ def _frame(rec: dict) -> pd.DataFrame:
 
     data = {
         "source_file": cat("source_file"),
+        "level": rec["level"],
         "region_name": cat("namapemda"),
         "province_name": cat("provinsi"),
         "year": c["tahun"].astype("int16"),
@@ -356,7 +439,7 @@ def _frame(rec: dict) -> pd.DataFrame:
             "section": rec["section"],
             "group": rec["group"],
             "category": rec["category"],
-            "flag": pd.Categorical(flag),
+            "flag": flag,
         }
     )
     return pd.DataFrame(data)
@@ -411,6 +494,7 @@ def anggaran_from_accounts(acc: pd.DataFrame, codes: pd.DataFrame) -> pd.DataFra
     )
     rest = b[
         [
+            "level",
             "region_name",
             "province_name",
             "level1",
@@ -424,7 +508,8 @@ def anggaran_from_accounts(acc: pd.DataFrame, codes: pd.DataFrame) -> pd.DataFra
         ]
     ].rename(columns={"level1": "label_level1", "level2": "label_level2", "level3": "label_level3"})
     out = pd.concat([out, rest], axis=1)
-    out["partial_year"] = out["year"].isin(partial_years(acc))
+    partial = {(lv, y) for lv, ys in partial_years_by_level(acc).items() for y in ys}
+    out["partial_year"] = pd.Series(list(zip(out["level"].astype(str), out["year"]))).isin(partial).to_numpy()
     out.attrs["unmapped_names"] = unmapped
     return out
 
@@ -443,7 +528,7 @@ def revenue_from_accounts(acc: pd.DataFrame, codes: pd.DataFrame) -> pd.DataFram
             "spent": p["spent"],
         }
     )
-    rest = p[["region_name", "level2", "level3", "source_file", "source_row", "flag"]].rename(
+    rest = p[["level", "region_name", "level2", "level3", "source_file", "source_row", "flag"]].rename(
         columns={"level2": "label_level2", "level3": "label_level3"}
     )
     out = pd.concat([out, rest], axis=1)

@@ -1,14 +1,37 @@
-"""Checks on DJPK / JAGA account rows: the budget identity, partial (mid-year) scrapes and the rows that
-need a reader's attention (repeated keys and labels, blank labels and values, negative values).
+"""Checks on DJPK / JAGA account rows: the budget identity, partial (mid-year) scrapes, unclassified
+(blank-label) rows, the 422/434 decisions, suspect years and the rows that need a reader's attention
+(repeated keys and labels, blank labels and values, negative values).
 
 Every check counts an account once: a row flagged ``duplicate_key`` or ``duplicate_label`` (the 422/434
 double-counting trap described in :mod:`kinerja_analysis.ingest.djpk`) is left out (:func:`counted`).
+Province and kab/kota rows are never pooled: every check groups by ``level`` (a pemda is
+(level, region_name)). Tables without a ``level`` column are taken as one level.
 """
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pandas as pd
+
+from .djpk_labels import level_of_file, norm_label
+
+PEMDA = ["level", "region_name"]
+SIGN = {"pendapatan": 1.0, "belanja": -1.0, "financing_in": 1.0, "financing_out": -1.0}
+#: serapan (belanja Realisasi / Anggaran) outside this range marks a suspect year
+SERAPAN_LOW, SERAPAN_HIGH = 0.6, 1.2
+
+
+def _with_level(acc: pd.DataFrame) -> pd.DataFrame:
+    return acc if "level" in acc.columns else acc.assign(level="")
+
+
+def _flagged(acc: pd.DataFrame, word: str) -> np.ndarray:
+    """True for the rows whose flag holds ``word`` (flags are ";"-joined)."""
+    flag = acc["flag"]
+    cats = flag.cat.categories if isinstance(flag.dtype, pd.CategoricalDtype) else pd.unique(flag)
+    return flag.isin([x for x in map(str, cats) if word in x.split(";")]).to_numpy()
 
 
 def counted(acc: pd.DataFrame) -> np.ndarray:
@@ -26,11 +49,13 @@ def counted(acc: pd.DataFrame) -> np.ndarray:
 
 
 def budget_identity(acc: pd.DataFrame, *, tolerance_rp: float = 1e6) -> pd.DataFrame:
-    """Per pemda-year: pendapatan - belanja + net financing for Anggaran and Realisasi.
+    """Per pemda-year (level, region_name, year): pendapatan - belanja + net financing for Anggaran and
+    Realisasi.
 
     ``gap_budget`` should be 0 (a balanced APBD); ``ok`` says whether |gap| <= ``tolerance_rp``.
     ``gap_budget_if_double_counted`` is the gap when the repeated labels are counted too (it shows the
-    trap). ``gap_spent`` is the realised closing balance (next year's SiLPA), not an error.
+    trap). ``gap_spent`` is the realised closing balance (next year's SiLPA), not an error. Unclassified
+    (blank-label) rows are in no section and so in no gap.
 
     >>> acc = pd.DataFrame({"region_name": ["X"] * 4, "year": [2020] * 4,
     ...     "section": ["pendapatan", "belanja", "financing_in", "financing_out"],
@@ -38,87 +63,278 @@ def budget_identity(acc: pd.DataFrame, *, tolerance_rp: float = 1e6) -> pd.DataF
     >>> budget_identity(acc)[["gap_budget", "gap_spent", "ok"]].values.tolist()
     [[0.0, 15.0, True]]
     """
-    sign = acc["section"].map(
-        {"pendapatan": 1.0, "belanja": -1.0, "financing_in": 1.0, "financing_out": -1.0}
-    )
+    acc = _with_level(acc)
+    sign = acc["section"].astype(object).map(SIGN).fillna(0.0).to_numpy()
+    key = [
+        acc["level"].astype(str).to_numpy(),
+        acc["region_name"].astype(str).to_numpy(),
+        acc["year"].to_numpy(),
+    ]
     d = pd.DataFrame(
         {
-            "region_name": acc["region_name"],
-            "year": acc["year"],
-            "b": acc["budget"].fillna(0) * sign,
-            "s": acc["spent"].fillna(0) * sign,
+            "level": key[0],
+            "region_name": key[1],
+            "year": key[2],
+            "b": acc["budget"].fillna(0).to_numpy() * sign,
+            "s": acc["spent"].fillna(0).to_numpy() * sign,
             "counted": counted(acc),
+            "bel": np.where((acc["section"] == "belanja").to_numpy(), acc["budget"].to_numpy(), np.nan),
+            "blank": _flagged(acc, "blank_value"),
         }
     )
-    all_ = (
-        d.groupby(["region_name", "year"])[["b"]].sum().rename(columns={"b": "gap_budget_if_double_counted"})
+    g = ["level", "region_name", "year"]
+    all_ = d.groupby(g)[["b"]].sum().rename(columns={"b": "gap_budget_if_double_counted"})
+    c = (
+        d[d["counted"]]
+        .groupby(g)
+        .agg(gap_budget=("b", "sum"), gap_spent=("s", "sum"), belanja_budget=("bel", "sum"))
     )
-    c = d[d["counted"]].groupby(["region_name", "year"])[["b", "s"]].sum()
-    c = c.rename(columns={"b": "gap_budget", "s": "gap_spent"})
-    bel = acc[(acc["section"] == "belanja") & counted(acc)].groupby(["region_name", "year"])["budget"].sum()
-    out = c.join(all_).join(bel.rename("belanja_budget")).reset_index()
+    out = c.join(all_)
+    out["n_blank_values"] = d.groupby(g)["blank"].sum().reindex(out.index).fillna(0).astype(int)
+    out = out.reset_index()
     out["gap_share"] = out["gap_budget"] / out["belanja_budget"]
     out["ok"] = out["gap_budget"].abs() <= tolerance_rp
-    blanks = acc[acc["flag"].str.contains("blank_value", regex=False)].groupby(["region_name", "year"]).size()
-    out["n_blank_values"] = out.set_index(["region_name", "year"]).index.map(blanks).fillna(0).astype(int)
+    cols = ["gap_budget", "gap_spent", "gap_budget_if_double_counted", "belanja_budget", "gap_share", "ok"]
+    return out[g + cols + ["n_blank_values"]]
+
+
+def _serapan(acc: pd.DataFrame, by: list[str]) -> pd.DataFrame:
+    """Belanja Anggaran and Realisasi summed ``by`` (counted rows only)."""
+    m = (acc["section"] == "belanja").to_numpy() & counted(acc)
+    b = acc.loc[m, by].copy()
+    for col in by:
+        b[col] = b[col].astype(str) if col != "year" else b[col].astype(int)
+    b["budget"], b["spent"] = acc.loc[m, "budget"].fillna(0), acc.loc[m, "spent"].fillna(0)
+    return b.groupby(by)[["budget", "spent"]].sum()
+
+
+def partial_years_by_level(accounts: pd.DataFrame, *, ratio: float = 0.6) -> dict[str, list[int]]:
+    """:func:`partial_years` for each level separately: {level: [year]}."""
+    acc = _with_level(accounts)
+    by = _serapan(acc, ["level", "year"])
+    out = {}
+    for level, part in by.groupby(level=0):
+        share = part["spent"].droplevel(0) / part["budget"].droplevel(0)
+        out[level] = _partial(share, ratio)
     return out
 
 
-def partial_years(accounts: pd.DataFrame, *, ratio: float = 0.6) -> list[int]:
+def _partial(share: pd.Series, ratio: float) -> list[int]:
+    if len(share) < 2:
+        return []
+    last = int(share.index.max())
+    return [last] if share[last] < ratio * float(share.drop(index=last).median()) else []
+
+
+def partial_years(accounts: pd.DataFrame, *, ratio: float = 0.6, level: str | None = None) -> list[int]:
     """Years whose belanja realisation share is below ``ratio`` x the median share of the other years
-    and that are the latest year in the data: the scrape caught them mid-year.
+    and that are the latest year in the data: the scrape caught them mid-year. Judged per level;
+    ``level=None`` gives the years partial in any level.
 
     >>> acc = pd.DataFrame({"year": [2023, 2024, 2025], "section": ["belanja"] * 3,
     ...                     "budget": [100.0, 100.0, 100.0], "spent": [92.0, 90.0, 33.0], "flag": [""] * 3})
     >>> partial_years(acc)
     [2025]
     """
-    m = (accounts["section"] == "belanja").to_numpy() & counted(accounts)
-    years = accounts["year"].to_numpy()[m].astype(np.int64)
-    uy, inv = np.unique(years, return_inverse=True)
-    by = pd.DataFrame(
-        {
-            "budget": np.bincount(inv, np.nan_to_num(accounts["budget"].to_numpy()[m]), len(uy)),
-            "spent": np.bincount(inv, np.nan_to_num(accounts["spent"].to_numpy()[m]), len(uy)),
-        },
-        index=uy,
+    by = partial_years_by_level(accounts, ratio=ratio)
+    if level is not None:
+        return by.get(level, [])
+    return sorted({y for ys in by.values() for y in ys})
+
+
+def unclassified(acc: pd.DataFrame) -> pd.DataFrame:
+    """Blank-label rows (flag ``blank_label``: all three account labels blank) per pemda-year: ``n_rows``
+    and the Anggaran (``budget``) and Realisasi (``spent``) they carry, in Rupiah. Every pemda-year of
+    ``acc`` is listed, with 0 where it has none; these amounts are in no typed total."""
+    acc = _with_level(acc)
+    g = ["level", "region_name", "year"]
+    d = pd.DataFrame({k: acc[k].astype(str) if k != "year" else acc[k].astype(int) for k in g})
+    m = _flagged(acc, "blank_label")
+    d["n_rows"] = m.astype(int)
+    d["budget"] = np.where(m, acc["budget"].fillna(0).to_numpy(), 0.0)
+    d["spent"] = np.where(m, acc["spent"].fillna(0).to_numpy(), 0.0)
+    return d.groupby(g, as_index=False)[["n_rows", "budget", "spent"]].sum()
+
+
+def repeat_decisions(acc: pd.DataFrame, *, tolerance_rp: float = 1e6, much_less: float = 0.5) -> pd.DataFrame:
+    """Every pemda-year with "Pendapatan Transfer Antar Daerah" under both 422 and 434, the code kept
+    (434, the rule) and the evidence.
+
+    Evidence: the budget identity (Anggaran; pendapatan - belanja + net financing) holds with one code
+    and not the other (|gap| <= ``tolerance_rp``), and the Realisasi is on one code while the other
+    shows less than ``much_less`` x it (0, typically). ``evidence_code`` is the code both point to, one
+    of them when the other says nothing, "" when neither says anything (equal rows) and "mixed" when they
+    disagree; ``agrees`` is False where the evidence points away from the kept code (or is mixed).
+    """
+    cols = ["level", "region_name", "year", "kept_code", "dropped_code", "kept_budget", "kept_spent"]
+    cols += ["dropped_budget", "dropped_spent", "evidence_code", "agrees", "reason"]
+    acc = _with_level(acc)
+    cats = pd.Index(acc["level3"].astype("category").cat.categories).astype(str)
+    code_of = {x: (re.match(r"^\s*([\d.]+)", x) or [None, ""])[1].replace(".", "") for x in cats}
+    is_tr = {x: norm_label(x) == "pendapatan transfer antar daerah" for x in cats}
+    code = acc["level3"].astype(str).map(lambda x: code_of[x] if is_tr[x] else "")
+    tr = (acc["section"] == "pendapatan").to_numpy() & code.isin(["422", "434"]).to_numpy()
+    tr &= ~_flagged(acc, "duplicate_key")
+    if not tr.any():
+        return pd.DataFrame(columns=cols)
+    g = ["level", "region_name", "year"]
+    t = (
+        acc.loc[tr, g]
+        .astype({"level": str, "region_name": str})
+        .assign(code=code[tr].to_numpy(), b=acc.loc[tr, "budget"].fillna(0), s=acc.loc[tr, "spent"].fillna(0))
     )
-    if len(by) < 2:
-        return []
-    share = by["spent"] / by["budget"]
-    last = int(share.index.max())
-    others = share.drop(index=last)
-    return [last] if share[last] < ratio * float(others.median()) else []
+    w = t.pivot_table(index=g, columns="code", values=["b", "s"], aggfunc="sum")
+    w = w.dropna()
+    if w.empty:
+        return pd.DataFrame(columns=cols)
+    idt = budget_identity(acc, tolerance_rp=tolerance_rp).set_index(g)
+    # the counted gap holds 434 (the kept code); swap it for 422 to get the other choice's gap
+    gap434 = idt["gap_budget"].reindex(w.index)
+    gap422 = gap434 - w[("b", "434")] + w[("b", "422")]
+    rows = []
+    for key, r in w.iterrows():
+        ok4, ok2 = abs(gap434[key]) <= tolerance_rp, abs(gap422[key]) <= tolerance_rp
+        by_identity = "434" if ok4 and not ok2 else "422" if ok2 and not ok4 else ""
+        s4, s2 = r[("s", "434")], r[("s", "422")]
+        by_spent = (
+            "434" if s4 > 0 and s2 < much_less * s4 else "422" if s2 > 0 and s4 < much_less * s2 else ""
+        )
+        found = {x for x in (by_identity, by_spent) if x}
+        evidence = found.pop() if len(found) == 1 else ("mixed" if found else "")
+        reason = "; ".join(
+            [f"identity holds with {by_identity} only" if by_identity else "identity does not decide"]
+            + [f"Realisasi is on {by_spent}" if by_spent else "Realisasi does not decide"]
+        )
+        rows.append(
+            [
+                *key,
+                "434",
+                "422",
+                r[("b", "434")],
+                s4,
+                r[("b", "422")],
+                s2,
+                evidence,
+                evidence in ("", "434"),
+                reason,
+            ]
+        )
+    return pd.DataFrame(rows, columns=cols)
+
+
+def _account_key(acc: pd.DataFrame) -> np.ndarray:
+    """An integer per (section, normalised label) of each row (level 2 where level 3 is blank)."""
+    l3, l2 = acc["level3"].astype("category"), acc["level2"].astype("category")
+    n3 = np.array([norm_label(x) for x in l3.cat.categories], dtype=object)
+    n2 = np.array([norm_label(x) for x in l2.cat.categories], dtype=object)
+    lab = np.where(n3[l3.cat.codes] != "", n3[l3.cat.codes], n2[l2.cat.codes])
+    return pd.factorize(pd.Series(lab, dtype=object) + "|" + acc["section"].astype(str).to_numpy())[0]
+
+
+def _copied(acc: pd.DataFrame, tolerance_rp: float = 1.0) -> pd.DataFrame:
+    """Pemda-years whose non-zero Realisasi equal the previous year's account for account: the same
+    multiset of (label, Realisasi), each within ``tolerance_rp`` (the real copy found in the province
+    files is off by Rp 1 on one account), and at least two non-zero accounts."""
+    g = ["level", "region_name", "year"]
+    m = counted(acc) & (acc["spent"].fillna(0).to_numpy() != 0)
+    a = acc.loc[m]
+    d = pd.DataFrame(
+        {"level": a["level"].astype(str).to_numpy(), "region_name": a["region_name"].astype(str).to_numpy()}
+    )
+    d["year"], d["lab"], d["spent"] = a["year"].astype(int).to_numpy(), _account_key(a), a["spent"].to_numpy()
+    d = d.sort_values(g + ["lab", "spent"], ignore_index=True)
+    d["rank"] = d.groupby(g + ["lab"]).cumcount()
+    prev = d.assign(year=d["year"] + 1)
+    j = d.merge(prev, on=g + ["lab", "rank"], suffixes=("", "_prev"))
+    j["diff"] = (j["spent"] - j["spent_prev"]).abs()
+    j["close"] = j["diff"] <= tolerance_rp
+    n = d.groupby(g).size()
+    both = j.groupby(g).agg(n_close=("close", "sum"), worst=("diff", "max"))
+    both["n"], both["n_prev"] = (
+        n.reindex(both.index),
+        n.reindex([(lv, r, y - 1) for lv, r, y in both.index]).to_numpy(),
+    )
+    hit = both[
+        (both["n_close"] == both["n"]) & (both["n"] == both["n_prev"]) & (both["n"] >= 2)
+    ].reset_index()
+    detail = [
+        f"{int(r.n)} non-zero accounts equal to {r.year - 1}'s (largest difference Rp {r.worst:,.0f})"
+        for r in hit.itertuples()
+    ]
+    return hit[g].assign(reason="copied_realisasi", detail=detail)
+
+
+def suspect_years(acc: pd.DataFrame) -> pd.DataFrame:
+    """Pemda-years whose figures should not be read as final: ``copied_realisasi`` (Realisasi equal to
+    the previous year's, account for account), ``serapan_low`` (belanja realised < 60 %; not listed for a
+    partial year, which explains it), ``serapan_high`` (> 120 %, or Realisasi without Anggaran),
+    ``partial`` (the level's partial last year) and ``provisional`` (the full year just before a partial
+    year: the scrape was made in the following year, within months of year end and before or around the
+    audited LKPD's deadline, so its Realisasi may still change; with no partial year, no year can be
+    called provisional from the files alone). One row per pemda-year and reason."""
+    acc = _with_level(acc)
+    g = ["level", "region_name", "year"]
+    parts = [_copied(acc)]
+    ser = _serapan(acc, g).reset_index()
+    share = ser["spent"] / ser["budget"].where(ser["budget"] != 0)
+    partial = partial_years_by_level(acc)
+    is_partial = np.array([y in partial.get(lv, []) for lv, y in zip(ser["level"], ser["year"])], dtype=bool)
+    detail = [
+        f"serapan {x:.1%}" if np.isfinite(x) else "Realisasi without Anggaran" for x in share.fillna(np.inf)
+    ]
+    ser = ser.assign(detail=detail)
+    low = (share < SERAPAN_LOW).to_numpy() & ~is_partial
+    high = ((share > SERAPAN_HIGH) | (share.isna() & (ser["spent"] > 0))).to_numpy()
+    parts += [ser.loc[low, g + ["detail"]].assign(reason="serapan_low")]
+    parts += [ser.loc[high, g + ["detail"]].assign(reason="serapan_high")]
+    for level, years in partial.items():
+        for y in years:
+            at = ser[(ser["level"] == level) & (ser["year"] == y)]
+            parts.append(
+                at[g].assign(reason="partial", detail=f"last year of the {level} files, realised mid-year")
+            )
+            prev = ser[(ser["level"] == level) & (ser["year"] == y - 1)]
+            parts.append(
+                prev[g].assign(reason="provisional", detail=f"scraped during {y}: Realisasi may still change")
+            )
+    out = pd.concat([p for p in parts if len(p)], ignore_index=True) if any(len(p) for p in parts) else None
+    if out is None:
+        return pd.DataFrame(columns=g + ["reason", "detail"])
+    return out[g + ["reason", "detail"]].sort_values(g + ["reason"], ignore_index=True)
+
+
+MESSAGES = {
+    "duplicate_key": "the same account appears twice; the repeat is not counted",
+    "duplicate_label": "the same label under another code in the same year; not counted",
+    "blank_level3": "blank level-3 label; classified by its level-2 label",
+    "blank_label": "all three account labels blank: unclassified, kept out of every typed total",
+    "blank_value": "blank value: treated as missing, not as 0",
+    "negative_value": "negative value kept as published",
+    "level_inferred": "file not named like the scraper's: level read from each row's namapemda",
+}
+ISSUE_COLUMNS = ["rule", "level", "file", "row", "region_name", "year", "label", "budget", "spent", "message"]
 
 
 def issues(accounts: pd.DataFrame) -> pd.DataFrame:
     """Rows that need a reader's attention: repeated keys, repeated labels (with the value they repeat),
-    blank labels, blank and negative values. Columns: rule, file, row, region_name, year, label, budget,
-    spent, message."""
+    blank labels (all three blank: ``blank_label``; level 3 only: ``blank_level3``), blank and negative
+    values, and one row per file whose level was inferred from the names. Columns: rule, level, file,
+    row, region_name, year, label, budget (Anggaran), spent (Realisasi), message."""
+    acc = _with_level(accounts)
     rows = []
-    flagged = accounts[accounts["flag"].ne("")]
+    flagged = acc[acc["flag"].ne("").to_numpy()]
     for r in flagged.itertuples():
-        for rule in r.flag.split(";"):
-            msg = {
-                "duplicate_key": "the same account appears twice; the repeat is not counted",
-                "duplicate_label": "the same label under another code in the same year; not counted",
-                "blank_level3": "blank level-3 label; classified by its level-2 label",
-                "blank_value": "blank value: treated as missing, not as 0",
-                "negative_value": "negative value kept as published",
-            }[rule]
+        for rule in str(r.flag).split(";"):
             rows.append(
-                {
-                    "rule": rule,
-                    "file": r.source_file,
-                    "row": int(r.source_row),
-                    "region_name": r.region_name,
-                    "year": int(r.year),
-                    "label": r.level3,
-                    "budget": r.budget,
-                    "spent": r.spent,
-                    "message": msg,
-                }
+                [rule, r.level, r.source_file, int(r.source_row), r.region_name, int(r.year), r.level3]
+                + [r.budget, r.spent, MESSAGES[rule]]
             )
-    return pd.DataFrame(
-        rows, columns=["rule", "file", "row", "region_name", "year", "label", "budget", "spent", "message"]
-    )
+    for f in pd.unique(acc["source_file"].astype(str)):
+        if not level_of_file(f):
+            levels = ",".join(
+                sorted(acc.loc[(acc["source_file"] == f).to_numpy(), "level"].astype(str).unique())
+            )
+            rows.append(
+                ["level_inferred", levels, f, 0, "", 0, "", np.nan, np.nan, MESSAGES["level_inferred"]]
+            )
+    return pd.DataFrame(rows, columns=ISSUE_COLUMNS)

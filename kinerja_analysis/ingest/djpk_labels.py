@@ -5,12 +5,14 @@ is "520" under "53."), and in Permendagri 90/2019 "5.2" means something else aga
 years ("52. Belanja Barang Jasa" vs "52. Belanja Barang dan Jasa"), so they are normalised (number
 stripped, case, "dan"/"&", punctuation) and looked up in the tables below. A label that is missing here
 makes :func:`kinerja_analysis.ingest.djpk.read_accounts` stop with its normalised form: add it to the
-right table.
+right table. A row whose three labels are all blank cannot be classified: it gets section "unclassified"
+and flag ``blank_label`` (kept and listed, never in a typed total).
 """
 
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import numpy as np
 
@@ -84,6 +86,8 @@ PEMBIAYAAN_LABELS = {
     "pengeluaran pembiayaan lainnya sesuai ketentuan peraturan perundang undangan": "lainnya_out",
 }
 _DROP_WORDS = {"dan", "dengan"}
+#: a row whose three labels are all blank: its own section, outside belanja, pendapatan and financing
+UNCLASSIFIED = ("unclassified", "unclassified", "unclassified", "blank_label")
 
 
 def norm_label(text) -> str:
@@ -108,9 +112,13 @@ def classify(l1: str, l2: str, l3: str) -> tuple[str, str, str, str] | None:
     ('belanja', 'barang_jasa', 'barang_jasa', '')
     >>> classify("4. PENDAPATAN DAERAH", "41. PAD", "")
     ('pendapatan', 'pad', 'lain_pad', 'blank_level3')
+    >>> classify("", " ", "")
+    ('unclassified', 'unclassified', 'unclassified', 'blank_label')
     """
-    section = SECTIONS_L1.get(norm_label(l1))
-    n2, n3 = norm_label(l2), norm_label(l3)
+    n1, n2, n3 = norm_label(l1), norm_label(l2), norm_label(l3)
+    if not (n1 or n2 or n3):  # nothing to classify by: kept, listed, out of every typed total
+        return UNCLASSIFIED
+    section = SECTIONS_L1.get(n1)
     flag = "" if n3 else "blank_level3"
     if section == "belanja":
         st = BELANJA_LABELS.get(n3) if n3 else BELANJA_L2_FALLBACK.get(n2)
@@ -123,3 +131,29 @@ def classify(l1: str, l2: str, l3: str) -> tuple[str, str, str, str] | None:
         cat = PEMBIAYAAN_LABELS.get(n3)
         return None if sub is None or cat is None else (sub, sub, cat, flag)
     return None
+
+
+#: the two levels of government, in the order of the ``level`` categories
+LEVELS = ("provinsi", "kabkota")
+_FILE_LEVEL = re.compile(r"^data_apbd_(provinsi|kabkota)_level3-\d{4}\.csv$", re.IGNORECASE)
+_NAME_LEVEL = re.compile(r"^\s*(?:(prov)|(kab|kota))", re.IGNORECASE)
+
+
+def level_of_file(name: str) -> str:
+    """The level a scraper file name declares, or "" when the name is not the scraper's.
+
+    >>> level_of_file("data_apbd_kabkota_level3-2023.csv"), level_of_file("apbd.csv")
+    ('kabkota', '')
+    """
+    m = _FILE_LEVEL.match(Path(str(name)).name)
+    return m[1].lower() if m else ""
+
+
+def level_of_name(namapemda: str) -> str:
+    """The level read from a pemda name ("Provinsi ..." or "Kab. ..."/"Kabupaten ..."/"Kota ..."), or "".
+
+    >>> level_of_name("Provinsi Gorontalo"), level_of_name("Kota Gorontalo"), level_of_name("Gorontalo")
+    ('provinsi', 'kabkota', '')
+    """
+    m = _NAME_LEVEL.match(str(namapemda))
+    return "" if m is None else ("provinsi" if m[1] else "kabkota")

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from .. import paths
+from .. import errors, paths
 from ..errors import DataError
 from ..files import fingerprint, sha256
 from . import bps, djpk, djpk_checks, regions
@@ -77,7 +77,11 @@ class RealData:
     outcomes: pd.DataFrame  # BPS province outcomes (tidy)
     national: pd.DataFrame  # the "INDONESIA" rows with their kind
     rkp: pd.DataFrame  # national RKP targets vs actual with capaian
-    partial_years: list = field(default_factory=list)
+    partial_years: list = field(default_factory=list)  # years partial in any level held
+    suspect_years: pd.DataFrame = field(default_factory=pd.DataFrame)  # djpk_checks.suspect_years
+    unclassified: pd.DataFrame = field(default_factory=pd.DataFrame)  # blank-label amounts per pemda-year
+    repeat_decisions: pd.DataFrame = field(default_factory=pd.DataFrame)  # the 422/434 decisions
+    level: str | None = None  # the level kept ("provinsi", "kabkota"), None for both
     unmapped_names: list = field(default_factory=list)
     files: dict = field(default_factory=dict)  # relative path -> sha256
     synthetic: bool = False  # real public data, never the demo
@@ -105,8 +109,11 @@ def _hashes(folder: Path) -> dict:
     return out
 
 
-def load(folder: str | Path, *, cache: bool = True) -> RealData:
-    """Load a real-data folder: DJPK accounts (Parquet-cached in data/processed/), code tables, BPS files."""
+def load(folder: str | Path, *, cache: bool | str | Path = True, level: str | None = None) -> RealData:
+    """Load a real-data folder: DJPK accounts (Parquet-cached in :func:`kinerja_analysis.paths.cache_dir`,
+    or the folder ``cache`` names; ``False``: no cache), code tables, BPS files. ``level`` ("provinsi" or
+    "kabkota") keeps only that level's rows, so that a folder holding both never pools them; ``None``
+    keeps both (every table has a ``level`` column). Raises DataError when the level has no rows."""
     folder = Path(folder)
     dj = _djpk_dir(folder)
     codes = (
@@ -115,6 +122,11 @@ def load(folder: str | Path, *, cache: bool = True) -> RealData:
         else regions.codes_near(djpk.files(dj))
     )
     acc = djpk.read_accounts(dj, cache=cache)
+    if level is not None:
+        errors.check_option("level", level, djpk.LEVELS)
+        acc = acc[(acc["level"] == level).to_numpy()].reset_index(drop=True)
+        if acc.empty:
+            raise DataError(f"{dj}: no {level} rows (files data_apbd_{level}_level3-YYYY.csv) in this folder")
     ang = djpk.anggaran_from_accounts(acc, codes)
     rev = djpk.revenue_from_accounts(acc, codes)
     bps_dir = folder / BPS_DIR
@@ -141,6 +153,10 @@ def load(folder: str | Path, *, cache: bool = True) -> RealData:
         national=national,
         rkp=rkp,
         partial_years=djpk_checks.partial_years(acc),
+        suspect_years=djpk_checks.suspect_years(acc),
+        unclassified=djpk_checks.unclassified(acc),
+        repeat_decisions=djpk_checks.repeat_decisions(acc),
+        level=level,
         unmapped_names=ang.attrs.get("unmapped_names", []),
         files=_hashes(folder),
     )

@@ -106,7 +106,8 @@ def test_repeated_transfer_label_counted_once(acc):
     }
     dup = djpk_checks.issues(acc)
     dup = dup[dup["rule"] == "duplicate_label"]
-    assert dup["label"].tolist() == ["434. Pendapatan Transfer Antar Daerah"] and dup["row"].tolist() == [8]
+    # 434 is the live code: the 422 row (line 6) is the repeat now
+    assert dup["label"].tolist() == ["422. Pendapatan Transfer Antar Daerah"] and dup["row"].tolist() == [6]
 
 
 def test_budget_identity_and_the_trap(acc):

@@ -74,15 +74,18 @@ def start(
     periods: str = "",
     n_boot: int = 2000,
     config_file: str = "",
-    cache: bool = True,
+    cache: bool | str = True,
 ) -> ProvinceReport:
     """Find and load the real data and the settings (``config_file``, then ``lang``, ``periods`` and
-    ``n_boot``; the seed is the settings' seed), declare the page (title, provenance), return the report state."""
+    ``n_boot``; the seed is the settings' seed), declare the page (title, provenance), return the report state.
+    Only province-level rows are read, even from a folder that also holds kab/kota files. ``cache``:
+    True for the user cache folder (``paths.cache_dir``: $KINERJA_CACHE, ``kinerja report --cache``),
+    a folder, or False."""
     overrides = {"lang": lang, "n_bootstrap": n_boot}
     if periods:
         overrides["periods"] = config.parse_periods(periods)
     settings = config.load(config_file or None, **overrides)
-    rd = realdata.load(realdata.find_folder(data_dir), cache=cache)
+    rd = realdata.load(realdata.find_folder(data_dir), cache=cache, level="provinsi")
     report.context(title=L.t("pv_title", lang), dataset=rd, lang=lang)
     return ProvinceReport(rd, settings)
 
