@@ -203,7 +203,7 @@ def pi3_yearly(revenue: pd.DataFrame, *, by: Sequence[str] = ("region_code",)) -
     for col in ("pi3_band", "pi3_comp_band"):
         scores = []
         for _, g in out.groupby(keys, sort=False):
-            bands = dict(zip(g["year"], g[col]))
+            bands = {y: b if isinstance(b, str) else None for y, b in zip(g["year"], g[col])}
             scores += [
                 score_two_of_three([bands.get(y - 2), bands.get(y - 1), bands.get(y)]) for y in g["year"]
             ]

@@ -141,6 +141,7 @@ def refocusing_shift(types: pd.DataFrame, periods: Periods) -> tuple[str, pd.Dat
     )
     out["change_rp"] = out["during_rp"] - out["base_rp"]
     out["change_pp"] = out["share_during_pct"] - out["share_base_pct"]
+    out = out[(out["base_rp"] != 0) | (out["during_rp"] != 0)]  # types this pemda never used
     out = out.reset_index().sort_values("change_rp", kind="stable").reset_index(drop=True)
     return "ok", out[cols]
 
@@ -304,17 +305,18 @@ def missing_years(anggaran: pd.DataFrame, code: str, level_codes: set | None = N
     return sorted(int(y) for y in set(same["year"]) - have)
 
 
-def unclassified(accounts: pd.DataFrame, region_name: str) -> pd.DataFrame:
-    """The pemda's account rows whose labels are all blank (flag ``blank_label``: they cannot be
-    classified and stay out of every typed total), summed per year and jenis: year, n_rows, budget, spent (Rp).
+def unclassified(table: pd.DataFrame, region_name: str) -> pd.DataFrame:
+    """The pemda's years with blank-label rows (all three account labels blank: they cannot be classified
+    and stay out of every typed total), from the loader's per pemda-year table
+    (:func:`kinerja_analysis.ingest.djpk_checks.unclassified`): year, n_rows, budget, spent (Rp).
 
-    >>> acc = pd.DataFrame({"region_name": ["K", "K", "L"], "year": [2023] * 3, "budget": [5.0, 1.0, 9.0],
-    ...                     "spent": [4.0, 1.0, 9.0], "flag": ["blank_label", "", "blank_label"]})
-    >>> unclassified(acc, "K").to_dict("records")
-    [{'year': 2023, 'n_rows': 1, 'budget': 5.0, 'spent': 4.0}]
+    >>> t = pd.DataFrame({"region_name": ["K", "K", "L"], "year": [2022, 2023, 2023], "n_rows": [0, 2, 1],
+    ...                   "budget": [0.0, 100.0, 9.0], "spent": [0.0, 65.0, 9.0]})
+    >>> unclassified(t, "K").to_dict("records")
+    [{'year': 2023, 'n_rows': 2, 'budget': 100.0, 'spent': 65.0}]
     """
-    a = accounts[accounts["region_name"].astype(str) == region_name]
-    a = a[a["flag"].astype(str).str.contains("blank_label", regex=False)]
-    out = a.groupby("year")[["budget", "spent"]].sum(min_count=1)
-    out.insert(0, "n_rows", a.groupby("year").size())
-    return out.reset_index().astype({"year": int, "n_rows": int})
+    cols = ["year", "n_rows", "budget", "spent"]
+    if table is None or table.empty:
+        return pd.DataFrame(columns=cols)
+    t = table[(table["region_name"].astype(str) == region_name) & (table["n_rows"] > 0)]
+    return t[cols].sort_values("year").reset_index(drop=True).astype({"year": int, "n_rows": int})

@@ -140,7 +140,7 @@ def resolve_regions(folder: Path, values) -> tuple[list[tuple[str, str]], list[s
     """(code, label) per requested region of a real-data folder, and the problems found: each code is
     resolved to its Kemendagri code (from a Kemendagri, BPS or DJPK code); "all" means every pemda in
     the folder. An unknown code is kept as given (its page fails alone, with the message) and reported."""
-    from ..report.sections.pemda import resolve
+    from ..ingest import regions
 
     values = split_regions(values)
     in_folder = pemda_in_folder(folder)
@@ -150,14 +150,15 @@ def resolve_regions(folder: Path, values) -> tuple[list[tuple[str, str]], list[s
     out, problems = [], []
     for v in values:
         try:
-            code = resolve(v, codes, folder)
+            code = str(regions.resolve(v, codes))
         except KinerjaError as exc:
             out.append((v, v))
             problems.append(str(exc))
             continue
         if code not in in_folder:
             problems.append(f"region {v!r} ({code}): no DJPK rows in {folder}")
-        out.append((code, f"{code} {in_folder.get(code, '')}".strip()))
+        name = in_folder.get(code) or dict(zip(codes["region_code"], codes["region_name"])).get(code, "")
+        out.append((code, f"{code} {name}".strip()))
     return list(dict.fromkeys(out)), problems
 
 

@@ -116,6 +116,7 @@ def peer_strip(
             ax.axvline(float(same.median()), color="#555555", lw=0.8, ls="--")
         ax.set_yticks([])
         ax.grid(axis="y", visible=False)
-        ax.set_xlabel(xlabel)
-        ax.legend(ncols=3, loc="upper left", bbox_to_anchor=(0, -0.45), fontsize=8)
+        if xlabel:
+            ax.set_xlabel(xlabel)
+        ax.legend(ncols=3, loc="upper left", bbox_to_anchor=(0, -0.28 - 0.22 * bool(xlabel)), fontsize=8)
         return finish(fig, ax, title, source, lang)

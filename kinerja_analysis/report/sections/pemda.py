@@ -106,8 +106,10 @@ def start(
     if periods:
         overrides["periods"] = config.parse_periods(periods)
     settings = config.load(config_file or None, **overrides)
-    rd = realdata.load(realdata.find_folder(data_dir))
-    code = resolve(region, rd.regions, rd.folder)
+    folder = realdata.find_folder(data_dir)
+    dj = folder / realdata.DJPK_DIR if (folder / realdata.DJPK_DIR).is_dir() else folder
+    code = resolve(region, regions.djpk_codes(dj), folder)
+    rd = realdata.load(folder, level=regions.level_of(code))  # one level: never pooled with the other
     if code not in set(rd.anggaran["region_code"]):
         raise DataError(f"region {region!r} ({code} {rd.region_name(code)}): no DJPK rows in {rd.folder}")
     row = rd.regions[rd.regions["region_code"] == code].iloc[0]
@@ -254,7 +256,6 @@ def peers(table: pd.DataFrame, measures: pd.DataFrame, r: PemdaReport) -> None:
                     lang=lang,
                     source=r.source,
                     title=L.t(key, lang),
-                    xlabel=L.t(key, lang),
                 ),
                 reading=L.t("pd_read_peer_strip", lang),
             )

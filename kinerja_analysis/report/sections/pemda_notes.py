@@ -8,7 +8,6 @@ import pandas as pd
 
 from ... import labels as L
 from ...analysis import pemda
-from ...ingest import djpk_checks
 from .. import page as report
 from .pemda import PemdaReport, rp
 
@@ -85,13 +84,6 @@ def _of(frame, name: str) -> pd.DataFrame:
     return frame[frame["region_name"].astype(str) == name]
 
 
-def _checked(fn_name: str, accounts: pd.DataFrame):
-    """A loader check of :mod:`kinerja_analysis.ingest.djpk_checks` by name, or None when this version of
-    the loader does not have it."""
-    fn = getattr(djpk_checks, fn_name, None)
-    return None if fn is None else fn(accounts)
-
-
 def caveats(unclassified: pd.DataFrame, missing: list[int], r: PemdaReport) -> None:
     """The data caveats for this pemda (``unclassified``: :func:`kinerja_analysis.analysis.pemda.unclassified`;
     ``missing``: :func:`~kinerja_analysis.analysis.pemda.missing_years`): blank-label rows, 422/434
@@ -107,12 +99,12 @@ def caveats(unclassified: pd.DataFrame, missing: list[int], r: PemdaReport) -> N
         items.append(L.t("pd_cv_unclassified", lang, detail=amounts))
     else:
         items.append(L.t("pd_cv_unclassified_none", lang))
-    repeats = _of(_checked("repeat_decisions", rd.accounts), r.name)
-    n_trap = int(
-        ((rd.issues["rule"] == "duplicate_label") & (rd.issues["region_name"].astype(str) == r.name)).sum()
-    )
-    items.append(L.t("pd_cv_repeat", lang, n=len(repeats) if len(repeats) else n_trap))
-    suspect = _of(_checked("suspect_years", rd.accounts), r.name)
+    repeats = _of(rd.repeat_decisions, r.name)
+    items.append(L.t("pd_cv_repeat", lang, n=len(repeats)))
+    if len(repeats) and "agrees" in repeats.columns and (~repeats["agrees"].astype(bool)).any():
+        bad = repeats[~repeats["agrees"].astype(bool)]
+        items.append(L.t("pd_cv_repeat_disagree", lang, years=", ".join(map(str, bad["year"]))))
+    suspect = _of(rd.suspect_years, r.name)
     if len(suspect):
         items.append(
             L.t(
