@@ -139,14 +139,23 @@ def pemda_codes(folder: str | Path):
 def resolve_regions(folder: Path, values) -> tuple[list[tuple[str, str]], list[str]]:
     """(code, label) per requested region of a real-data folder, and the problems found: each code is
     resolved to its Kemendagri code (from a Kemendagri, BPS or DJPK code); "all" means every pemda in
-    the folder. An unknown code is kept as given (its page fails alone, with the message) and reported."""
+    the folder. A Kemendagri code that is also another pemda's BPS or DJPK code (91: Papua, but BPS 91 is
+    Papua Barat) is written "kemendagri:91", so that the page reads it the same way. An unknown code is
+    kept as given (its page fails alone, with the message) and reported."""
     from ..ingest import regions
 
     values = split_regions(values)
     in_folder = pemda_in_folder(folder)
-    if "all" in values:
-        return [(c, f"{c} {n}") for c, n in in_folder.items()], []
     codes = pemda_codes(folder)
+
+    def explicit(code: str) -> str:
+        try:
+            return code if str(regions.resolve(code, codes)) == code else f"kemendagri:{code}"
+        except KinerjaError:
+            return f"kemendagri:{code}"
+
+    if "all" in values:
+        return [(explicit(c), f"{c} {n}") for c, n in in_folder.items()], []
     out, problems = [], []
     for v in values:
         try:
@@ -158,8 +167,17 @@ def resolve_regions(folder: Path, values) -> tuple[list[tuple[str, str]], list[s
         if code not in in_folder:
             problems.append(f"region {v!r} ({code}): no DJPK rows in {folder}")
         name = in_folder.get(code) or dict(zip(codes["region_code"], codes["region_name"])).get(code, "")
-        out.append((code, f"{code} {name}".strip()))
+        out.append((explicit(code), f"{code} {name}".strip()))
     return list(dict.fromkeys(out)), problems
+
+
+def page_code(region: str) -> str:
+    """The code in a page name: the Kemendagri code without its "kemendagri:" prefix.
+
+    >>> page_code("kemendagri:91"), page_code("75.71")
+    ('91', '75.71')
+    """
+    return str(region).removeprefix("kemendagri:")
 
 
 def realdata_jobs(folder: str | Path, *, lang: str = "en", regions: list[str] | None = None) -> list[Job]:
@@ -181,7 +199,7 @@ def realdata_jobs(folder: str | Path, *, lang: str = "en", regions: list[str] | 
     for code, label in wanted:
         jobs.append(
             Job(
-                name=f"06_pemda-{code}",
+                name=f"06_pemda-{page_code(code)}",
                 notebook="06_pemda",
                 parameters={**common, "region": code},
                 region=label,
@@ -351,7 +369,7 @@ def parse(text: str, *, source: str | Path = "<config>", base: Path | None = Non
                     params = check_parameters(nb, params)
                 except ParameterError as exc:
                     raise ConfigError(f"{where}: {exc}") from exc
-                suffix = "-".join(str(v) for v in combo)
+                suffix = "-".join(page_code(v) for v in combo)
                 jname = f"{Path(nb).stem}-{suffix}" if suffix else Path(nb).stem
                 if jname in names_seen:
                     raise ConfigError(f"{where}: report {jname!r} would be produced twice")

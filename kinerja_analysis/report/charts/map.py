@@ -23,9 +23,13 @@ CMAP = "cividis"
 NO_DATA = "#e6e6e6"
 
 
-def polygons(districts) -> dict[str, list[np.ndarray]]:
+def polygons(
+    districts, *, radius: float | None = None, centres: dict | None = None
+) -> dict[str, list[np.ndarray]]:
     """{BPS code: [outer ring, ...]} of the districts of :func:`kinerja_analysis.ingest.grdp.read_map`
-    (holes are left out: too small to see at this scale).
+    (holes are left out: too small to see at this scale); with ``radius`` (degrees) each ring is clipped
+    to that distance from the district's centre (``centres``: {BPS code: (lon, lat)}, else the ring's
+    centroid; :func:`clip_to_disk`).
 
     >>> from types import SimpleNamespace as D
     >>> ring = np.array([[0, 0], [1, 0], [1, 1]], float)
@@ -35,8 +39,61 @@ def polygons(districts) -> dict[str, list[np.ndarray]]:
     """
     out: dict[str, list[np.ndarray]] = {}
     for d in districts:
-        out.setdefault(str(d.bps_code), []).extend(poly[0] for poly in d.polygons if len(poly))
+        rings = [poly[0] for poly in d.polygons if len(poly)]
+        if radius is not None:
+            c = (centres or {}).get(str(d.bps_code))
+            rings = [r for r in (clip_to_disk(r, radius, centre=c) for r in rings) if len(r) >= 3]
+        out.setdefault(str(d.bps_code), []).extend(rings)
     return out
+
+
+def _centroid(ring: np.ndarray) -> np.ndarray:
+    """Area centroid of a simple polygon ring (vertex mean when the area is 0)."""
+    x, y = ring[:, 0], ring[:, 1]
+    cross = x * np.roll(y, -1) - np.roll(x, -1) * y
+    area = cross.sum() / 2
+    if abs(area) < 1e-12:
+        return ring.mean(axis=0)
+    return np.array([((x + np.roll(x, -1)) * cross).sum(), ((y + np.roll(y, -1)) * cross).sum()]) / (6 * area)
+
+
+def clip_to_disk(ring: np.ndarray, radius: float, n: int = 36, centre=None) -> np.ndarray:
+    """The part of a convex ring within ``radius`` of ``centre`` (default: its centroid; the disk drawn as an ``n``-gon),
+    by Sutherland-Hodgman clipping. The quarcs map's cells are Thiessen (Voronoi) cells of the district
+    centres, which reach far into the sea; clipped, the islands show.
+
+    >>> sq = np.array([[-5, -5], [5, -5], [5, 5], [-5, 5]], float)
+    >>> c = clip_to_disk(sq, 1.0, n=4); bool(np.abs(c).max() <= 1.0 + 1e-9), len(c)
+    (True, 4)
+    >>> small = sq / 10; bool(np.allclose(clip_to_disk(small, 1.0), small))
+    True
+    """
+    centre = _centroid(ring) if centre is None else np.asarray(centre, float)
+    if np.hypot(*(ring - centre).T).max() <= radius:
+        return ring
+    t = np.linspace(0, 2 * np.pi, n, endpoint=False)
+    clip = centre + radius * np.column_stack([np.cos(t), np.sin(t)])
+    out = [p for p in ring]
+    for a, b in zip(clip, np.roll(clip, -1, axis=0)):
+        if not out:
+            break
+        edge = b - a
+
+        def inside(p, a=a, edge=edge):
+            return edge[0] * (p[1] - a[1]) - edge[1] * (p[0] - a[0]) >= 0
+
+        src, out = out, []
+        for p, q in zip(src, src[1:] + src[:1]):
+            pin, qin = inside(p), inside(q)
+            if pin:
+                out.append(p)
+            if pin != qin:  # the segment crosses the clip edge
+                d = q - p
+                den = edge[0] * d[1] - edge[1] * d[0]
+                if den:
+                    s = (edge[1] * (p[0] - a[0]) - edge[0] * (p[1] - a[1])) / den
+                    out.append(p + s * d)
+    return np.asarray(out, float) if len(out) >= 3 else ring[:0]
 
 
 def province_of(districts) -> dict[str, str]:
@@ -85,7 +142,9 @@ def choropleth(
             ax.add_collection(
                 PolyCollection(rings_have, facecolor=cmap(norm(np.asarray(have))), edgecolor="white", lw=0.15)
             )
-        ax.autoscale_view()
+        pts = np.vstack([ring for rings in shapes.values() for ring in rings]) if shapes else np.zeros((1, 2))
+        ax.set_xlim(pts[:, 0].min() - 0.5, pts[:, 0].max() + 0.5)
+        ax.set_ylim(pts[:, 1].min() - 0.5, pts[:, 1].max() + 0.5)
         ax.set_aspect("equal")
         ax.set_axis_off()
         sm = matplotlib.cm.ScalarMappable(norm=norm, cmap=cmap)

@@ -20,6 +20,9 @@ from ..charts import map as maps
 
 #: mapped measures -> decimals of the legend
 MAP_MEASURES = {"cut_intensity_pp": 1, "serapan_last_pct": 0, "pi1_gap_last_pp": 0}
+#: the quarcs cells are Thiessen cells of the district centres: each is drawn within this many degrees
+#: of its centre, so that the islands, not the sea, carry the colours
+MAP_RADIUS = 0.7
 #: table columns (measures of analysis.pemda.PEER_MEASURES)
 TABLE_MEASURES = (
     "cut_intensity_pp",
@@ -40,6 +43,7 @@ class NationalReport:
     settings: Settings
     districts: list = field(default_factory=list)
     grdp: pd.DataFrame | None = None
+    centres: dict = field(default_factory=dict)  # {BPS code: (lon, lat)} of the map's district centres
 
     @property
     def lang(self) -> str:
@@ -69,9 +73,32 @@ def start(
             setattr(r, attr, fn(rd.folder))
         except DataError:  # no quarcs-indonesia514 folder: the page says so
             pass
+    if r.districts:
+        r.centres = _centres(rd.folder)
     years = sorted(rd.anggaran["year"].unique())
     report.context(title=L.t("nt_title", lang, y0=years[0], y1=years[-1]), dataset=rd, lang=lang)
     return r
+
+
+def _centres(folder) -> dict:
+    """{BPS code: (lon, lat)} from the map's COORD_X/COORD_Y properties (the centres its Thiessen cells
+    were drawn around); empty when unreadable. To move into ingest.grdp.read_map (District.centre)."""
+    import json
+
+    for path in (folder / grdp.MAP_NAME, folder / grdp.FOLDER / grdp.MAP_NAME):
+        if path.is_file():
+            try:
+                doc = json.loads(path.read_text(encoding="utf-8-sig"))
+                return {
+                    str(f["properties"]["districtID"]).removesuffix(".0"): (
+                        float(f["properties"]["COORD_X"]),
+                        float(f["properties"]["COORD_Y"]),
+                    )
+                    for f in doc["features"]
+                }
+            except (KeyError, TypeError, ValueError):
+                return {}
+    return {}
 
 
 def introduction(measures: pd.DataFrame, r: NationalReport) -> None:
@@ -113,8 +140,8 @@ def maps_section(measures: pd.DataFrame, r: NationalReport) -> None:
     if not r.districts:
         report.para(L.t("nt_no_map", lang), css="ka-note")
         return
-    shapes = maps.polygons(r.districts)
-    report.para(L.t("nt_maps_intro", lang))
+    shapes = maps.polygons(r.districts, radius=MAP_RADIUS, centres=r.centres)
+    report.para(L.t("nt_maps_intro", lang, km=round(MAP_RADIUS * 111)))
     for level in ("kabkota", "provinsi"):
         for column, decimals in MAP_MEASURES.items():
             values = _district_values(measures, column, level, r)
