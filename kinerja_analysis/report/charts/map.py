@@ -147,6 +147,7 @@ def choropleth(
         ax.set_ylim(pts[:, 1].min() - 0.5, pts[:, 1].max() + 0.5)
         ax.set_aspect("equal")
         ax.set_axis_off()
+        fig.subplots_adjust(left=0.02, right=0.98, top=0.92, bottom=0.1)
         sm = matplotlib.cm.ScalarMappable(norm=norm, cmap=cmap)
         cbar = fig.colorbar(sm, ax=ax, orientation="horizontal", fraction=0.05, pad=0.02, aspect=40)
         cbar.set_label(legend, fontsize=9)
@@ -154,7 +155,16 @@ def choropleth(
             matplotlib.ticker.FuncFormatter(lambda x, _p: L.fmt_num(x, lang, decimals))
         )
         ax.set_title(title, loc="left")
-        fig.text(0.01, 0.01, L.t("source_line", lang, source=source), fontsize=8, color="#555555", ha="left")
+        # below the colour bar's label (the page saves with bbox_inches="tight", which keeps it)
+        fig.text(
+            0.01,
+            -0.02,
+            L.t("source_line", lang, source=source),
+            fontsize=8,
+            color="#555555",
+            ha="left",
+            va="top",
+        )
         return fig
 
 

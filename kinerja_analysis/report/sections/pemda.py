@@ -45,6 +45,15 @@ def rp(x, lang: str) -> str:
     return f"{sign}Rp {L.fmt_num(x / 1e6, lang, 1)} {L.t('pd_unit_jt', lang)}"
 
 
+def rp_cell(x, lang: str) -> str:
+    """:func:`rp` with non-breaking spaces, so that a narrow table column never splits an amount.
+
+    >>> rp_cell(611.6e9, "id") == "Rp\u00a0611,6\u00a0M"
+    True
+    """
+    return rp(x, lang).replace(" ", "\u00a0")
+
+
 @dataclass
 class PemdaReport:
     """The loaded real data, the settings and the pemda the page is about."""
@@ -153,11 +162,11 @@ def overview(totals: pd.DataFrame, r: PemdaReport) -> None:
     show = pd.DataFrame(
         {
             L.t("year", lang): [f"{y}*" if p else str(y) for y, p in zip(totals["year"], totals["partial"])],
-            L.t("pd_belanja_anggaran", lang): totals["belanja_budget"].map(lambda v: rp(v, lang)),
-            L.t("pd_belanja_realisasi", lang): totals["belanja_spent"].map(lambda v: rp(v, lang)),
+            L.t("pd_belanja_anggaran", lang): totals["belanja_budget"].map(lambda v: rp_cell(v, lang)),
+            L.t("pd_belanja_realisasi", lang): totals["belanja_spent"].map(lambda v: rp_cell(v, lang)),
             L.t("absorption", lang): totals["serapan_pct"],
-            L.t("pd_pendapatan_anggaran", lang): totals["pendapatan_budget"].map(lambda v: rp(v, lang)),
-            L.t("pd_pendapatan_realisasi", lang): totals["pendapatan_spent"].map(lambda v: rp(v, lang)),
+            L.t("pd_pendapatan_anggaran", lang): totals["pendapatan_budget"].map(lambda v: rp_cell(v, lang)),
+            L.t("pd_pendapatan_realisasi", lang): totals["pendapatan_spent"].map(lambda v: rp_cell(v, lang)),
             L.t("pd_pendapatan_pct", lang): totals["pendapatan_pct"],
         }
     )
@@ -212,9 +221,9 @@ def spending(types: pd.DataFrame, status: str, shift: pd.DataFrame, r: PemdaRepo
     show = pd.DataFrame(
         {
             L.t("pd_type", lang): shift["spending_type"].map(lambda s: L.spending_label(s, lang)),
-            str(base): shift["base_rp"].map(lambda v: rp(v, lang)),
-            ref: shift["during_rp"].map(lambda v: rp(v, lang)),
-            L.t("pd_change_rp", lang): shift["change_rp"].map(lambda v: rp(v, lang)),
+            str(base): shift["base_rp"].map(lambda v: rp_cell(v, lang)),
+            ref: shift["during_rp"].map(lambda v: rp_cell(v, lang)),
+            L.t("pd_change_rp", lang): shift["change_rp"].map(lambda v: rp_cell(v, lang)),
             L.t("pd_share", lang, year=base): shift["share_base_pct"],
             L.t("pd_share", lang, year=ref): shift["share_during_pct"],
             "Δ " + L.t("pp", lang): shift["change_pp"],
