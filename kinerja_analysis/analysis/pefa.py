@@ -73,12 +73,15 @@ def pi2_band(variance_pct: float) -> str | None:
 def score_two_of_three(bands: Sequence[str | None]) -> str | None:
     """PEFA's M1 rule over the last three years: the best score met in at least two of them.
 
-    A year meeting A also meets B and C. Needs three years with data, else None.
+    A year meeting A also meets B and C. Needs three years with a score, else None (a missing band may be
+    None or NaN, as pandas stores it).
 
     >>> score_two_of_three(["A", "C", "B"]), score_two_of_three(["A", "D", "D"]), score_two_of_three(["A", None, "A"])
     ('B', 'D', None)
+    >>> score_two_of_three(["A", float("nan"), "A"]) is None
+    True
     """
-    if len(bands) != 3 or any(b is None for b in bands):
+    if len(bands) != 3 or any(b not in SCORES for b in bands):  # None or NaN: a year without a score
         return None
     for score in SCORES[:3]:
         if sum(SCORES.index(b) <= SCORES.index(score) for b in bands) >= 2:
@@ -86,9 +89,31 @@ def score_two_of_three(bands: Sequence[str | None]) -> str | None:
     return "D"
 
 
+#: the columns of :func:`yearly` after the group keys and year (then pi1_score_3y, pi2_score_3y)
+YEARLY_COLUMNS = ["pi1_outturn_pct", "pi2_variance_pct", "pi1_band", "pi2_band", "no_score"]
+
+
+def no_score_reason(budget_total: float, spent_total: float) -> str:
+    """Why a pemda-year gets no PI-1/PI-2 score, as a code ("" when it gets one): "no_realisasi" when
+    nothing is realised (0 or missing: an unreported year, not an outturn of 0 %), "no_anggaran" when
+    there is no budget to compare with.
+
+    >>> no_score_reason(100.0, 92.0), no_score_reason(100.0, 0.0), no_score_reason(0.0, 5.0)
+    ('', 'no_realisasi', 'no_anggaran')
+    """
+    if not (spent_total > 0):
+        return "no_realisasi"
+    if not (budget_total > 0):
+        return "no_anggaran"
+    return ""
+
+
 def yearly(anggaran: pd.DataFrame, *, by: Sequence[str] = ("region_code",)) -> pd.DataFrame:
     """Per group and year: PI-1 outturn (%), PI-2 composition variance (%, BTT excluded) and their
     one-year bands, plus the three-year score for the window ending in that year.
+    A pemda-year with nothing realised or no Anggaran gets no score (NaN, band None) and says why in
+    ``no_score`` (:func:`no_score_reason`); the three-year scores that need it are None. Always returns
+    these columns, empty when no year is left.
 
     ``anggaran`` is the tidy table with ``budget_revised`` as the budget and ``spent`` as the outturn.
     Years flagged ``partial_year`` are left out (an incomplete realisation is not an outturn).
@@ -105,9 +130,12 @@ def yearly(anggaran: pd.DataFrame, *, by: Sequence[str] = ("region_code",)) -> p
             .sum(min_count=1)
             .fillna(0.0)
         )
-        pi1 = ag.pefa_pi1(t["spent"].sum(), t["budget_revised"].sum())
-        econ = t.drop(index=[c for c in CONTINGENCY if c in t.index])
-        pi2 = ag.pefa_pi2(econ["budget_revised"].to_numpy(), econ["spent"].to_numpy())
+        why = no_score_reason(t["budget_revised"].sum(), t["spent"].sum())
+        pi1 = pi2 = float("nan")
+        if not why:
+            pi1 = ag.pefa_pi1(t["spent"].sum(), t["budget_revised"].sum())
+            econ = t.drop(index=[c for c in CONTINGENCY if c in t.index])
+            pi2 = ag.pefa_pi2(econ["budget_revised"].to_numpy(), econ["spent"].to_numpy())
         rows.append(
             dict(
                 zip(keys + ["year"], key),
@@ -115,11 +143,12 @@ def yearly(anggaran: pd.DataFrame, *, by: Sequence[str] = ("region_code",)) -> p
                 pi2_variance_pct=pi2,
                 pi1_band=pi1_band(pi1),
                 pi2_band=pi2_band(pi2),
+                no_score=why,
             )
         )
-    out = pd.DataFrame(rows)
+    out = pd.DataFrame(rows, columns=keys + ["year", *YEARLY_COLUMNS])
     if out.empty:
-        return out
+        return out.assign(pi1_score_3y=None, pi2_score_3y=None)
     out = out.sort_values(keys + ["year"]).reset_index(drop=True)
     for ind in ("pi1", "pi2"):
         scores = []

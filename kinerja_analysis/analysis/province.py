@@ -1,4 +1,4 @@
-"""Measures of the province report (notebook 05) on real public data: budget shifts of the 34 provinces in
+"""Measures of the province report (notebook 05) on real public data: budget shifts of the provinces in
 2020-21, what DJPK "Anggaran" means per year, PEFA-style counts, and BPS outcomes against cut intensity.
 
 Pure functions, frames in and frames out, tested on synthetic data with planted effects; no language
@@ -7,7 +7,9 @@ text (codes only). :mod:`kinerja_analysis.report.sections.province` shows what t
 Cut intensity is measured on **realised** belanja, because DJPK "Anggaran" for 2020 is largely the budget
 set before refocusing: ``cut_intensity_pp`` = share of (goods/services + capital) in realised belanja in
 the last pre year minus its mean share over the refocusing years, in percentage points (positive = cut
-more). The outcome comparisons are descriptive: 34 provinces, one common shock, no control group.
+more). The outcome comparisons are descriptive: few provinces (34), one common shock, no control group.
+Without data for the last pre year and the refocusing years there is no cut intensity: the functions
+return empty frames with their columns, and the report says so.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from . import pefa
 
 CUT_TYPES = ("barang_jasa", "modal")
 COVID_TYPES = ("btt", "bansos", "hibah")
+STATS_COLUMNS = ["measure", "window", "n", "r", "r_lo", "r_hi", "slope", "slope_lo", "slope_hi"]
 MEASURES = ("poverty_rate", "unemployment_rate", "grdp_growth", "ipm", "gini", "inflation")
 
 
@@ -159,6 +162,10 @@ def cut_intensity(anggaran: pd.DataFrame, periods: Periods) -> pd.DataFrame:
     """
     base_year = periods.pre[1]
     ref = periods.years("refocusing")
+    cols = ["region_code", "cut_intensity_pp", "covid_rise_pp"]
+    have = set(anggaran["year"])
+    if base_year not in have or not have.intersection(ref):
+        return pd.DataFrame(columns=cols)
     comp = shares(anggaran[anggaran["year"].isin([base_year, *ref])])
     out = {}
     for name, types, sign in (("cut_intensity_pp", CUT_TYPES, 1.0), ("covid_rise_pp", COVID_TYPES, -1.0)):
@@ -239,7 +246,10 @@ def outcome_vs_cut(
     n_boot: int = 2000,
     seed: int = DEFAULT_SEED,
 ) -> pd.DataFrame:
-    """Per measure and window: n, r with bootstrap CI, OLS slope (outcome units per pp of cut intensity)."""
+    """Per measure and window: n, r with bootstrap CI, OLS slope (outcome units per pp of cut intensity).
+    Always has the columns of :data:`STATS_COLUMNS`; no rows when there is no cut intensity or no outcome."""
+    if cuts.empty or outcomes.empty:
+        return pd.DataFrame(columns=STATS_COLUMNS)
     ch = outcome_changes(outcomes, periods).merge(cuts, on="region_code", how="inner")
     rows = []
     for measure in [m for m in MEASURES if m in set(ch["measure"])]:
@@ -266,7 +276,7 @@ def outcome_vs_cut(
                     "slope_hi": f["slope_hi"],
                 }
             )
-    return pd.DataFrame(rows)
+    return pd.DataFrame(rows, columns=STATS_COLUMNS)
 
 
 def outcome_fits(
@@ -282,7 +292,7 @@ def outcome_fits(
 
     Each item: window, measure, x, y, r, r_lo, r_hi and the keys of :func:`fit_line`.
     """
-    if "r" not in stats.columns:
+    if "r" not in stats.columns or stats["r"].isna().all():
         return []
     ch = outcome_changes(outcomes, periods).merge(cuts, on="region_code")
     out = []

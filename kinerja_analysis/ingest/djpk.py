@@ -73,7 +73,8 @@ from .djpk_labels import LEVELS, classify, level_of_file, level_of_name, norm_la
 
 COLUMNS = ["namapemda", "provinsi", "tahun", "level1coa90", "level2coa90", "level3coa90", "jenis", "nilai"]
 JENIS = ("Anggaran", "Realisasi")
-#: bump when the parsed table changes, so that stale Parquet caches are not reused
+#: bump when the parsed table or the checks change, so that stale caches (the Parquet copy and the check
+#: tables cached beside it by ``realdata.load``) are not reused
 CACHE_VERSION = "djpk-4"
 
 
@@ -137,6 +138,16 @@ def _cache_path(paths: list[Path], cache_dir: Path) -> Path:
     return cache_dir / f"djpk-{h.hexdigest()[:20]}.parquet"
 
 
+def cache_file(paths, cache: bool | str | Path = True) -> Path | None:
+    """The Parquet copy :func:`read_accounts` keeps for ``paths`` (None when ``cache`` is False): in
+    :func:`kinerja_analysis.paths.cache_dir` (or the folder ``cache`` names), named by a hash of
+    :data:`CACHE_VERSION` and the files' paths, sizes and modification times. Tables derived from the
+    accounts may be cached beside it under the same stem."""
+    if not cache:
+        return None
+    return _cache_path(files(paths), project_paths.cache_dir(None if cache is True else cache))
+
+
 def read_accounts(paths, *, cache: bool | str | Path = False) -> pd.DataFrame:
     """Every account row of the files, classified, one row per pemda x year x account.
 
@@ -153,12 +164,9 @@ def read_accounts(paths, *, cache: bool | str | Path = False) -> pd.DataFrame:
     import pyarrow.compute as pc
 
     paths = files(paths)
-    target = None
-    if cache:
-        cache_dir = project_paths.cache_dir(None if cache is True else cache)
-        target = _cache_path(paths, cache_dir)
-        if target.exists():
-            return pd.read_parquet(target)
+    target = cache_file(paths, cache)
+    if target is not None and target.exists():
+        return pd.read_parquet(target)
     table = _read_all(paths)
     _check_codes(table)
     raw = table.column("nilai")
@@ -508,8 +516,10 @@ def anggaran_from_accounts(acc: pd.DataFrame, codes: pd.DataFrame) -> pd.DataFra
         ]
     ].rename(columns={"level1": "label_level1", "level2": "label_level2", "level3": "label_level3"})
     out = pd.concat([out, rest], axis=1)
-    partial = {(lv, y) for lv, ys in partial_years_by_level(acc).items() for y in ys}
-    out["partial_year"] = pd.Series(list(zip(out["level"].astype(str), out["year"]))).isin(partial).to_numpy()
+    partial = np.zeros(len(out), bool)
+    for level, years in partial_years_by_level(acc).items():  # judged per level, never pooled
+        partial |= (out["level"] == level).to_numpy() & out["year"].isin(years).to_numpy()
+    out["partial_year"] = partial
     out.attrs["unmapped_names"] = unmapped
     return out
 

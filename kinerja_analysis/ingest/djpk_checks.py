@@ -23,8 +23,51 @@ SIGN = {"pendapatan": 1.0, "belanja": -1.0, "financing_in": 1.0, "financing_out"
 SERAPAN_LOW, SERAPAN_HIGH = 0.6, 1.2
 
 
+G = ["level", "region_name", "year"]
+
+
 def _with_level(acc: pd.DataFrame) -> pd.DataFrame:
     return acc if "level" in acc.columns else acc.assign(level="")
+
+
+def _cat(col: pd.Series) -> pd.Categorical:
+    """A column as a Categorical (free for the loader's categorical columns)."""
+    return col.array if isinstance(col.dtype, pd.CategoricalDtype) else pd.Categorical(col)
+
+
+def _per_category(col: pd.Series, mapping: dict, default: float) -> np.ndarray:
+    """``mapping`` applied once per distinct value, spread to the rows by code."""
+    c = _cat(col)
+    vals = np.array([mapping.get(str(x), default) for x in c.categories] + [default], dtype=float)
+    return vals[np.asarray(c.codes)]
+
+
+def _keys(acc: pd.DataFrame, mask=None) -> pd.DataFrame:
+    """The pemda-year key (level, region_name as categoricals, year) of the rows in ``mask``."""
+    m = slice(None) if mask is None else mask
+    return pd.DataFrame(
+        {
+            "level": _cat(acc["level"])[m],
+            "region_name": _cat(
+                acc["region_name"] if "region_name" in acc.columns else pd.Series([""] * len(acc))
+            )[m],
+            "year": acc["year"].to_numpy()[m].astype(np.int64),
+        }
+    )
+
+
+def _named(df: pd.DataFrame) -> pd.DataFrame:
+    """A result keyed by pemda-year with plain string keys, sorted (small frames only)."""
+    df = df.reset_index() if df.index.names[0] is not None else df
+    df = df.astype({"level": str, "region_name": str})
+    return df.sort_values(G, ignore_index=True)
+
+
+def _pemda_year_id(k: pd.DataFrame) -> np.ndarray:
+    """One integer per pemda-year of a :func:`_keys` frame."""
+    lv, rg = k["level"].array, k["region_name"].array
+    pemda = np.asarray(lv.codes, np.int64) * (len(rg.categories) + 1) + np.asarray(rg.codes, np.int64)
+    return pemda * 10_000 + k["year"].to_numpy()
 
 
 def _flagged(acc: pd.DataFrame, word: str) -> np.ndarray:
@@ -64,48 +107,36 @@ def budget_identity(acc: pd.DataFrame, *, tolerance_rp: float = 1e6) -> pd.DataF
     [[0.0, 15.0, True]]
     """
     acc = _with_level(acc)
-    sign = acc["section"].astype(object).map(SIGN).fillna(0.0).to_numpy()
-    key = [
-        acc["level"].astype(str).to_numpy(),
-        acc["region_name"].astype(str).to_numpy(),
-        acc["year"].to_numpy(),
-    ]
-    d = pd.DataFrame(
-        {
-            "level": key[0],
-            "region_name": key[1],
-            "year": key[2],
-            "b": acc["budget"].fillna(0).to_numpy() * sign,
-            "s": acc["spent"].fillna(0).to_numpy() * sign,
-            "counted": counted(acc),
-            "bel": np.where((acc["section"] == "belanja").to_numpy(), acc["budget"].to_numpy(), np.nan),
-            "blank": _flagged(acc, "blank_value"),
-        }
+    sign = _per_category(acc["section"], SIGN, 0.0)
+    d = _keys(acc).assign(
+        b=acc["budget"].fillna(0).to_numpy() * sign,
+        s=acc["spent"].fillna(0).to_numpy() * sign,
+        counted=counted(acc),
+        bel=np.where((acc["section"] == "belanja").to_numpy(), acc["budget"].to_numpy(), np.nan),
+        blank=_flagged(acc, "blank_value"),
     )
-    g = ["level", "region_name", "year"]
-    all_ = d.groupby(g)[["b"]].sum().rename(columns={"b": "gap_budget_if_double_counted"})
+    by = d.groupby(G, observed=True)
+    out = by.agg(gap_budget_if_double_counted=("b", "sum"), n_blank_values=("blank", "sum"))
     c = (
         d[d["counted"]]
-        .groupby(g)
+        .groupby(G, observed=True)
         .agg(gap_budget=("b", "sum"), gap_spent=("s", "sum"), belanja_budget=("bel", "sum"))
     )
-    out = c.join(all_)
-    out["n_blank_values"] = d.groupby(g)["blank"].sum().reindex(out.index).fillna(0).astype(int)
-    out = out.reset_index()
+    out = _named(c.join(out))
+    out["n_blank_values"] = out["n_blank_values"].astype(int)
     out["gap_share"] = out["gap_budget"] / out["belanja_budget"]
     out["ok"] = out["gap_budget"].abs() <= tolerance_rp
     cols = ["gap_budget", "gap_spent", "gap_budget_if_double_counted", "belanja_budget", "gap_share", "ok"]
-    return out[g + cols + ["n_blank_values"]]
+    return out[G + cols + ["n_blank_values"]]
 
 
 def _serapan(acc: pd.DataFrame, by: list[str]) -> pd.DataFrame:
-    """Belanja Anggaran and Realisasi summed ``by`` (counted rows only)."""
+    """Belanja Anggaran and Realisasi summed ``by`` (counted rows only), with string keys."""
     m = (acc["section"] == "belanja").to_numpy() & counted(acc)
-    b = acc.loc[m, by].copy()
-    for col in by:
-        b[col] = b[col].astype(str) if col != "year" else b[col].astype(int)
-    b["budget"], b["spent"] = acc.loc[m, "budget"].fillna(0), acc.loc[m, "spent"].fillna(0)
-    return b.groupby(by)[["budget", "spent"]].sum()
+    k = _keys(acc, m)[by].assign(budget=acc["budget"].to_numpy()[m], spent=acc["spent"].to_numpy()[m])
+    out = k.fillna({"budget": 0.0, "spent": 0.0}).groupby(by, observed=True)[["budget", "spent"]].sum()
+    out = out.reset_index().astype({c: str for c in by if c != "year"})
+    return out.sort_values(by).set_index(by)
 
 
 def partial_years_by_level(accounts: pd.DataFrame, *, ratio: float = 0.6) -> dict[str, list[int]]:
@@ -147,13 +178,13 @@ def unclassified(acc: pd.DataFrame) -> pd.DataFrame:
     and the Anggaran (``budget``) and Realisasi (``spent``) they carry, in Rupiah. Every pemda-year of
     ``acc`` is listed, with 0 where it has none; these amounts are in no typed total."""
     acc = _with_level(acc)
-    g = ["level", "region_name", "year"]
-    d = pd.DataFrame({k: acc[k].astype(str) if k != "year" else acc[k].astype(int) for k in g})
     m = _flagged(acc, "blank_label")
-    d["n_rows"] = m.astype(int)
-    d["budget"] = np.where(m, acc["budget"].fillna(0).to_numpy(), 0.0)
-    d["spent"] = np.where(m, acc["spent"].fillna(0).to_numpy(), 0.0)
-    return d.groupby(g, as_index=False)[["n_rows", "budget", "spent"]].sum()
+    d = _keys(acc).assign(
+        n_rows=m.astype(int),
+        budget=np.where(m, acc["budget"].fillna(0).to_numpy(), 0.0),
+        spent=np.where(m, acc["spent"].fillna(0).to_numpy(), 0.0),
+    )
+    return _named(d.groupby(G, observed=True)[["n_rows", "budget", "spent"]].sum())
 
 
 def repeat_decisions(acc: pd.DataFrame, *, tolerance_rp: float = 1e6, much_less: float = 0.5) -> pd.DataFrame:
@@ -169,25 +200,29 @@ def repeat_decisions(acc: pd.DataFrame, *, tolerance_rp: float = 1e6, much_less:
     cols = ["level", "region_name", "year", "kept_code", "dropped_code", "kept_budget", "kept_spent"]
     cols += ["dropped_budget", "dropped_spent", "evidence_code", "agrees", "reason"]
     acc = _with_level(acc)
-    cats = pd.Index(acc["level3"].astype("category").cat.categories).astype(str)
-    code_of = {x: (re.match(r"^\s*([\d.]+)", x) or [None, ""])[1].replace(".", "") for x in cats}
-    is_tr = {x: norm_label(x) == "pendapatan transfer antar daerah" for x in cats}
-    code = acc["level3"].astype(str).map(lambda x: code_of[x] if is_tr[x] else "")
-    tr = (acc["section"] == "pendapatan").to_numpy() & code.isin(["422", "434"]).to_numpy()
+    l3 = _cat(acc["level3"])
+    code_of = {
+        str(x): float((re.match(r"^\s*([\d.]+)", str(x)) or [None, "0"])[1].replace(".", "") or 0)
+        for x in l3.categories
+        if norm_label(x) == "pendapatan transfer antar daerah"
+    }
+    code = _per_category(acc["level3"], code_of, 0.0)
+    tr = (acc["section"] == "pendapatan").to_numpy() & np.isin(code, [422.0, 434.0])
     tr &= ~_flagged(acc, "duplicate_key")
     if not tr.any():
         return pd.DataFrame(columns=cols)
-    g = ["level", "region_name", "year"]
-    t = (
-        acc.loc[tr, g]
-        .astype({"level": str, "region_name": str})
-        .assign(code=code[tr].to_numpy(), b=acc.loc[tr, "budget"].fillna(0), s=acc.loc[tr, "spent"].fillna(0))
+    t = _keys(acc, tr).assign(
+        code=np.where(code[tr] == 434.0, "434", "422"),
+        b=np.nan_to_num(acc["budget"].to_numpy()[tr]),
+        s=np.nan_to_num(acc["spent"].to_numpy()[tr]),
     )
-    w = t.pivot_table(index=g, columns="code", values=["b", "s"], aggfunc="sum")
-    w = w.dropna()
-    if w.empty:
+    t = t.astype({"level": str, "region_name": str})
+    w = t.pivot_table(index=G, columns="code", values=["b", "s"], aggfunc="sum").dropna()
+    if w.empty or ("b", "434") not in w.columns or ("b", "422") not in w.columns:
         return pd.DataFrame(columns=cols)
-    idt = budget_identity(acc, tolerance_rp=tolerance_rp).set_index(g)
+    ids = _pemda_year_id(_keys(acc))  # the identity only for the pemda-years holding a transfer row
+    both = np.isin(ids, np.unique(ids[tr]))
+    idt = budget_identity(acc[both], tolerance_rp=tolerance_rp).set_index(G)
     # the counted gap holds 434 (the kept code); swap it for 422 to get the other choice's gap
     gap434 = idt["gap_budget"].reindex(w.index)
     gap422 = gap434 - w[("b", "434")] + w[("b", "422")]
@@ -223,45 +258,45 @@ def repeat_decisions(acc: pd.DataFrame, *, tolerance_rp: float = 1e6, much_less:
 
 
 def _account_key(acc: pd.DataFrame) -> np.ndarray:
-    """An integer per (section, normalised label) of each row (level 2 where level 3 is blank)."""
-    l3, l2 = acc["level3"].astype("category"), acc["level2"].astype("category")
-    n3 = np.array([norm_label(x) for x in l3.cat.categories], dtype=object)
-    n2 = np.array([norm_label(x) for x in l2.cat.categories], dtype=object)
-    lab = np.where(n3[l3.cat.codes] != "", n3[l3.cat.codes], n2[l2.cat.codes])
-    return pd.factorize(pd.Series(lab, dtype=object) + "|" + acc["section"].astype(str).to_numpy())[0]
+    """An integer per (section, normalised label) of each row (level 2 where level 3 is blank); labels
+    are normalised once per distinct (level 3, level 2) pair."""
+    l3, l2 = _cat(acc["level3"]), _cat(acc["level2"])
+    n3 = [norm_label(x) for x in l3.categories] + [""]
+    n2 = [norm_label(x) for x in l2.categories] + [""]
+    c3 = np.asarray(l3.codes, np.int64) % len(n3)  # a missing label (-1) is the last, ""
+    c2 = np.asarray(l2.codes, np.int64) % len(n2)
+    uniq, inv = np.unique(c3 * len(n2) + c2, return_inverse=True)
+    labels = np.array([n3[u // len(n2)] or n2[u % len(n2)] for u in uniq], dtype=object)
+    lab = pd.factorize(labels)[0][inv.ravel()].astype(np.int64)
+    sec = np.asarray(_cat(acc["section"]).codes, np.int64) + 1
+    return lab * (int(sec.max(initial=0)) + 1) + sec
 
 
 def _copied(acc: pd.DataFrame, tolerance_rp: float = 1.0) -> pd.DataFrame:
     """Pemda-years whose non-zero Realisasi equal the previous year's account for account: the same
     multiset of (label, Realisasi), each within ``tolerance_rp`` (the real copy found in the province
     files is off by Rp 1 on one account), and at least two non-zero accounts."""
-    g = ["level", "region_name", "year"]
-    m = counted(acc) & (acc["spent"].fillna(0).to_numpy() != 0)
-    a = acc.loc[m]
+    m = counted(acc) & (np.nan_to_num(acc["spent"].to_numpy()) != 0)
+    k = _keys(acc, m)
     d = pd.DataFrame(
-        {"level": a["level"].astype(str).to_numpy(), "region_name": a["region_name"].astype(str).to_numpy()}
+        {"py": _pemda_year_id(k), "lab": _account_key(acc[m]), "spent": acc["spent"].to_numpy()[m]}
     )
-    d["year"], d["lab"], d["spent"] = a["year"].astype(int).to_numpy(), _account_key(a), a["spent"].to_numpy()
-    d = d.sort_values(g + ["lab", "spent"], ignore_index=True)
-    d["rank"] = d.groupby(g + ["lab"]).cumcount()
-    prev = d.assign(year=d["year"] + 1)
-    j = d.merge(prev, on=g + ["lab", "rank"], suffixes=("", "_prev"))
+    d = d.sort_values(["py", "lab", "spent"], ignore_index=True)
+    d["rank"] = d.groupby(["py", "lab"]).cumcount()
+    j = d.merge(d.assign(py=d["py"] + 1), on=["py", "lab", "rank"], suffixes=("", "_prev"))
     j["diff"] = (j["spent"] - j["spent_prev"]).abs()
     j["close"] = j["diff"] <= tolerance_rp
-    n = d.groupby(g).size()
-    both = j.groupby(g).agg(n_close=("close", "sum"), worst=("diff", "max"))
-    both["n"], both["n_prev"] = (
-        n.reindex(both.index),
-        n.reindex([(lv, r, y - 1) for lv, r, y in both.index]).to_numpy(),
-    )
-    hit = both[
-        (both["n_close"] == both["n"]) & (both["n"] == both["n_prev"]) & (both["n"] >= 2)
-    ].reset_index()
+    n = d.groupby("py").size()
+    both = j.groupby("py").agg(n_close=("close", "sum"), worst=("diff", "max"))
+    both["n"], both["n_prev"] = n.reindex(both.index).to_numpy(), n.reindex(both.index - 1).to_numpy()
+    hit = both[(both["n_close"] == both["n"]) & (both["n"] == both["n_prev"]) & (both["n"] >= 2)]
+    names = k.assign(py=_pemda_year_id(k)).drop_duplicates("py").set_index("py").loc[hit.index]
+    out = _named(names.assign(n=hit["n"].to_numpy(), worst=hit["worst"].to_numpy()).reset_index(drop=True))
     detail = [
         f"{int(r.n)} non-zero accounts equal to {r.year - 1}'s (largest difference Rp {r.worst:,.0f})"
-        for r in hit.itertuples()
+        for r in out.itertuples()
     ]
-    return hit[g].assign(reason="copied_realisasi", detail=detail)
+    return out[G].assign(reason="copied_realisasi", detail=detail)
 
 
 def suspect_years(acc: pd.DataFrame) -> pd.DataFrame:
@@ -273,7 +308,7 @@ def suspect_years(acc: pd.DataFrame) -> pd.DataFrame:
     audited LKPD's deadline, so its Realisasi may still change; with no partial year, no year can be
     called provisional from the files alone). One row per pemda-year and reason."""
     acc = _with_level(acc)
-    g = ["level", "region_name", "year"]
+    g = G
     parts = [_copied(acc)]
     ser = _serapan(acc, g).reset_index()
     share = ser["spent"] / ser["budget"].where(ser["budget"] != 0)
@@ -321,20 +356,41 @@ def issues(accounts: pd.DataFrame) -> pd.DataFrame:
     values, and one row per file whose level was inferred from the names. Columns: rule, level, file,
     row, region_name, year, label, budget (Anggaran), spent (Realisasi), message."""
     acc = _with_level(accounts)
-    rows = []
-    flagged = acc[acc["flag"].ne("").to_numpy()]
-    for r in flagged.itertuples():
-        for rule in str(r.flag).split(";"):
-            rows.append(
-                [rule, r.level, r.source_file, int(r.source_row), r.region_name, int(r.year), r.level3]
-                + [r.budget, r.spent, MESSAGES[rule]]
-            )
+    flag = _cat(acc["flag"])
+    codes = np.asarray(flag.codes)
+    parts = []
+    for j, f in enumerate(map(str, flag.categories)):  # one pass per distinct flag, not per row
+        pos = np.flatnonzero(codes == j)
+        if not f or not len(pos):
+            continue
+        sub = acc.iloc[pos]
+        base = pd.DataFrame(
+            {
+                "level": sub["level"].astype(str).to_numpy(),
+                "file": sub["source_file"].astype(str).to_numpy(),
+                "row": sub["source_row"].to_numpy().astype(int),
+                "region_name": sub["region_name"].astype(str).to_numpy(),
+                "year": sub["year"].to_numpy().astype(int),
+                "label": sub["level3"].astype(str).to_numpy(),
+                "budget": sub["budget"].to_numpy(),
+                "spent": sub["spent"].to_numpy(),
+                "_pos": pos,
+            }
+        )
+        for k, rule in enumerate(f.split(";")):
+            parts.append(base.assign(rule=rule, message=MESSAGES[rule], _k=k))
     for f in pd.unique(acc["source_file"].astype(str)):
         if not level_of_file(f):
             levels = ",".join(
                 sorted(acc.loc[(acc["source_file"] == f).to_numpy(), "level"].astype(str).unique())
             )
-            rows.append(
-                ["level_inferred", levels, f, 0, "", 0, "", np.nan, np.nan, MESSAGES["level_inferred"]]
+            parts.append(
+                pd.DataFrame(
+                    [["level_inferred", levels, f, 0, "", 0, "", np.nan, np.nan, MESSAGES["level_inferred"]]],
+                    columns=ISSUE_COLUMNS,
+                ).assign(_pos=len(acc), _k=0)
             )
-    return pd.DataFrame(rows, columns=ISSUE_COLUMNS)
+    if not parts:
+        return pd.DataFrame(columns=ISSUE_COLUMNS)
+    out = pd.concat(parts, ignore_index=True).sort_values(["_pos", "_k"], kind="stable")
+    return out[ISSUE_COLUMNS].reset_index(drop=True)

@@ -9,6 +9,7 @@ notebooks (the report set is planned by :func:`kinerja_analysis.run.plan.for_fol
 from __future__ import annotations
 
 import os
+import pickle
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -16,7 +17,7 @@ import pandas as pd
 
 from .. import errors, paths
 from ..errors import DataError
-from ..files import fingerprint, sha256
+from ..files import atomic_path, fingerprint, sha256
 from . import bps, djpk, djpk_checks, regions
 
 DJPK_DIR, BPS_DIR, CODES_DIR = "djpk-apbd-jaga", "bps-provinsi-indikator-rkp", "kode-wilayah-bps-kemendagri"
@@ -109,6 +110,37 @@ def _hashes(folder: Path) -> dict:
     return out
 
 
+CHECKS = ("identity", "issues", "partial_years", "suspect_years", "unclassified", "repeat_decisions")
+
+
+def checks(acc: pd.DataFrame, cache_file: Path | None = None, level: str | None = None) -> dict:
+    """The :mod:`~kinerja_analysis.ingest.djpk_checks` tables of ``acc`` (keys: :data:`CHECKS`). With the
+    accounts' cache file (``djpk.cache_file``) they are kept beside it per level, so that each page of a
+    many-page run computes them once; an unreadable copy is recomputed."""
+    target = None
+    if cache_file is not None:
+        target = cache_file.with_name(f"{cache_file.stem}-checks-{level or 'all'}.pkl")
+        if target.exists():
+            try:
+                got = pd.read_pickle(target)
+                if isinstance(got, dict) and set(got) == set(CHECKS):
+                    return got
+            except (OSError, EOFError, ValueError, AttributeError, ImportError, pickle.UnpicklingError):
+                pass  # a damaged or foreign cache file: computed again below and replaced
+    out = {
+        "identity": djpk_checks.budget_identity(acc),
+        "issues": djpk_checks.issues(acc),
+        "partial_years": djpk_checks.partial_years(acc),
+        "suspect_years": djpk_checks.suspect_years(acc),
+        "unclassified": djpk_checks.unclassified(acc),
+        "repeat_decisions": djpk_checks.repeat_decisions(acc),
+    }
+    if target is not None:
+        with atomic_path(target) as tmp:
+            pd.to_pickle(out, tmp)
+    return out
+
+
 def load(folder: str | Path, *, cache: bool | str | Path = True, level: str | None = None) -> RealData:
     """Load a real-data folder: DJPK accounts (Parquet-cached in :func:`kinerja_analysis.paths.cache_dir`,
     or the folder ``cache`` names; ``False``: no cache), code tables, BPS files. ``level`` ("provinsi" or
@@ -125,6 +157,8 @@ def load(folder: str | Path, *, cache: bool | str | Path = True, level: str | No
     if level is not None:
         errors.check_option("level", level, djpk.LEVELS)
         acc = acc[(acc["level"] == level).to_numpy()].reset_index(drop=True)
+        for col in acc.select_dtypes("category").columns:  # names of the other level must not linger
+            acc[col] = acc[col].cat.remove_unused_categories()
         if acc.empty:
             raise DataError(f"{dj}: no {level} rows (files data_apbd_{level}_level3-YYYY.csv) in this folder")
     ang = djpk.anggaran_from_accounts(acc, codes)
@@ -139,23 +173,18 @@ def load(folder: str | Path, *, cache: bool | str | Path = True, level: str | No
         outcomes = pd.DataFrame(columns=["region_code", "year", "measure", "value", "polarity"])
         national = pd.DataFrame(columns=["measure", "year", "value", "kind"])
         rkp = pd.DataFrame(
-            columns=["measure", "year", "target_lower", "target_upper", "actual", "achievement"]
+            columns=["measure", "year", "target_lower", "target_upper", "actual", "achievement", "note"]
         )
     return RealData(
         folder=folder,
         accounts=acc,
         anggaran=ang,
         revenue=rev,
-        identity=djpk_checks.budget_identity(acc),
-        issues=djpk_checks.issues(acc),
         regions=codes,
         outcomes=outcomes,
         national=national,
         rkp=rkp,
-        partial_years=djpk_checks.partial_years(acc),
-        suspect_years=djpk_checks.suspect_years(acc),
-        unclassified=djpk_checks.unclassified(acc),
-        repeat_decisions=djpk_checks.repeat_decisions(acc),
+        **checks(acc, djpk.cache_file(dj, cache), level),
         level=level,
         unmapped_names=ang.attrs.get("unmapped_names", []),
         files=_hashes(folder),

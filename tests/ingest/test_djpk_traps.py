@@ -229,6 +229,7 @@ def test_province_report_data_keeps_province_rows_only():
     assert set(rd.accounts["level"].astype(str)) == {"provinsi"}
     assert rd.anggaran["region_name"].astype(str).unique().tolist() == ["Provinsi Fiktif"]
     assert rd.partial_years == [2025]
+    assert rd.unmapped_names == []  # "Kab. Tanpa Kode" is a kab/kota: not this page's concern
     both = realdata.load(TRAPS, cache=False)
     assert set(both.anggaran["level"].astype(str)) == {"provinsi", "kabkota"}
     assert (both.repeat_decisions["agrees"] == np.array([True, True, True, False])).all()
@@ -268,3 +269,19 @@ def test_cli_cache_option_sets_the_environment(tmp_path, monkeypatch):
     code = cli.main(["report", "--data", str(tmp_path / "absent"), "--cache", str(tmp_path / "c")])
     assert code != 0
     assert os.environ[paths.CACHE_ENV] == str(tmp_path / "c")
+
+
+def test_check_tables_cached_per_level_beside_the_accounts(tmp_path):
+    d = tmp_path / "raw"
+    shutil.copytree(TRAPS, d)
+    first = realdata.load(d, cache=tmp_path / "c", level="kabkota")
+    stem = djpk.cache_file(d, tmp_path / "c").stem
+    assert (tmp_path / "c" / f"{stem}-checks-kabkota.pkl").exists()
+    again = realdata.load(d, cache=tmp_path / "c", level="kabkota")
+    pd.testing.assert_frame_equal(first.repeat_decisions, again.repeat_decisions)
+    pd.testing.assert_frame_equal(first.suspect_years, again.suspect_years)
+    (tmp_path / "c" / f"{stem}-checks-kabkota.pkl").write_bytes(b"not a pickle")  # damaged: recomputed
+    third = realdata.load(d, cache=tmp_path / "c", level="kabkota")
+    pd.testing.assert_frame_equal(first.unclassified, third.unclassified)
+    assert realdata.load(d, cache=tmp_path / "c", level="provinsi").partial_years == [2025]
+    assert (tmp_path / "c" / f"{stem}-checks-provinsi.pkl").exists()

@@ -130,11 +130,19 @@ def data_checks(failures: pd.DataFrame, repaired: pd.DataFrame, r: ProvinceRepor
             ),
             L.t("pv_check_identity", lang, ok=int(idt["ok"].sum()), n=len(idt)),
             L.t("pv_check_trap", lang, n=n_trap, closed=len(repaired)),
+            *_repeat_lines(rd, lang),
             L.t("pv_check_blank", lang, n=int((rd.issues["rule"] == "blank_value").sum())),
+            *_unclassified_lines(rd, lang),
             L.t("pv_check_partial", lang, years=", ".join(map(str, rd.partial_years)) or "–"),
+            *_suspect_lines(rd, lang),
             L.t("pv_check_unmapped", lang, names=", ".join(rd.unmapped_names) or L.t("pv_none", lang)),
         ]
     )
+    report.record("unclassified_rows", int(rd.unclassified["n_rows"].sum()) if len(rd.unclassified) else 0)
+    if len(rd.suspect_years):
+        report.publish("suspect_years", rd.suspect_years, title=L.t("pv_sec_checks", lang))
+    if len(rd.repeat_decisions):
+        report.publish("repeat_decisions", rd.repeat_decisions, title=L.t("pv_sec_checks", lang))
     report.record("identity_failures", len(failures))
     report.record("double_counted_rows", n_trap)
     if len(failures):
@@ -157,6 +165,49 @@ def data_checks(failures: pd.DataFrame, repaired: pd.DataFrame, r: ProvinceRepor
     n_blank = int((failures["n_blank_values"] > 0).sum())
     report.para(L.t("pv_identity_reading", lang, blank=n_blank, other=len(failures) - n_blank), css="ka-note")
     report.publish("budget_identity", idt, title=L.t("pv_identity_caption", lang))
+
+
+def _short(name) -> str:
+    return str(name).replace("Provinsi ", "")
+
+
+def _repeat_lines(rd: RealData, lang: str) -> list[str]:
+    """The 422/434 decisions, and where the evidence points the other way (none: no line)."""
+    d = rd.repeat_decisions
+    if d is None or d.empty:
+        return []
+    bad = d[~d["agrees"].astype(bool)]
+    names = ", ".join(f"{_short(x.region_name)} {x.year}" for x in bad.itertuples()) or L.t("pv_none", lang)
+    return [L.t("pv_check_repeat", lang, n=len(d), bad=len(bad), list=names)]
+
+
+def _unclassified_lines(rd: RealData, lang: str) -> list[str]:
+    """Blank-label rows and their money (none: no line)."""
+    u = rd.unclassified
+    if u is None or u.empty or not int(u["n_rows"].sum()):
+        return []
+    return [
+        L.t(
+            "pv_check_unclassified",
+            lang,
+            n=int(u["n_rows"].sum()),
+            budget=L.fmt_num(float(u["budget"].sum()), lang, 0),
+            spent=L.fmt_num(float(u["spent"].sum()), lang, 0),
+        )
+    ]
+
+
+def _suspect_lines(rd: RealData, lang: str) -> list[str]:
+    """Suspect years other than the partial one (already said), grouped by reason (none: no line)."""
+    s = rd.suspect_years
+    if s is None or s.empty:
+        return []
+    s = s[s["reason"] != "partial"]
+    items = []
+    for reason, g in s.groupby("reason", sort=True):
+        where = ", ".join(f"{_short(x.region_name)} {x.year}" for x in g.itertuples())
+        items.append(L.t(f"pv_suspect_{reason}", lang) + ": " + where)
+    return [L.t("pv_check_suspect", lang, items="; ".join(items))] if items else []
 
 
 def anggaran_meaning(by_year: pd.DataFrame, r: ProvinceReport) -> None:
@@ -275,6 +326,9 @@ def cut_ranking(cuts: pd.DataFrame, r: ProvinceReport) -> None:
             y1=r.periods.refocusing[1],
         )
     )
+    if cuts.empty:
+        report.para(_no_cut_text(r), css="ka-caveat")
+        return
     named = cuts.assign(name=cuts["region_code"].map(r.name))
     report.figure(
         plots_province.cut_intensity(named, lang=lang, source=r.source), reading=L.t("pv_read_cut", lang)
@@ -282,6 +336,18 @@ def cut_ranking(cuts: pd.DataFrame, r: ProvinceReport) -> None:
     report.record("cut_intensity_median_pp", float(cuts["cut_intensity_pp"].median()))
     report.record("cut_intensity_max_pp", float(cuts["cut_intensity_pp"].max()))
     report.publish("cut_intensity", named, title=L.t("pv_fig_cut", lang))
+
+
+def _no_cut_text(r: ProvinceReport) -> str:
+    years = sorted(int(y) for y in r.data.anggaran["year"].unique())
+    return L.t(
+        "pv_no_cut",
+        r.lang,
+        base=r.periods.pre[1],
+        y0=r.periods.refocusing[0],
+        y1=r.periods.refocusing[1],
+        years=f"{years[0]}–{years[-1]}" if years else "–",
+    )
 
 
 def _pefa_table(scores: pd.DataFrame, ind: str, pct: str, r: ProvinceReport) -> pd.DataFrame:
@@ -308,6 +374,13 @@ def pefa(scores: pd.DataFrame, pi1_counts: pd.DataFrame, pi2_counts: pd.DataFram
     lang = r.lang
     report.heading(L.t("pv_sec_pefa", lang))
     report.para(L.t("pv_pefa_caveat", lang), css="ka-caveat")
+    if scores.empty or scores["pi1_band"].isna().all():
+        report.para(L.t("pv_pefa_none", lang), css="ka-note")
+        return
+    none = scores[scores["no_score"].astype(bool)] if "no_score" in scores.columns else scores.iloc[:0]
+    if len(none):
+        names = ", ".join(f"{r.name(x.region_code)} {x.year}" for x in none.itertuples())
+        report.para(L.t("pv_pefa_noscore", lang, n=len(none), list=names), css="ka-note")
     report.figure(
         plots_province.pefa_counts(pi1_counts, lang=lang, source=r.source), reading=L.t("pv_read_pefa", lang)
     )
@@ -320,7 +393,7 @@ def pefa(scores: pd.DataFrame, pi1_counts: pd.DataFrame, pi2_counts: pd.DataFram
         ("pi2", "pi2_variance_pct", "pv_pefa2_caption"),
     ):
         report.table(_pefa_table(scores, ind, pct, r), lang=lang, caption=L.t(caption, lang), sortable=True)
-    for yr, g in scores.groupby("year"):
+    for yr, g in scores.dropna(subset=["pi1_band"]).groupby("year"):
         report.record(f"pefa_pi1_share_A_{yr}", float((g["pi1_band"] == "A").mean()))
     report.publish("pefa_scores", scores, title=L.t("pv_sec_pefa", lang))
 
@@ -331,6 +404,11 @@ def outcomes(stats: pd.DataFrame, fits: list[dict], r: ProvinceReport, *, n_prov
     (:func:`~kinerja_analysis.analysis.province.outcome_vs_cut`)."""
     lang = r.lang
     report.heading(L.t("pv_sec_outcomes", lang))
+    if stats.empty or "r" not in stats.columns or stats["r"].isna().all():
+        report.para(L.t("pv_outcomes_none", lang), css="ka-caveat")
+        if len(stats):
+            report.publish("outcomes_vs_cut", stats, title=L.t("pv_sec_outcomes", lang))
+        return
     report.para(L.t("pv_descriptive", lang, n=n_provinces), css="ka-caveat")
     for window, key in WINDOW_TITLE_KEYS.items():
         panels = [
