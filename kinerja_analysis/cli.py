@@ -32,7 +32,16 @@ class _Parser(argparse.ArgumentParser):
 
 
 def _cmd_demo(args) -> int:
+    if args.national:
+        from .ingest import national
 
+        folder = paths.resolve(args.national, base=Path.cwd())
+        written = national.write(folder, seed=args.seed, small=args.small)
+        print(f"wrote {len(written)} files of a synthetic national folder to {folder} (truth in truth.json)")
+        print(f"next: kinerja report --data {paths.display_path(folder)}")
+        return EXIT_OK
+    if args.small:
+        raise ConfigError("--small goes with --national DIR")
     out = paths.resolve(args.out, base=Path.cwd()) if args.out else paths.DEMO_DATA
     written = demo.write(out, seed=args.seed)
     print(f"wrote {len(written)} files to {out}")
@@ -225,7 +234,7 @@ def _cmd_data_fetch(args) -> int:
         print(f"  {entry['status']:10} {entry['folder']}/{entry['file']}", flush=True)
 
     fetch.fetch(dest, mirror=args.mirror, timeout=args.timeout, progress=progress)
-    print(f"all files verified (sha256); manifest: {dest / 'manifest.json'}")
+    print(f"all files verified (sha256 and git blob id); manifest: {dest / 'manifest.json'}")
     print(f"next: kinerja report --data {paths.display_path(dest)}")
     return EXIT_OK
 
@@ -241,6 +250,13 @@ def build_parser() -> argparse.ArgumentParser:
     d = sub.add_parser("demo", help="write the synthetic demo data folder")
     d.add_argument("--out", help="folder (default: data/demo in the project)")
     d.add_argument("--seed", type=int, default=DEFAULT_SEED)
+    d.add_argument(
+        "--national",
+        metavar="DIR",
+        help="instead: a synthetic national folder in the DJPK scraper's format (34 provinces, 508 kab/kota, "
+        "2019-2025, traps planted, truth.json)",
+    )
+    d.add_argument("--small", action="store_true", help="with --national: 3 provinces x 4 kab/kota")
     d.set_defaults(func=_cmd_demo)
 
     v = sub.add_parser("validate", help="check data folders or files; exit 1 on errors")
@@ -316,7 +332,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     da = sub.add_parser("data", help="public real data sets (DJPK APBD, BPS outcomes, region codes)")
     dsub = da.add_subparsers(dest="data_command", required=True, parser_class=_Parser)
-    df = dsub.add_parser("fetch", help="download the public files into data/raw/ and verify their sha256")
+    df = dsub.add_parser(
+        "fetch",
+        help="download the public files (DJPK province and kab/kota, BPS, codes, district GRDP and map) "
+        "into data/raw/ and verify their checksums",
+    )
     df.add_argument("--dest", help="folder (default: data/raw in the project)")
     df.add_argument(
         "--mirror", help="base URL serving the same layout (<URL>/<folder>/<file>) instead of GitHub"

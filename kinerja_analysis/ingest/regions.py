@@ -8,6 +8,10 @@ Sources (``../shared/realdata``, fetched by ``kinerja data fetch``):
 - ``kode-wilayah-bps-kemendagri/provinsi.csv`` and ``kabkota.csv``: the BPS <-> Kemendagri bridge.
   BPS and Kemendagri codes often differ (Papua: BPS 94, Kemendagri 91; BPS 7501 is Boalemo while
   Kemendagri 75.01 is Kab. Gorontalo), so codes are always joined through this table, never assumed equal.
+
+A user may name a pemda in any of the three forms (Kota Gorontalo: Kemendagri "75.71", BPS "7571", DJPK
+"30.03"); :func:`resolve` and :func:`resolve_list` turn them into the Kemendagri code, and say so when a
+code reads as two different pemda (DJPK 18.08 is Kota Tomohon, Kemendagri 18.08 Kab. Way Kanan).
 """
 
 from __future__ import annotations
@@ -307,3 +311,24 @@ def bps_code(code, table: pd.DataFrame) -> str:
     dagri = dagri_code(code)
     hit = table.loc[table["region_code"].astype(str) == dagri, "bps_code"]
     return str(hit.iloc[0]) if len(hit) and str(hit.iloc[0]) else ""
+
+
+def resolve_list(value, codes: pd.DataFrame, bridge: pd.DataFrame | None = None, *, prefer=None) -> list[str]:
+    """Kemendagri codes for a ``--region`` value: one code, a comma-separated list (or a list of either),
+    or "all" (every pemda of ``codes``, provinces first, then kab/kota, each in code order). Each code may
+    be in any form :func:`resolve` takes; repeats are dropped, order is kept.
+
+    >>> codes = pd.DataFrame({"region_code": ["75", "75.71"], "region_name": ["P", "K"], "bps_code": ["75", "7571"]})
+    >>> resolve_list("7571, 75,75.71", codes), resolve_list("all", codes)
+    (['75.71', '75'], ['75', '75.71'])
+    """
+    items = [value] if isinstance(value, str) else list(value)
+    parts = [p.strip() for item in items for p in str(item).split(",") if p.strip()]
+    if not parts:
+        raise ConfigError("no region code given (expected a code, a comma-separated list or 'all')")
+    if any(p.lower() == "all" for p in parts):
+        if len(parts) > 1:
+            raise ConfigError(f"'all' cannot be combined with other region codes (found {', '.join(parts)})")
+        known = sorted(codes["region_code"].astype(str).unique(), key=lambda c: (len(c), c))
+        return [c for c in known if c]
+    return list(dict.fromkeys(resolve(p, codes, bridge, prefer=prefer) for p in parts))

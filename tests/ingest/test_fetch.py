@@ -43,15 +43,24 @@ def _closed_port() -> int:
         return s.getsockname()[1]
 
 
-def test_fetch_from_local_mirror_end_to_end(realdata, tmp_path, capsys):
+def _present(realdata):
+    """The files of the table that the shared real-data folder holds (it lacks the kab/kota files)."""
+    return [f for f in fetch.FILES if (realdata / f.folder / f.file).exists()]
+
+
+def test_fetch_from_local_mirror_end_to_end(realdata, tmp_path, capsys, monkeypatch):
     dest = tmp_path / "raw"
+    here = _present(realdata)
+    assert len(here) == len(fetch.FILES) - 7  # all but the seven kab/kota years
+    monkeypatch.setattr(fetch, "FILES", here)
     with serve(realdata) as url:
         assert cli.main(["data", "fetch", "--dest", str(dest), "--mirror", url]) == 0
         manifest = json.loads((dest / "manifest.json").read_text())
-        assert len(manifest["files"]) == len(fetch.FILES)
+        assert len(manifest["files"]) == len(here)
         assert {e["status"] for e in manifest["files"]} == {"downloaded"}
         for e in manifest["files"]:
             assert fetch.sha256(dest / e["folder"] / e["file"]) == e["sha256"]
+            assert fetch.git_blob_id(dest / e["folder"] / e["file"]) == e["blob"]
             assert e["url"].startswith(url) and e["retrieved"]
         assert fetch.verify(dest) == []
         # second run: everything present and verified, nothing downloaded
@@ -69,20 +78,44 @@ def test_offline_is_a_clear_error_exit_1(tmp_path, capsys):
 
 
 def test_checksum_mismatch_refused_and_not_kept(tmp_path):
-    bad = tmp_path / "mirror" / fetch.FILES[0][0]
+    first = fetch.FILES[0]
+    bad = tmp_path / "mirror" / first.folder
     bad.mkdir(parents=True)
-    (bad / fetch.FILES[0][1]).write_text("namapemda\nnot the real file\n")
-    with serve(tmp_path / "mirror") as url, pytest.raises(DataError, match="checksum mismatch"):
+    (bad / first.file).write_text("namapemda\nnot the real file\n")
+    with serve(tmp_path / "mirror") as url, pytest.raises(DataError, match="size .* expected"):
         fetch.fetch(tmp_path / "raw", mirror=url)
-    assert not (tmp_path / "raw" / fetch.FILES[0][0] / fetch.FILES[0][1]).exists()
+    assert not (tmp_path / "raw" / first.folder / first.file).exists()
+    assert list((tmp_path / "raw" / first.folder).iterdir()) == []  # no .part left behind
 
 
 def test_default_urls_are_the_source_commits():
-    for folder, name, *_ in fetch.FILES:
-        url = fetch.url_for(folder, name)
-        repo, commit, _ = fetch.SOURCES[folder]
+    for f in fetch.FILES:
+        url = fetch.url_for(f.folder, f.file, path=f.path)
+        repo, commit, _ = fetch.SOURCES[f.folder]
         assert url.startswith(f"https://raw.githubusercontent.com/{repo}/{commit}/")
+    quarcs = {f.file: fetch.url_for(f.folder, f.file, path=f.path) for f in fetch.FILES if f.path}
+    assert quarcs["gdp_pc.csv"].endswith(
+        "/quarcs-lab/indonesia514/e2c0e6dbfb2487a2c03748f1ec11ee567fb72499/gdp/gdp_pc.csv"
+    )
+    assert quarcs["mapIdonesia514tp.geojson"].endswith("/maps/mapIdonesia514tp.geojson")
 
 
 def test_checksum_table_matches_shared_files(realdata):
-    assert fetch.verify(realdata) == []
+    problems = fetch.verify(realdata)
+    assert problems == [
+        f"missing: djpk-apbd-jaga/data_apbd_kabkota_level3-{y}.csv" for y in range(2019, 2026)
+    ]
+    assert fetch.verify(realdata, files=_present(realdata)) == []
+
+
+def test_table_holds_the_kabkota_years_and_quarcs():
+    names = {f.file: f for f in fetch.FILES}
+    for y in range(2019, 2026):
+        f = names[f"data_apbd_kabkota_level3-{y}.csv"]
+        assert f.folder == "djpk-apbd-jaga" and len(f.blob) == 40
+        assert (f.sha256 is None) == (y in (2019, 2020))  # only the blob id is known for 2019 and 2020
+    assert names["data_apbd_kabkota_level3-2019.csv"].blob == "532a648204d2d71f320749a4cb3e21cafc8fa1f0"
+    assert names["data_apbd_kabkota_level3-2025.csv"].sha256.startswith("4bd42d45ac86")
+    assert {f.folder for f in fetch.FILES} == set(fetch.SOURCES)
+    assert all(len(f.blob) == 40 for f in fetch.FILES)
+    assert all(f.sha256 is not None and f.size for f in fetch.FILES if "kabkota_level3" not in f.file)

@@ -102,3 +102,16 @@ def test_real_gorontalo_and_tomohon(realdata):
     for r in codes.itertuples():
         assert regions.resolve(f"kemendagri:{r.region_code}", codes, bridge) == r.region_code
         assert regions.resolve(f"djpk:{r.djpk_code}", codes, bridge) == r.region_code
+
+
+def test_resolve_list_forms_and_all():
+    codes, bridge = _fixture_codes()
+    assert regions.resolve_list("9971, 99.71,djpk:90.01", codes, bridge) == ["99.01", "99.71"]
+    assert regions.resolve_list(["99.71", "99.01,99.71"], codes, bridge) == ["99.71", "99.01"]
+    assert regions.resolve_list("all", codes, bridge) == ["99.01", "99.71"]
+    with pytest.raises(ConfigError, match="cannot be combined"):
+        regions.resolve_list("all,99.01", codes, bridge)
+    with pytest.raises(ConfigError, match="no region code"):
+        regions.resolve_list(" , ", codes, bridge)
+    with pytest.raises(ConfigError, match="'99.99'"):
+        regions.resolve_list("99.01,99.99", codes, bridge)
