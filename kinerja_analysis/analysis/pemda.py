@@ -154,8 +154,9 @@ def pefa_scores(anggaran: pd.DataFrame, revenue: pd.DataFrame, code: str | None 
     r = revenue if code is None else of_region(revenue, code)
     partial = set(a.loc[a["partial_year"].astype(bool), "year"]) if "partial_year" in a.columns else set()
     r = r.assign(partial_year=r["year"].isin(partial))
-    s12 = pefa.yearly(a) if len(a) else pd.DataFrame(columns=["region_code", "year"])
-    s3 = pefa.pi3_yearly(r)
+    with np.errstate(invalid="ignore", divide="ignore"):  # a year with nothing realised: NaN, no warning
+        s12 = pefa.yearly(a) if len(a) else pd.DataFrame(columns=["region_code", "year"])
+        s3 = pefa.pi3_yearly(r)
     if s12.empty:
         return s3
     if s3.empty:

@@ -9,7 +9,7 @@ import pandas as pd
 from ... import labels as L
 from ...analysis import pemda
 from .. import page as report
-from .pemda import PemdaReport, rp
+from .pemda import PemdaReport, rp, rp_cell
 
 #: BPS province measures shown on a province page (codes of analysis.province.MEASURES)
 _OUTCOME_DECIMALS = 2
@@ -84,6 +84,28 @@ def _of(frame, name: str) -> pd.DataFrame:
     return frame[frame["region_name"].astype(str) == name]
 
 
+def _reason(code: str, lang: str) -> str:
+    """A suspect-year reason code of the loader in the page's language (the code itself when unknown)."""
+    key = f"pd_reason_{code}"
+    return L.t(key, lang) if key in L.TEXT else str(code)
+
+
+def _repeat_table(repeats: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """The 422/434 decisions of one pemda, amounts in short Rupiah."""
+    cols = {
+        L.t("year", lang): repeats["year"].astype(int).astype(str),
+        L.t("pd_kept", lang): repeats["kept_code"].astype(str),
+    }
+    for key, col in (("pd_kept_spent", "kept_spent"), ("pd_dropped_spent", "dropped_spent")):
+        if col in repeats.columns:
+            cols[L.t(key, lang)] = repeats[col].map(lambda v: rp_cell(v, lang))
+    if "evidence_code" in repeats.columns:
+        cols[L.t("pd_evidence", lang)] = repeats["evidence_code"].astype(str).replace("", "–")
+    if "reason" in repeats.columns:
+        cols[L.t("pd_reason", lang)] = repeats["reason"].astype(str)
+    return pd.DataFrame(cols)
+
+
 def caveats(unclassified: pd.DataFrame, missing: list[int], r: PemdaReport) -> None:
     """The data caveats for this pemda (``unclassified``: :func:`kinerja_analysis.analysis.pemda.unclassified`;
     ``missing``: :func:`~kinerja_analysis.analysis.pemda.missing_years`): blank-label rows, 422/434
@@ -110,7 +132,7 @@ def caveats(unclassified: pd.DataFrame, missing: list[int], r: PemdaReport) -> N
             L.t(
                 "pd_cv_suspect",
                 lang,
-                detail="; ".join(f"{int(x.year)} ({x.reason})" for x in suspect.itertuples()),
+                detail="; ".join(f"{int(x.year)} ({_reason(x.reason, lang)})" for x in suspect.itertuples()),
             )
         )
     else:
@@ -133,13 +155,16 @@ def caveats(unclassified: pd.DataFrame, missing: list[int], r: PemdaReport) -> N
     items.append(L.t("pd_cv_anggaran", lang))
     report.bullets(items)
     if len(repeats):
-        report.table(
-            repeats.drop(columns=[c for c in ("level",) if c in repeats.columns]),
-            lang=lang,
-            caption=L.t("pd_repeat_caption", lang),
-        )
+        report.table(_repeat_table(repeats, lang), lang=lang, caption=L.t("pd_repeat_caption", lang))
     if len(suspect):
-        report.table(suspect, lang=lang, caption=L.t("pd_suspect_caption", lang))
+        show = pd.DataFrame(
+            {
+                L.t("year", lang): suspect["year"].astype(int).astype(str),
+                L.t("pd_reason", lang): suspect["reason"].astype(str).map(lambda x: _reason(x, lang)),
+                L.t("pd_detail", lang): suspect["detail"].astype(str),
+            }
+        )
+        report.table(show, lang=lang, caption=L.t("pd_suspect_caption", lang))
     u = unclassified.set_index("year") if len(unclassified) else pd.DataFrame(columns=["spent"])
     a = rd.anggaran
     same = a[(a["region_code"].astype(str).str.len() == 2) == r.is_province]
