@@ -17,6 +17,7 @@ from ...ingest import grdp, realdata
 from ...ingest.realdata import RealData
 from .. import page as report
 from ..charts import map as maps
+from .pemda import mark_synthetic
 
 #: mapped measures -> decimals of the legend
 MAP_MEASURES = {"cut_intensity_pp": 1, "serapan_last_pct": 0, "pi1_gap_last_pp": 0}
@@ -76,7 +77,8 @@ def start(
     if r.districts:
         r.centres = _centres(rd.folder)
     years = sorted(rd.anggaran["year"].unique())
-    report.context(title=L.t("nt_title", lang, y0=years[0], y1=years[-1]), dataset=rd, lang=lang)
+    data = L.t(mark_synthetic(rd), lang)
+    report.context(title=L.t("nt_title", lang, y0=years[0], y1=years[-1], data=data), dataset=rd, lang=lang)
     return r
 
 

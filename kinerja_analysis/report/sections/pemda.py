@@ -9,6 +9,7 @@ DJPK ``30.03``) and returns the :class:`PemdaReport` every section takes. An unk
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 
 import numpy as np
@@ -90,6 +91,18 @@ class PemdaReport:
         return self.grdp[self.grdp["bps_code"].astype(str) == self.bps_code][cols]
 
 
+def mark_synthetic(rd: RealData) -> str:
+    """Mark a folder written by the synthetic national generator (its truth.json names the generator) as
+    synthetic, so that the page carries the synthetic-data banner; return the title's data label key."""
+    truth = rd.folder / "truth.json"
+    if truth.is_file():
+        try:
+            rd.synthetic = "generator" in json.loads(truth.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            pass
+    return "pd_data_synthetic" if rd.synthetic else "pd_data_real"
+
+
 def resolve(code: str, codes: pd.DataFrame, folder) -> str:
     """The Kemendagri code of ``code`` (Kemendagri, BPS or DJPK form: :func:`kinerja_analysis.ingest.regions.resolve`)
     among the pemda of ``codes``; an unknown or ambiguous code raises DataError naming the folder."""
@@ -127,7 +140,8 @@ def start(
     )
     r.grdp = _load_grdp(rd.folder)
     years = sorted(pemda.of_region(rd.anggaran, code)["year"].unique())
-    title = L.t("pd_title", lang, name=r.name, code=code, y0=years[0], y1=years[-1])
+    data = L.t(mark_synthetic(rd), lang)
+    title = L.t("pd_title", lang, name=r.name, code=code, y0=years[0], y1=years[-1], data=data)
     report.context(title=title, dataset=rd, lang=lang, region=code)
     return r
 
