@@ -146,6 +146,23 @@ def start(
     return r
 
 
+def year_flags(r: PemdaReport, years, lang: str) -> list[str]:
+    """Per year, the suspect-year reasons the loader found for this pemda (translated), "" when none:
+    every table that shows a year's figures says when they should not be read as final."""
+    sy = r.data.suspect_years
+    if sy is None or sy.empty:
+        return [""] * len(years)
+    mine = sy[sy["region_name"].astype(str) == r.name]
+    by_year = mine.groupby("year")["reason"].apply(list).to_dict()
+    return [
+        "; ".join(
+            L.t(f"pd_reason_{x}", lang) if f"pd_reason_{x}" in L.TEXT else str(x)
+            for x in by_year.get(int(y), [])
+        )
+        for y in years
+    ]
+
+
 def _level_full_years(r: PemdaReport) -> list[int]:
     a = r.data.anggaran
     same = a[(a["region_code"].astype(str).str.len() == 2) == r.is_province]
@@ -182,6 +199,7 @@ def overview(totals: pd.DataFrame, r: PemdaReport) -> None:
             L.t("pd_pendapatan_anggaran", lang): totals["pendapatan_budget"].map(lambda v: rp_cell(v, lang)),
             L.t("pd_pendapatan_realisasi", lang): totals["pendapatan_spent"].map(lambda v: rp_cell(v, lang)),
             L.t("pd_pendapatan_pct", lang): totals["pendapatan_pct"],
+            L.t("pd_caveat", lang): year_flags(r, totals["year"], lang),
         }
     )
     c = list(show.columns)
@@ -342,6 +360,7 @@ def pefa(scores: pd.DataFrame, r: PemdaReport) -> None:
                 L.t("pd_pi3", lang): cell("pi3_outturn_pct", "pi3_band"),
                 L.t("pd_pi3_3y", lang): col("pi3_score_3y"),
                 L.t("pd_pi3_comp", lang): cell("pi3_variance_pct", "pi3_comp_band"),
+                L.t("pd_caveat", lang): year_flags(r, s.index, lang),
             }
         )
         report.table(show, lang=lang, caption=L.t("pd_pefa_caption", lang))
