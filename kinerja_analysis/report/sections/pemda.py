@@ -302,7 +302,7 @@ def peers(table: pd.DataFrame, measures: pd.DataFrame, r: PemdaReport) -> None:
             )
     group = table["group"].map(lambda g: L.t(f"pd_group_{g}", lang))
     rank = [
-        "–" if pd.isna(k) else L.t("pd_rank_of", lang, rank=int(k), n=int(n))
+        "–" if pd.isna(k) else L.t("pd_rank_of", lang, rank=int(k), n=int(n)).replace(" ", "\u00a0")
         for k, n in zip(table["rank"], table["n"])
     ]
     show = pd.DataFrame(
