@@ -14,6 +14,19 @@ REALDATA = Path(os.environ.get("KINERJA_REALDATA", paths.ROOT.parent / "shared" 
 os.environ.setdefault("MPLBACKEND", "Agg")
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _cache_in_a_temp_folder(tmp_path_factory):
+    """Parsed-data caches of a test run go to a temporary folder, never to the user's ~/.cache/kinerja
+    (kernels and CLI subprocesses inherit the variable)."""
+    old = os.environ.get("KINERJA_CACHE")
+    os.environ["KINERJA_CACHE"] = str(tmp_path_factory.mktemp("kinerja-cache"))
+    yield
+    if old is None:
+        os.environ.pop("KINERJA_CACHE", None)
+    else:
+        os.environ["KINERJA_CACHE"] = old
+
+
 @pytest.fixture(scope="session")
 def demo_dir() -> Path:
     if not (paths.DEMO_DATA / "kinerja.csv").exists():

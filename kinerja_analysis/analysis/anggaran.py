@@ -138,20 +138,34 @@ def composition(
 
 
 def composition_shift(
-    comp: pd.DataFrame, from_year: int, to_year: int, by: Sequence[str] = ("region_code",)
+    comp: pd.DataFrame,
+    from_year: int,
+    to_year: int,
+    by: Sequence[str] = ("region_code",),
+    *,
+    value: str = "budget_revised",
 ) -> pd.DataFrame:
-    """Change of each spending type's share between two years, in percentage points.
+    """Change of each spending type's share between two years, in percentage points, beside the change in
+    Rupiah of the amount the shares are of (``value``, a column of :func:`composition`; kept when present as
+    ``rp_from``, ``rp_to`` and ``change_rp``). A share can grow while its Rupiah fall, when the total falls more.
 
-    >>> comp = pd.DataFrame({"region_code": ["x"] * 2, "year": [2019, 2020], "spending_type": ["modal"] * 2,
-    ...                      "share": [0.30, 0.18]})
-    >>> composition_shift(comp, 2019, 2020)["shift_pp"].round(1).tolist()
-    [-12.0]
+    >>> comp = pd.DataFrame({"region_code": ["x"] * 4, "year": [2019, 2019, 2020, 2020],
+    ...                      "spending_type": ["modal", "pegawai"] * 2, "budget_revised": [30.0, 70.0, 12.0, 68.0]})
+    >>> comp["share"] = comp["budget_revised"] / comp.groupby("year")["budget_revised"].transform("sum")
+    >>> s = composition_shift(comp, 2019, 2020)
+    >>> s["shift_pp"].round(1).tolist(), s["change_rp"].tolist()
+    ([-15.0, 15.0], [-18.0, -2.0])
     """
     keys = list(by) + ["spending_type"]
-    a = comp[comp["year"] == from_year].set_index(keys)["share"]
-    b = comp[comp["year"] == to_year].set_index(keys)["share"]
-    out = pd.concat({"share_from": a, "share_to": b}, axis=1).fillna(0.0)
+    cols = ["share"] + ([value] if value in comp.columns else [])
+    a = comp[comp["year"] == from_year].set_index(keys)[cols]
+    b = comp[comp["year"] == to_year].set_index(keys)[cols]
+    out = pd.concat({"from": a, "to": b}, axis=1).fillna(0.0)
+    out.columns = [f"{c}_{w}" for w, c in out.columns]
     out["shift_pp"] = (out["share_to"] - out["share_from"]) * 100
+    if value in comp.columns:
+        out = out.rename(columns={f"{value}_from": "rp_from", f"{value}_to": "rp_to"})
+        out["change_rp"] = out["rp_to"] - out["rp_from"]
     return out.reset_index()
 
 

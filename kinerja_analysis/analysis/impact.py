@@ -1,22 +1,26 @@
 """Did the agencies that were cut more do worse? Dose–response, continuous-dose DiD, event study, checks.
 
-The models (DESIGN.md section 5), estimated with pyfixest (nothing here re-implements an estimator):
+The models (DESIGN.md section 5), estimated with pyfixest through :mod:`.twfe`:
 
 - DiD: ``y ~ dose10 × refocusing + dose10 × post | unit + year``; the unit is region × OPD × indicator,
   ``dose10`` is the OPD's cut share over the refocusing years × 10, so a coefficient is the change in
   capaian (pp) per 10 pp of cut, relative to the pre years.
-- Event study: ``y ~ Σ_{y ≠ 2019} dose10 × 1[year = y] | unit + year``, reference year from settings.
+- The sector-robust DiD (``sector=True``): the same with ``| unit + sector^year``, so that a pandemic shock
+  that hit a whole sector (urusan) in a year is absorbed instead of being read as a dose effect.
+- Event study: ``y ~ Σ_{y ≠ ref} dose10 × 1[year = y] | unit + year``; the reference year is the settings'
+  (2019) or, when the data lacks it, the last pre year present.
 
-Standard errors are clustered (CR1) by region across regions, by OPD within one region, with t(G − 1)
-critical values. Few clusters make CR1 too optimistic, so every estimate also carries the cluster
-jackknife (CR3) interval, which is the safer one with a handful of regions; the event study also gives
-simultaneous (sup-t) bands. On a balanced panel the OPD-year shortcut of :mod:`.panel` gives the same
-estimates and standard errors with frequency weights; elsewhere the units are used.
+Inference clusters by region across regions, by OPD within one region. The headline interval and p-value
+of the DiD are the wild-cluster restricted bootstrap with Webb weights, with the CV3 jackknife beside it
+(:mod:`.inference`); CR1 (pyfixest, t(G − 1)) stays as a secondary column. The event study gives pointwise
+CV3 intervals and a Bonferroni band (t(G − 1) critical value with CV3 errors) that covers all years at once.
+With fewer than :data:`MIN_CLUSTERS` clusters only the estimates are given. On a balanced panel the
+OPD-year shortcut of :mod:`.panel` gives the same estimates with frequency weights; elsewhere the units.
 """
 
 from __future__ import annotations
 
-import warnings
+import dataclasses
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -26,114 +30,85 @@ import pandas as pd
 
 from ..config import DEFAULT_SEED, Periods
 from . import panel as P
+from . import twfe
 from .compare import dose_terciles
 
 Cluster = Literal["region", "opd"]
-#: below this many clusters CR1 is unreliable and the cluster jackknife (CR3) is computed beside it
+#: below this many clusters no cluster-robust interval is given (re-exported from :mod:`.twfe`)
+MIN_CLUSTERS = twfe.MIN_CLUSTERS
+#: below this many clusters CR1 is too optimistic: the report flags it and leans on the wild bootstrap
 FEW_CLUSTERS = 30
 Method = Literal["auto", "unit", "aggregate"]
 
 
 @dataclass
 class Model:
-    """A model's tidy rows and the pyfixest fits behind them, for ``.summary()``, ``.tidy()`` or ``.coef()``."""
+    """A model's tidy rows and what is behind them, for ``.cr1.summary()`` or ``.inference[term]``."""
 
     table: pd.DataFrame
-    #: the pyfixest ``Feols`` fit with CR1 (cluster-robust) standard errors
-    cr1: Any
-    #: the same model with CR3 (cluster jackknife) standard errors, or None when not computed
-    cr3: Any = None
+    #: the pyfixest ``Feols`` fit with CR1 (cluster-robust) standard errors, None when nothing was fitted
+    cr1: Any = None
+    #: term -> ClusterInference (wild bootstrap and CV3), for the DiD
+    inference: dict = dataclasses.field(default_factory=dict)
+    #: the event study's reference year (None when the data has no pre year)
+    reference_year: int | None = None
+    #: ``ok``, or why the model could not be fitted as asked (``no_pre_years``, ``reference_moved``)
+    status: str = "ok"
 
 
-def _fit(frame: pd.DataFrame, how: str, outcome: str, terms: Sequence[str], cluster: Cluster, vcov: str):
-    import pyfixest as pf
-
-    fe = "unit_id + year" if how == "unit" else "opd_id + year"
-    kw = {} if how == "unit" else {"weights": "n", "weights_type": "fweights"}
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        return pf.feols(
-            f"{outcome} ~ {' + '.join(terms)} | {fe}", data=frame, vcov={vcov: f"{cluster}_id"}, **kw
-        )
-
-
-def _tidy(fit, fit3, terms, *, outcome, how, n_obs, n_clusters, cluster) -> pd.DataFrame:
-    with warnings.catch_warnings():  # a zero-variance toy model warns in sqrt; real data does not
-        warnings.simplefilter("ignore")
-        t = fit.tidy()
-        t3 = fit3.tidy() if fit3 is not None else None
-    out = pd.DataFrame(
-        {
-            "term": list(terms),
-            "estimate": [float(t.at[x, "Estimate"]) for x in terms],
-            "se": [float(t.at[x, "Std. Error"]) for x in terms],
-            "ci_low": [float(t.at[x, "2.5%"]) for x in terms],
-            "ci_high": [float(t.at[x, "97.5%"]) for x in terms],
-            "p_value": [float(t.at[x, "Pr(>|t|)"]) for x in terms],
-        }
-    )
-    out["ci_low_cr3"] = [float(t3.at[x, "2.5%"]) for x in terms] if t3 is not None else np.nan
-    out["ci_high_cr3"] = [float(t3.at[x, "97.5%"]) for x in terms] if t3 is not None else np.nan
-    out["outcome"], out["frame"], out["cluster"] = outcome, how, cluster
-    out["n_obs"], out["n_clusters"] = int(n_obs), int(n_clusters)
-    return out
-
-
-def _estimate(
-    panel: pd.DataFrame,
-    kind: str,
-    *,
-    outcome: str,
-    cluster: Cluster,
-    method: Method,
-    periods: Periods | None,
-    jackknife: bool,
-):
+def _check(panel: pd.DataFrame, outcome: str, cluster: str) -> None:
     if cluster not in ("region", "opd"):
         raise ValueError(f"cluster must be 'region' or 'opd', found {cluster!r}")
     if outcome not in panel.columns:
         raise ValueError(f"outcome {outcome!r} is not in the panel; have: {', '.join(P.OUTCOMES)}")
+
+
+def has_sectors(panel: pd.DataFrame) -> bool:
+    """Whether the panel knows the sector (urusan) of at least two OPDs in two different sectors.
+
+    >>> has_sectors(pd.DataFrame({"sector": ["1.02", None]})), has_sectors(pd.DataFrame({"sector": ["1.02", "1.03"]}))
+    (False, True)
+    """
+    if "sector" not in panel.columns:
+        return False
+    s = panel["sector"].astype("string").fillna("").str.strip()
+    return s[s.ne("")].nunique() >= 2
+
+
+def _frame(panel, kind, *, outcome, method, periods, sector):
     frame, how = P.estimation_frame(panel, outcome, method=method)
-    terms = P.add_terms(frame, kind, periods=periods)  # on the (small, new) estimation frame
+    if sector:
+        if not has_sectors(panel):
+            raise ValueError("the sector model needs a `sector` column with at least two known sectors")
+        s = panel["sector"].astype("string").fillna("").str.strip()
+        by_opd = pd.Series(s.to_numpy(), index=panel["opd_id"].to_numpy())
+        by_opd = by_opd[~by_opd.index.duplicated()]
+        code = frame["opd_id"].map(by_opd).fillna("")
+        frame = frame[code.ne("").to_numpy()].copy()  # OPDs of unknown sector sit out the sector model
+        frame["sector_id"] = pd.factorize(code[code.ne("")])[0]
+        frame["sector_year"] = frame["sector_id"].to_numpy() * 10_000 + frame["year"].to_numpy()
+    terms = P.add_terms(frame, kind, periods=periods)
     n_obs = float(frame["n"].sum()) if how == "aggregate" else len(frame)
-    n_clusters = int(frame[f"{cluster}_id"].nunique())
-    fit = _fit(frame, how, outcome, terms, cluster, "CRV1")
-    if jackknife is None:  # CR3 refits the model once per cluster: worth it, and cheap, only when few
-        jackknife = n_clusters < FEW_CLUSTERS
-    fit3 = _fit(frame, how, outcome, terms, cluster, "CRV3") if jackknife and n_clusters >= 3 else None
-    return fit, fit3, terms, how, n_obs, n_clusters
+    return frame, how, terms, n_obs
 
 
-def did(
-    panel: pd.DataFrame,
-    *,
-    outcome: str = "achievement",
-    cluster: Cluster = "region",
-    method: Method = "auto",
-    periods: Periods | None = None,
-    jackknife: bool | None = None,
-) -> pd.DataFrame:
+def _describe(table, *, outcome, how, cluster, n_obs, n_clusters, sector, cluster_cr1):
+    table["outcome"], table["frame"], table["cluster"] = outcome, how, cluster
+    table["cluster_cr1"] = cluster_cr1.replace("_id", "")
+    table["n_obs"], table["n_clusters"] = int(n_obs), int(n_clusters)
+    table["model"] = "sector" if sector else "baseline"
+    return table
+
+
+def did(panel: pd.DataFrame, **kwargs) -> pd.DataFrame:
     """Continuous-dose two-way fixed-effects DiD: effect per 10 pp of cut in the refocusing and post years.
 
-    Parameters
-    ----------
-    panel : pandas.DataFrame
-        From :func:`kinerja_analysis.analysis.panel.build`.
-    outcome : str
-        One of :data:`kinerja_analysis.analysis.panel.OUTCOMES`.
-    cluster : {"region", "opd"}
-        Cluster of the standard errors: region across regions, OPD within one region.
-    method : {"auto", "unit", "aggregate"}
-        ``auto`` uses the exact OPD-year shortcut on a balanced panel, the units otherwise.
-    jackknife : bool, optional
-        Also give the CR3 (cluster jackknife) interval, ``ci_low_cr3``/``ci_high_cr3``; by default only
-        with fewer than :data:`FEW_CLUSTERS` clusters.
-
-    Returns
-    -------
-    pandas.DataFrame
-        One row per term (``treat_refocusing``, ``treat_post``): ``estimate, se, ci_low, ci_high,
-        p_value, ci_low_cr3, ci_high_cr3, outcome, frame, cluster, n_obs, n_clusters``.
+    Takes the arguments of :func:`did_model` and returns its table: one row per term
+    (``treat_refocusing``, ``treat_post``) with ``estimate``, the headline ``ci_low, ci_high, p_value``
+    (named in ``interval``: ``wild``, ``cr1`` or ``none``), the CR1 (``se, ci_low_cr1, ci_high_cr1,
+    p_cr1``), CV3 (``se_cv3, ci_low_cv3, ci_high_cv3, p_cv3``) and wild-bootstrap (``ci_low_wild,
+    ci_high_wild, p_wild, draws``) columns, ``strong``, ``status`` (see :mod:`.twfe`), ``outcome, frame,
+    cluster, cluster_cr1, n_obs, n_clusters, model``.
 
     Examples
     --------
@@ -142,12 +117,11 @@ def did(
     >>> rows = [(r, o, "i", y, 0.1 * (o + 1) * r) for r in (1, 2, 3) for o in range(3) for y in range(2018, 2024)]
     >>> k = pd.DataFrame(rows, columns=["region_code", "opd", "indicator_id", "year", "dose"])
     >>> k["achievement"] = 100 + k["year"] % 3 - 20 * k["dose"] * k["year"].isin([2020, 2021])
-    >>> (did(P.build(k.astype({"region_code": str, "opd": str})))["estimate"].round(6) + 0.0).tolist()
-    [-2.0, 0.0]
+    >>> t = did(P.build(k.astype({"region_code": str, "opd": str})))
+    >>> (t["estimate"].round(6) + 0.0).tolist(), t["status"].tolist()
+    ([-2.0, 0.0], ['few_clusters', 'few_clusters'])
     """
-    return did_model(
-        panel, outcome=outcome, cluster=cluster, method=method, periods=periods, jackknife=jackknife
-    ).table
+    return did_model(panel, **kwargs).table
 
 
 def did_model(
@@ -157,61 +131,114 @@ def did_model(
     cluster: Cluster = "region",
     method: Method = "auto",
     periods: Periods | None = None,
+    sector: bool = False,
+    inference: bool = True,
     jackknife: bool | None = None,
-) -> Model:
-    """:func:`did` with the pyfixest fits kept: ``did_model(panel).cr1.summary()``."""
-    fit, fit3, terms, how, n_obs, g = _estimate(
-        panel, "did", outcome=outcome, cluster=cluster, method=method, periods=periods, jackknife=jackknife
-    )
-    return Model(
-        _tidy(fit, fit3, terms, outcome=outcome, how=how, n_obs=n_obs, n_clusters=g, cluster=cluster),
-        fit,
-        fit3,
-    )
-
-
-def event_study(
-    panel: pd.DataFrame,
-    *,
-    outcome: str = "achievement",
-    cluster: Cluster = "region",
-    method: Method = "auto",
-    periods: Periods | None = None,
-    jackknife: bool | None = None,
+    draws: int = twfe.DRAWS,
     seed: int = DEFAULT_SEED,
-    reps: int = 10_000,
-) -> pd.DataFrame:
-    """Event study with the reference year (2019) at 0: per-year effect per 10 pp of cut.
+) -> Model:
+    """:func:`did` with the pyfixest fit and the per-term inference kept: ``did_model(panel).cr1.summary()``.
 
-    Pointwise CIs are CR1 with t(G − 1); ``sim_low``/``sim_high`` are simultaneous (sup-t) bands from
-    pyfixest's ``confint(joint=True)``, which cover all years at once with 95 % probability; they are
-    widened to the pointwise t(G − 1) interval where the Gaussian sup-t band is narrower (few clusters).
+    Parameters
+    ----------
+    panel : pandas.DataFrame
+        From :func:`kinerja_analysis.analysis.panel.build` (with a ``sector`` column for ``sector=True``).
+    outcome : str
+        One of :data:`kinerja_analysis.analysis.panel.OUTCOMES`.
+    cluster : {"region", "opd"}
+        Cluster of the inference: region across regions, OPD within one region.
+    method : {"auto", "unit", "aggregate"}
+        ``auto`` uses the exact OPD-year shortcut on a balanced panel, the units otherwise.
+    sector : bool
+        Sector × year fixed effects instead of year effects (OPDs of unknown sector are left out), and
+        CR1 clustered two-way by region and sector when both have enough clusters (:data:`.twfe.TWOWAY_MIN`).
+    inference : bool
+        The wild-cluster bootstrap and CV3 (:mod:`.inference`); False gives CR1 only (faster).
+    jackknife : bool, optional
+        Older name of ``inference``; when given it wins.
+    draws, seed : int
+        Wild-bootstrap draws and seed.
+    """
+    _check(panel, outcome, cluster)
+    inference = inference if jackknife is None else bool(jackknife)
+    frame, how, terms, n_obs = _frame(
+        panel, "did", outcome=outcome, method=method, periods=periods, sector=sector
+    )
+    col = f"{cluster}_id"
+    f = twfe.fit(
+        frame,
+        how=how,
+        outcome=outcome,
+        terms=terms,
+        cluster_col=col,
+        sector=sector,
+        inference=inference,
+        draws=draws,
+        seed=seed,
+    )
+    table = _describe(
+        f.table,
+        outcome=outcome,
+        how=how,
+        cluster=cluster,
+        n_obs=n_obs,
+        n_clusters=frame[col].nunique(),
+        sector=sector,
+        cluster_cr1=twfe.cr1_cluster(frame, col, sector=sector)[1],
+    )
+    return Model(table, f.cr1, f.inference)
 
-    Returns
-    -------
-    pandas.DataFrame
-        One row per year, the reference year included (estimate 0, no interval), with the columns of
-        :func:`did` plus ``year``, ``sim_low``, ``sim_high`` and ``reference``.
+
+def reference_year(years: Sequence[int], periods: Periods) -> tuple[int | None, str]:
+    """The event study's reference year: the settings' when present, else the last pre year present.
+
+    >>> p = Periods()
+    >>> reference_year([2018, 2019, 2020], p), reference_year([2018, 2020], p), reference_year([2020, 2021], p)
+    ((2019, 'ok'), (2018, 'reference_moved'), (None, 'no_pre_years'))
+    """
+    pre = sorted(int(y) for y in years if periods.of(int(y)) == "pre")
+    if periods.reference_year in pre:
+        return periods.reference_year, "ok"
+    return (pre[-1], "reference_moved") if pre else (None, "no_pre_years")
+
+
+def event_study(panel: pd.DataFrame, **kwargs) -> pd.DataFrame:
+    """Event study with the reference year at 0: per-year effect per 10 pp of cut.
+
+    Takes the arguments of :func:`event_study_model` and returns its table: one row per year, the
+    reference year included (estimate 0, no interval), with ``estimate``, pointwise CV3 intervals
+    ``ci_low, ci_high`` (t(G − 1)), CR1 ``ci_low_cr1, ci_high_cr1``, the Bonferroni band ``band_low,
+    band_high`` with its critical value ``band_crit``, ``status``, ``year`` and ``reference``. Empty when
+    the data has no pre year.
 
     Examples
     --------
     >>> rows = [(r, o, "i", y, 0.1 * (o + 1) * r) for r in (1, 2, 3) for o in range(3) for y in range(2018, 2024)]
     >>> k = pd.DataFrame(rows, columns=["region_code", "opd", "indicator_id", "year", "dose"])
     >>> k["achievement"] = 100 - 10 * k["dose"] * (k["year"] == 2020)
-    >>> es = event_study(P.build(k.astype({"region_code": str, "opd": str})), jackknife=False)
+    >>> es = event_study(P.build(k.astype({"region_code": str, "opd": str})))
     >>> (es.set_index("year")["estimate"].round(6) + 0.0).tolist()
     [0.0, 0.0, -1.0, 0.0, 0.0, 0.0]
     """
-    return event_study_model(
-        panel,
-        outcome=outcome,
-        cluster=cluster,
-        method=method,
-        periods=periods,
-        jackknife=jackknife,
-        seed=seed,
-        reps=reps,
-    ).table
+    return event_study_model(panel, **kwargs).table
+
+
+EVENT_COLUMNS = (
+    "term",
+    "year",
+    "estimate",
+    "ci_low",
+    "ci_high",
+    "se",
+    "ci_low_cr1",
+    "ci_high_cr1",
+    "se_cv3",
+    "band_low",
+    "band_high",
+    "band_crit",
+    "status",
+    "reference",
+)
 
 
 def event_study_model(
@@ -221,42 +248,78 @@ def event_study_model(
     cluster: Cluster = "region",
     method: Method = "auto",
     periods: Periods | None = None,
+    sector: bool = False,
+    level: float = 0.95,
     jackknife: bool | None = None,
-    seed: int = DEFAULT_SEED,
-    reps: int = 10_000,
+    seed: int | None = None,
+    reps: int | None = None,
 ) -> Model:
-    """:func:`event_study` with the pyfixest fits kept: ``event_study_model(panel).cr1.tidy()``."""
+    """:func:`event_study` with the pyfixest fit kept: ``event_study_model(panel).cr1.tidy()``.
+
+    ``sector=True`` uses sector × year effects, as :func:`did_model`. The older keywords ``jackknife``,
+    ``seed`` and ``reps`` are accepted and have no effect: the CV3 intervals and the Bonferroni band are
+    always computed (with enough clusters) and involve no random draws.
+    """
+    del jackknife, seed, reps
+    from scipy import stats
+
+    from . import inference
+
+    _check(panel, outcome, cluster)
     periods = periods or Periods()
-    fit, fit3, terms, how, n_obs, g = _estimate(
-        panel, "event", outcome=outcome, cluster=cluster, method=method, periods=periods, jackknife=jackknife
-    )
-    out = _tidy(fit, fit3, terms, outcome=outcome, how=how, n_obs=n_obs, n_clusters=g, cluster=cluster)
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            sim = fit.confint(joint=True, seed=seed, reps=reps)
-        # pyfixest's sup-t draws are Gaussian, while the pointwise CIs use t(G - 1); with few clusters the
-        # band could come out narrower than a pointwise CI, which a simultaneous band never is
-        out["sim_low"] = np.minimum([float(sim.loc[t].iloc[0]) for t in terms], out["ci_low"])
-        out["sim_high"] = np.maximum([float(sim.loc[t].iloc[1]) for t in terms], out["ci_high"])
-    except Exception:  # noqa: BLE001 - the bands are an extra; without them the pointwise CIs stand
-        out["sim_low"] = out["sim_high"] = np.nan
-    out["year"] = [int(t.split("_")[1]) for t in terms]
-    ref = {c: np.nan for c in out.columns}
-    ref.update(
-        term=f"es_{periods.reference_year}",
-        estimate=0.0,
-        year=periods.reference_year,
+    years = pd.unique(panel.loc[panel[outcome].notna(), "year"])
+    ref, status = reference_year(years, periods)
+    if ref is None:
+        return Model(pd.DataFrame(columns=list(EVENT_COLUMNS)), status=status)
+    frame, how, terms, n_obs = _frame(
+        panel,
+        "event",
         outcome=outcome,
-        frame=how,
-        cluster=cluster,
-        n_obs=out["n_obs"].iloc[0],
-        n_clusters=g,
+        method=method,
+        periods=dataclasses.replace(periods, reference_year=ref),
+        sector=sector,
     )
-    out = pd.concat([out, pd.DataFrame([ref])], ignore_index=True).sort_values("year").reset_index(drop=True)
-    out["reference"] = out["year"] == periods.reference_year
+    col = f"{cluster}_id"
+    g = int(frame[col].nunique())
+    f = twfe.fit(
+        frame, how=how, outcome=outcome, terms=terms, cluster_col=col, sector=sector, inference=False
+    )
+    out = f.table.set_index("term")
+    for c in ("se_cv3", "band_low", "band_high", "band_crit"):
+        out[c] = np.nan
+    ok = [t for t in terms if out.at[t, "status"] == "ok"]
+    if ok and g >= MIN_CLUSTERS:
+        band = inference.bonferroni_band(
+            frame,
+            outcome=outcome,
+            terms=ok,
+            fe=twfe.fe_columns(how, sector=sector),
+            cluster=col,
+            weights="n" if how == "aggregate" else None,
+            level=level,
+        ).set_index("term")
+        out.loc[ok, "se_cv3"] = band["se_cv3"]
+        out.loc[ok, ["band_low", "band_high", "band_crit"]] = band[["low", "high", "crit"]].to_numpy()
+    half = stats.t.ppf(0.5 + level / 2, max(g - 1, 1)) * out["se_cv3"]
+    out["ci_low"], out["ci_high"] = out["estimate"] - half, out["estimate"] + half
+    out = out.reset_index()
+    out["year"] = [int(t.split("_")[1]) for t in out["term"]]
+    ref_row = {"term": f"es_{ref}", "year": ref, "estimate": 0.0, "status": "reference"}
+    out = pd.concat([out, pd.DataFrame([ref_row])], ignore_index=True).sort_values("year")
+    out["reference"] = out["year"] == ref
+    out = out.reindex(columns=list(EVENT_COLUMNS)).reset_index(drop=True)
     out["year"] = out["year"].astype(int)
-    return Model(out, fit, fit3)
+    out = _describe(
+        out,
+        outcome=outcome,
+        how=how,
+        cluster=cluster,
+        n_obs=n_obs,
+        n_clusters=g,
+        sector=sector,
+        cluster_cr1=twfe.cr1_cluster(frame, col, sector=sector)[1],
+    )
+    return Model(out, f.cr1, reference_year=ref, status=status)
 
 
 def robustness(
@@ -266,17 +329,30 @@ def robustness(
     cluster: Cluster = "region",
     method: Method = "auto",
     periods: Periods | None = None,
+    sector: bool = False,
+    draws: int = 999,
+    seed: int = DEFAULT_SEED,
 ) -> pd.DataFrame:
     """The DiD re-run on other outcomes: capped at 100, share met (pp), against the murni target.
 
-    Returns the rows of :func:`did` for every outcome that the panel has with data.
+    Returns the rows of :func:`did` for every outcome that the panel has with data (the wild bootstrap
+    with fewer draws than the headline: these rows are checks).
     """
     frames = [
-        did(panel, outcome=o, cluster=cluster, method=method, periods=periods)
+        did(
+            panel,
+            outcome=o,
+            cluster=cluster,
+            method=method,
+            periods=periods,
+            sector=sector,
+            draws=draws,
+            seed=seed,
+        )
         for o in outcomes
         if o in panel.columns and panel[o].notna().any()
     ]
-    return pd.concat(frames, ignore_index=True)
+    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=list(twfe.COLUMNS))
 
 
 def dose_response(

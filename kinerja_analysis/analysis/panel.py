@@ -15,6 +15,9 @@ Outcomes, all in percentage points so that every effect reads "pp per 10 pp of c
 - ``met``: 100 when the target was met, else 0 (a linear probability model, in pp)
 - ``achievement_original``: capaian against the murni target where APBD-P revised it
 - ``revised``: 100 when APBD-P revised the target, else 0 (target revision as an outcome)
+
+Each row also carries the OPD's ``sector`` (its urusan, Permendagri 90/2019 code; missing where unknown),
+one per OPD (:func:`opd_sectors`), for models with sector × year effects (pyfixest ``| unit + sector^year``).
 """
 
 from __future__ import annotations
@@ -45,9 +48,11 @@ def build(
     ----------
     kinerja : pandas.DataFrame
         The prepared kinerja table (``region_code, opd, indicator_id, year, achievement``; optional
-        ``met, achievement_original, target, target_original``). A ``dose`` column is used when present.
+        ``met, achievement_original, target, target_original, sector``). A ``dose`` column is used when
+        present.
     dose : pandas.DataFrame, optional
-        ``region_code, opd, dose`` (cut share 0-1); needed unless ``kinerja`` has a ``dose`` column.
+        ``region_code, opd, dose`` (cut share 0-1); needed unless ``kinerja`` has a ``dose`` column. Its
+        ``sector`` column, when present, is each OPD's sector; otherwise :func:`opd_sectors` of ``kinerja``.
     periods : Periods
         Year ranges; rows outside the three periods are left out.
     ceiling : float
@@ -56,9 +61,9 @@ def build(
     Returns
     -------
     pandas.DataFrame
-        Keys, ``year``, ``period``, ``dose``, ``dose10`` (dose × 10: one unit is 10 pp of cut), integer
-        ids ``unit_id``, ``opd_id``, ``region_id`` and the outcome columns of :data:`OUTCOMES` that the
-        input allows. OPDs without a dose are dropped.
+        Keys, ``year``, ``period``, ``dose``, ``dose10`` (dose × 10: one unit is 10 pp of cut), ``sector``
+        (the OPD's urusan code; missing where unknown), integer ids ``unit_id``, ``opd_id``, ``region_id``
+        and the outcome columns of :data:`OUTCOMES` that the input allows. OPDs without a dose are dropped.
 
     Examples
     --------
@@ -89,6 +94,10 @@ def build(
         if dose is None:
             raise DataError("the impact panel needs each OPD's dose: pass `dose` (region_code, opd, dose)")
         k = k.merge(dose[["region_code", "opd", "dose"]], on=["region_code", "opd"], how="left")
+    if dose is not None and "sector" in dose.columns:
+        sectors = dose[["region_code", "opd", "sector"]]
+    else:
+        sectors = opd_sectors(kinerja) if "sector" in kinerja.columns else None
     code = period_codes(k["year"].to_numpy(), periods)
     keep = (code >= 0) & k["dose"].notna().to_numpy()
     if not keep.all():
@@ -98,6 +107,7 @@ def build(
     out["period"] = pd.Categorical.from_codes(code, list(periods.names))
     out["dose"] = k["dose"].to_numpy(dtype=float)
     out["dose10"] = out["dose"] * 10.0
+    out["sector"] = _sector_of(k, sectors)
     ach = k["achievement"].to_numpy(dtype=float)
     out["achievement"] = ach
     out["capped"] = np.minimum(ach, ceiling)
@@ -119,6 +129,59 @@ def build(
     u = _combine(o, pd.factorize(out["indicator_id"])[0])
     out["region_id"], out["opd_id"], out["unit_id"] = r, o, u
     return out
+
+
+def opd_sectors(table: pd.DataFrame) -> pd.DataFrame:
+    """Each OPD's one sector: the ``sector`` on its rows of the latest year that has one; missing if none.
+
+    An OPD keeps one urusan in the models. A merged OPD whose parts carried different urusan takes the
+    merged OPD's (its latest year's); where one year's rows disagree, the most frequent code wins.
+
+    >>> k = pd.DataFrame({"region_code": ["1"] * 5, "opd": ["A", "A", "A", "B", "C"],
+    ...                   "year": [2020, 2021, 2021, 2021, 2021],
+    ...                   "sector": ["2.22", "3.26", "3.26", "", "1.02"]})
+    >>> opd_sectors(k).values.tolist()
+    [['1', 'A', '3.26'], ['1', 'B', None], ['1', 'C', '1.02']]
+    """
+    t = table[["region_code", "opd", "year", "sector"]].copy()
+    t["sector"] = t["sector"].astype(object).where(t["sector"].notna(), "").astype(str).str.strip()
+    known = t[t["sector"].ne("")]
+    counts = known.groupby(["region_code", "opd", "year", "sector"], observed=True).size().rename("n")
+    best = (
+        counts.reset_index()
+        .sort_values(
+            ["region_code", "opd", "year", "n", "sector"], ascending=[True, True, False, False, True]
+        )
+        .drop_duplicates(["region_code", "opd"])
+    )
+    opds = t[["region_code", "opd"]].drop_duplicates().astype(str)
+    out = opds.merge(
+        best[["region_code", "opd", "sector"]].astype(str), on=["region_code", "opd"], how="left"
+    )
+    out["sector"] = out["sector"].astype(object).where(out["sector"].notna(), None)
+    return out.sort_values(["region_code", "opd"]).reset_index(drop=True)
+
+
+def _sector_of(k: pd.DataFrame, sectors: pd.DataFrame | None) -> np.ndarray:
+    """Each row's OPD sector (object array, None where unknown)."""
+    if sectors is None or sectors.empty:
+        return np.full(len(k), None, dtype=object)
+    lookup = {
+        (str(r), str(o)): (s if isinstance(s, str) and s.strip() else None)
+        for r, o, s in sectors[["region_code", "opd", "sector"]].itertuples(index=False)
+    }
+    if len(k) == 0:
+        return np.full(0, None, dtype=object)
+    # through the distinct OPDs only: a panel has millions of rows but few OPDs (and keys may be categorical)
+    r_codes, r_names = pd.factorize(k["region_code"])
+    o_codes, o_names = pd.factorize(k["opd"])
+    pair = _combine(r_codes, o_codes)
+    first = np.empty(int(pair.max()) + 1, dtype=np.int64)
+    first[pair[::-1]] = np.arange(len(pair) - 1, -1, -1)  # each pair's first row
+    values = np.array(
+        [lookup.get((str(r_names[r_codes[i]]), str(o_names[o_codes[i]]))) for i in first], dtype=object
+    )
+    return values[pair]
 
 
 def period_codes(year: np.ndarray, periods: Periods) -> np.ndarray:
@@ -226,8 +289,8 @@ def is_balanced(panel: pd.DataFrame, outcome: str = "achievement") -> bool:
 def aggregate(panel: pd.DataFrame, outcome: str, *, weights_only: bool = False) -> pd.DataFrame:
     """Mean of ``outcome`` per OPD-year with its weight ``n`` (units averaged), for the exact shortcut.
 
-    Columns constant within an OPD-year (``region_id``, ``period``, ``dose10``) are carried over, so the
-    treatment terms can be added to the small frame afterwards.
+    Columns constant within an OPD-year (``region_id``, ``period``, ``dose10``, ``sector``) are carried
+    over, so the treatment terms can be added to the small frame afterwards.
 
     >>> p = pd.DataFrame({"region_id": [0] * 4, "opd_id": [0, 0, 0, 0], "year": [2019, 2019, 2020, 2020],
     ...                   "y": [90.0, 100.0, 80.0, 100.0], "dose10": [2.0] * 4,
@@ -244,7 +307,7 @@ def aggregate(panel: pd.DataFrame, outcome: str, *, weights_only: bool = False) 
     n_all = np.bincount(key, minlength=n_cells).astype(float)
     cells = np.flatnonzero(n_all)  # OPD-years that have data, in OPD then year order
     out = {"opd_id": cells // len(years), "year": years[cells % len(years)]}
-    for col in ("region_id", "dose10", "period"):
+    for col in ("region_id", "dose10", "period", "sector"):
         if col in d.columns:
             values = d[col].cat.codes.to_numpy() if col == "period" else d[col].to_numpy()
             cell_values = np.zeros(n_cells, dtype=values.dtype)

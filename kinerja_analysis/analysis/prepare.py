@@ -12,6 +12,7 @@ from ..errors import DataError
 from ..ingest import template
 from ..paths import display_path
 from . import anggaran as ag
+from . import panel
 
 
 @dataclass
@@ -21,7 +22,9 @@ class Prepared:
     dataset: template.Dataset
     kinerja: pd.DataFrame  # tidy kinerja + achievement, formula_used, band, met, flag, period
     anggaran: pd.DataFrame  # tidy anggaran + period
-    dose: pd.DataFrame  # region_code, opd, dose (cut share over the refocusing years)
+    dose: (
+        pd.DataFrame
+    )  # region_code, opd, dose (cut share over the refocusing years), sector (urusan or None)
     settings: Settings
     region: str = ""
 
@@ -50,6 +53,13 @@ def load(data_dir, *, settings: Settings | None = None, region: str = "") -> Pre
     a = ds.anggaran.copy()
     a["period"] = a["year"].map(lambda y: settings.periods.of(int(y)) if pd.notna(y) else None)
     dose = ag.opd_dose(a, settings.periods)
+    # each OPD's one sector (urusan), from its kinerja and anggaran rows: None where unknown
+    parts = [t[["region_code", "opd", "year", "sector"]] for t in (k, a) if "sector" in t.columns]
+    if parts:
+        dose = dose.merge(panel.opd_sectors(pd.concat(parts)), on=["region_code", "opd"], how="left")
+        dose["sector"] = dose["sector"].astype(object).where(dose["sector"].notna(), None)
+    else:
+        dose["sector"] = None
     if region:
         k = k[k["region_code"] == region].reset_index(drop=True)
         a = a[a["region_code"] == region].reset_index(drop=True)

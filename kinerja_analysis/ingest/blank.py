@@ -21,6 +21,7 @@ KINERJA_TEMPLATE = [
     "region_code",
     "year",
     "opd",
+    "sector",
     "sasaran",
     "indicator_id",
     "indicator",
@@ -39,6 +40,7 @@ ANGGARAN_TEMPLATE = [
     "region_code",
     "year",
     "opd",
+    "sector",
     "program",
     "spending_type",
     "budget_original",
@@ -52,6 +54,7 @@ EXAMPLES = {
             "region_code": "71.73",
             "year": 2020,
             "opd": "Dinas Kesehatan",
+            "sector": "1.02",
             "sasaran": "Meningkatnya derajat kesehatan masyarakat",
             "indicator_id": "IKU-DINKES-01",
             "indicator": "Persentase balita gizi buruk yang mendapat perawatan",
@@ -72,6 +75,7 @@ EXAMPLES = {
             "region_code": "71.73",
             "year": 2020,
             "opd": "Dinas Kesehatan",
+            "sector": "1.02",
             "program": "",
             "spending_type": "barang_jasa",
             "budget_original": "12.500.000.000",
@@ -91,7 +95,7 @@ LISTS = {
 }
 #: rows given a drop-down and text format below the header
 LIST_ROWS = 5000
-_TEXT_COLUMNS = ("region_code", "indicator_id", "opd", "program")
+_TEXT_COLUMNS = ("region_code", "indicator_id", "opd", "sector", "program")
 
 
 def columns(table: str) -> list[str]:
@@ -107,7 +111,7 @@ def headers(table: str) -> list[str]:
     """The template's header row (Indonesian names).
 
     >>> headers("anggaran")[:5]
-    ['kode_wilayah', 'tahun', 'opd', 'program', 'jenis_belanja']
+    ['kode_wilayah', 'tahun', 'opd', 'urusan', 'program']
     """
     return [schema.INDONESIAN_HEADERS.get(c, c) for c in columns(table)]
 

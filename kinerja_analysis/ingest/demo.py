@@ -4,7 +4,11 @@ The demo data set stands in for real analyst templates: six fictional pemda in a
 "99", their OPD budgets (pagu murni, pagu perubahan, realisasi) and their Perjanjian Kinerja indicators
 for 2018-2023. It carries the mess that real LKjIP data carries (negative polarity, range targets,
 "n/a"/"-" actuals, targets lowered in APBD-P, a pile-up at exactly 100 %, a renamed and a merged OPD)
-and one planted effect whose size is known: OPDs that were cut harder in 2020-21 lose capaian.
+and one planted effect whose size is known: OPDs that were cut harder in 2020-21 lose capaian. Every
+OPD has a sector (its urusan, Permendagri 90/2019), and the pandemic hit some sectors' capaian directly
+(:data:`SECTOR_SHOCKS`): public works and housing, cut hardest, lost more; health and social affairs, topped
+up, gained. The shock follows the dose, so a model without sector x year effects overstates the loss
+(``truth.json`` records the expected bias); ``sector_shocks=False`` generates the same data without it.
 
 The effect is planted on the *dose* as the analysis must measure it (:func:`truth_dose`): budgets are
 generated first, the dose is computed from the finished budget table, and only then are achievements
@@ -40,6 +44,19 @@ REFOCUSING_YEARS = tuple(PERIODS.years("refocusing"))
 YEAR_EFFECTS = {2018: 0.0, 2019: 0.5, 2020: -2.0, 2021: -1.0, 2022: 0.5, 2023: 1.0}
 EVENT_STUDY_PER_10PP = {2018: 0.0, 2019: 0.0, 2020: -3.5, 2021: -2.5, 2022: -1.5, 2023: -0.5}
 NOISE_SD = {"indicator": 6.0, "region": 2.0, "residual": 5.0}
+#: the pandemic's direct effect on capaian (pp) by sector (urusan) and year, added to the latent achievement
+#: of every indicator of an OPD of that sector: physical works stopped (public works, housing), events
+#: cancelled (youth and sports, culture, tourism), while health and social OPDs, topped up for COVID-19
+#: care and bansos, met more of their targets. Sectors not listed: 0.
+SECTOR_SHOCKS = {
+    "1.02": {2020: 3.0, 2021: 2.0},
+    "1.03": {2020: -6.0, 2021: -4.0},
+    "1.04": {2020: -6.0, 2021: -4.0},
+    "1.06": {2020: 2.0, 2021: 1.0},
+    "2.19": {2020: -4.0, 2021: -2.0},
+    "2.22": {2020: -4.0, 2021: -2.0},
+    "3.26": {2020: -4.0, 2021: -2.0},
+}
 #: P(target lowered in APBD-P, refocusing years) = base + slope * (10 * max(dose, 0)); lowered by 10-20 %
 REVISION = {"base": 0.05, "slope_per_10pp": 0.03, "lowered_by": (0.10, 0.20)}
 PILE_UP = {"window": 4.0, "share": 0.15}
@@ -189,7 +206,16 @@ def _actual(rng, a: float, target: float, upper: float, polarity: str, formula: 
     return _round(max(r, 0.0), unit, actual=True)
 
 
-def _kinerja_rows(rng, code: str, ents: list[dict], dose: dict) -> list[dict]:
+def sector_shock(sector: str, year: int) -> float:
+    """The planted pandemic shock (pp of capaian) of a sector in a year.
+
+    >>> sector_shock("1.03", 2020), sector_shock("1.03", 2022), sector_shock("5.02", 2020)
+    (-6.0, 0.0, 0.0)
+    """
+    return SECTOR_SHOCKS.get(sector, {}).get(year, 0.0)
+
+
+def _kinerja_rows(rng, code: str, ents: list[dict], dose: dict, shocks: bool) -> list[dict]:
     region_effect = rng.normal(0.0, NOISE_SD["region"])
     polarity_of = {"+": "positive", "-": "negative", "r": "range"}
     rows = []
@@ -223,6 +249,7 @@ def _kinerja_rows(rng, code: str, ents: list[dict], dose: dict) -> list[dict]:
                     + region_effect
                     + YEAR_EFFECTS[y]
                     + EVENT_STUDY_PER_10PP[y] * 10 * d
+                    + (sector_shock(demo_catalogue.sector_in(code, ent, y), y) if shocks else 0.0)
                     + rng.normal(0.0, NOISE_SD["residual"])
                 )
                 rows.append(
@@ -230,6 +257,7 @@ def _kinerja_rows(rng, code: str, ents: list[dict], dose: dict) -> list[dict]:
                         region_code=code,
                         year=y,
                         opd=demo_catalogue.name_in(code, ent, y),
+                        sector=demo_catalogue.sector_in(code, ent, y),
                         sasaran=sasaran,
                         indicator_id=f"IKU-{ent['key']}-{k:02d}",
                         indicator=name,
@@ -246,8 +274,12 @@ def _kinerja_rows(rng, code: str, ents: list[dict], dose: dict) -> list[dict]:
 
 
 @functools.lru_cache(maxsize=4)
-def _build(seed: int) -> dict:
-    """Generate everything once per seed: budgets first, then the dose, then achievements."""
+def _build(seed: int, shocks: bool = True) -> dict:
+    """Generate everything once per seed: budgets first, then the dose, then achievements.
+
+    The sector shocks draw no random numbers: with ``shocks=False`` every draw, and so every table but the
+    achievements, is the same.
+    """
     rng = np.random.default_rng(seed)
     regions, budget, plans = [], [], []
     for code, name, kind, short in REGIONS:
@@ -263,20 +295,38 @@ def _build(seed: int) -> dict:
         mult = rng.uniform(0.75, 1.2) if kind == "kabupaten" else rng.uniform(0.6, 1.0)
         growth = rng.uniform(0.02, 0.06)
         ents = demo_catalogue.entities(rng, code, kind, short)
-        budget += [(code, y, "", t, o, r, s) for y, t, o, r, s in _pemda_budget(rng, kind, mult, growth)]
+        budget += [(code, y, "", "", t, o, r, s) for y, t, o, r, s in _pemda_budget(rng, kind, mult, growth)]
         for ent in ents:
             budget += [
-                (code, y, demo_catalogue.name_in(code, ent, y), t, o, r, s)
+                (
+                    code,
+                    y,
+                    demo_catalogue.name_in(code, ent, y),
+                    demo_catalogue.sector_in(code, ent, y),
+                    t,
+                    o,
+                    r,
+                    s,
+                )
                 for y, t, o, r, s in _opd_budget(rng, ent, mult, growth)
             ]
         plans.append((code, ents))
 
-    cols = ["region_code", "year", "opd", "spending_type", "budget_original", "budget_revised", "spent"]
+    cols = [
+        "region_code",
+        "year",
+        "opd",
+        "sector",
+        "spending_type",
+        "budget_original",
+        "budget_revised",
+        "spent",
+    ]
     ang = pd.DataFrame(budget, columns=cols)
     for c in ("budget_original", "budget_revised"):  # budgets are set in thousands of Rupiah
         ang[c] = (ang[c] / 1000).round() * 1000
     ang["spent"] = ang["spent"].round()
-    ang = ang.groupby(cols[:4], sort=False, as_index=False)[cols[4:]].sum()  # a merged OPD: one row
+    ang = ang.groupby(cols[:5], sort=False, as_index=False)[cols[5:]].sum()  # a merged OPD: one row
     order = {t: i for i, t in enumerate(schema.SPENDING_TYPES)}
     ang = (
         ang.assign(_o=ang["spending_type"].map(order))
@@ -296,8 +346,9 @@ def _build(seed: int) -> dict:
 
     rows = []
     for code, ents in plans:
-        rows += _kinerja_rows(rng, code, ents, dose)
+        rows += _kinerja_rows(rng, code, ents, dose, shocks)
     kin = pd.DataFrame(rows)
+    bias = _shock_bias(kin, dose, crosswalk) if shocks else 0.0
     # a few zero targets ("nol kasus"): capaian is undefined there and must be flagged, not computed
     candidates = np.flatnonzero(
         (
@@ -329,18 +380,43 @@ def _build(seed: int) -> dict:
         "dose_max": round(float(dose_frame["dose"].max()), 4),
         "dose_mean": round(float(dose_frame["dose"].mean()), 4),
         "n_opd_units": int(len(dose_frame)),
+        "shock_bias": round(bias, 4),
+        "sectors": int(kin["sector"].nunique()),
     }
     tables = {"kinerja": kin, "anggaran": ang, "regions": pd.DataFrame(regions), "opd_crosswalk": crosswalk}
     return {"tables": tables, "stats": stats}
 
 
-def generate(seed: int = DEFAULT_SEED) -> dict[str, pd.DataFrame]:
+def _shock_bias(kin: pd.DataFrame, dose: dict, cw: pd.DataFrame) -> float:
+    """The bias the sector shocks give the baseline refocusing slope (pp per 10 pp of dose), to first order.
+
+    With unit and year effects on a balanced panel the baseline slope is the regression, across units
+    (region x OPD x indicator), of the change in mean capaian from the pre years to the refocusing years
+    on 10 x dose; the shocks add their own such slope. Rounding, the pile-up at 100 % and missing actuals
+    make the realised bias differ a little.
+    """
+    years = kin["year"].to_numpy()
+    shock = np.array([sector_shock(s, int(y)) for s, y in zip(kin["sector"], years)])
+    opd = crosswalk.map_names(kin["region_code"], kin["opd"], cw)
+    d10 = np.array([10 * dose[(r, o)] for r, o in zip(kin["region_code"], opd)])
+    unit = pd.Series(list(zip(kin["region_code"], opd, kin["indicator_id"])))
+    frame = pd.DataFrame({"unit": unit, "d10": d10, "ref": shock * np.isin(years, REFOCUSING_YEARS)})
+    u = frame.groupby("unit").agg(d10=("d10", "first"), ref=("ref", "sum"))
+    u["ref"] /= len(REFOCUSING_YEARS)  # the mean shock over the refocusing years (pre years: none)
+    dc = u["d10"] - u["d10"].mean()
+    return float((dc * (u["ref"] - u["ref"].mean())).sum() / (dc**2).sum())
+
+
+def generate(seed: int = DEFAULT_SEED, *, sector_shocks: bool = True) -> dict[str, pd.DataFrame]:
     """Generate the demo tables (tidy, English column names), fully determined by ``seed``.
 
     Parameters
     ----------
     seed : int
         Seed of :func:`numpy.random.default_rng`.
+    sector_shocks : bool
+        Plant the sector-specific pandemic shocks (:data:`SECTOR_SHOCKS`); False gives the same tables with
+        achievements that carry the dose effect only.
 
     Returns
     -------
@@ -357,16 +433,18 @@ def generate(seed: int = DEFAULT_SEED) -> dict[str, pd.DataFrame]:
     >>> t["regions"]["region_code"].tolist()
     ['99.01', '99.02', '99.03', '99.04', '99.71', '99.72']
     """
-    return {k: v.copy() for k, v in _build(int(seed))["tables"].items()}
+    return {k: v.copy() for k, v in _build(int(seed), bool(sector_shocks))["tables"].items()}
 
 
-def truth(seed: int = DEFAULT_SEED) -> dict:
+def truth(seed: int = DEFAULT_SEED, *, sector_shocks: bool = True) -> dict:
     """The planted parameters (what an analysis of the demo data should recover), as in ``truth.json``.
 
     Parameters
     ----------
     seed : int
         Seed of :func:`numpy.random.default_rng`.
+    sector_shocks : bool
+        As in :func:`generate`.
 
     Returns
     -------
@@ -384,7 +462,10 @@ def truth(seed: int = DEFAULT_SEED) -> dict:
         p: round(float(np.mean([EVENT_STUDY_PER_10PP[y] for y in PERIODS.years(p)]) - pre), 6)
         for p in ("refocusing", "post")
     }
-    stats = _build(int(seed))["stats"]
+    stats = _build(int(seed), bool(sector_shocks))["stats"]
+    shocks = (
+        {s: {str(y): v for y, v in by.items()} for s, by in SECTOR_SHOCKS.items()} if sector_shocks else {}
+    )
     return {
         "seed": int(seed),
         "synthetic": True,
@@ -396,7 +477,27 @@ def truth(seed: int = DEFAULT_SEED) -> dict:
         "year_effects": {str(y): e for y, e in YEAR_EFFECTS.items()},
         "noise_sd": dict(NOISE_SD),
         "latent_model": "a = 100 + u_indicator + region_effect + year_effect[year] "
-        "+ event_study_per_10pp[year] * (10 * dose) + e",
+        "+ event_study_per_10pp[year] * (10 * dose) + sector_shock[sector][year] + e",
+        "sector_shock": {
+            "planted": bool(sector_shocks),
+            "per_sector_year": shocks,
+            "sector_column": "sector (header urusan): the OPD's urusan, Permendagri 90/2019 code; the merged "
+            "OPD carries "
+            + demo_catalogue.MERGE_SECTOR
+            + " from "
+            + str(CHANGE_YEAR)
+            + ", its parts their own "
+            "before; sectors not listed have no shock",
+            "n_sectors": stats["sectors"],
+            "expected_bias_baseline_refocusing_per_10pp": stats["shock_bias"],
+            "bias_direction_baseline": (
+                "negative: the baseline model (unit + year fixed effects) puts the sector shocks on the dose, "
+                "so its did_refocusing_per_10pp is below the truth (the loss is overstated); a model with "
+                "sector x year fixed effects (unit + sector^year) recovers the truth"
+                if sector_shocks
+                else "none: no sector shocks planted"
+            ),
+        },
         "dose_definition": "per OPD after mapping names through opd_crosswalk: (sum budget_original - sum "
         "budget_revised) / sum budget_original over all spending types, years "
         + "-".join(str(y) for y in (REFOCUSING_YEARS[0], REFOCUSING_YEARS[-1])),
@@ -443,7 +544,7 @@ def truth(seed: int = DEFAULT_SEED) -> dict:
     }
 
 
-def write(out_dir, seed: int = DEFAULT_SEED) -> list[Path]:
+def write(out_dir, seed: int = DEFAULT_SEED, *, sector_shocks: bool = True) -> list[Path]:
     """Write the demo data folder in the analyst template format.
 
     Parameters
@@ -452,6 +553,8 @@ def write(out_dir, seed: int = DEFAULT_SEED) -> list[Path]:
         Folder to write; created when missing. Existing files of the same names are replaced.
     seed : int
         Seed of :func:`numpy.random.default_rng`.
+    sector_shocks : bool
+        As in :func:`generate`.
 
     Returns
     -------
@@ -468,6 +571,8 @@ def write(out_dir, seed: int = DEFAULT_SEED) -> list[Path]:
     """
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    texts = demo_files.texts(generate(seed), truth(seed))
+    texts = demo_files.texts(
+        generate(seed, sector_shocks=sector_shocks), truth(seed, sector_shocks=sector_shocks)
+    )
     # bytes: no platform newline translation
     return [atomic_write(out / name, text.encode("utf-8")) for name, text in texts.items()]

@@ -24,6 +24,7 @@ def _opd(entry: dict) -> dict:
     return dict(
         key=entry["key"],
         name=entry["name"],
+        sector=entry["sector"],
         size=tuple(entry["size"]),
         cut=entry.get("cut"),
         sasaran=list(entry["sasaran"]),
@@ -49,6 +50,8 @@ MERGE = (
     _DATA["merge"]["new_name"],
     _DATA["merge"]["note"],
 )
+#: the urusan of the merged OPD
+MERGE_SECTOR = _DATA["merge"]["sector"]
 #: one negative indicator in one region is scored T/R in its LKjIP (per-row ``formula`` override)
 OVERRIDE = tuple(_DATA["override"][k] for k in ("region_code", "opd", "indicator"))
 CHANGE_YEAR = _DATA["change_year"]
@@ -90,6 +93,18 @@ def name_in(code: str, ent: dict, year: int) -> str:
         if code == MERGE[0] and ent["key"] in MERGE[1]:
             return MERGE[2]
     return ent["name"]
+
+
+def sector_in(code: str, ent: dict, year: int) -> str:
+    """The OPD's urusan in a given year: the merged OPD carries one urusan from the merger on.
+
+    >>> keb = next(o for o in CATALOGUE if o["key"] == "KEBUDAYAAN")
+    >>> sector_in("99.71", keb, 2020), sector_in("99.71", keb, 2021), sector_in("99.01", keb, 2021)
+    ('2.22', '3.26', '2.22')
+    """
+    if year >= CHANGE_YEAR and code == MERGE[0] and ent["key"] in MERGE[1]:
+        return MERGE_SECTOR
+    return ent["sector"]
 
 
 def indicators(rng, code: str, ent: dict) -> list[tuple]:

@@ -14,7 +14,7 @@ import math
 import pandas as pd
 
 from .. import schema
-from .demo_catalogue import CHANGE_YEAR, MERGE, OVERRIDE, RENAME
+from .demo_catalogue import CHANGE_YEAR, MERGE, MERGE_SECTOR, OVERRIDE, RENAME
 
 #: the two spellings analysts use for an actual that was not reported, alternating in ``kinerja.csv``
 MISSING_MARKERS = ("n/a", "-")
@@ -61,6 +61,7 @@ KINERJA_FORMAT = {
     "region_code": _text,
     "year": _text,
     "opd": _text,
+    "sector": _text,
     "sasaran": _text,
     "indicator_id": _text,
     "indicator": _text,
@@ -76,6 +77,7 @@ ANGGARAN_FORMAT = {
     "region_code": _text,
     "year": _text,
     "opd": _text,
+    "sector": _text,
     "spending_type": _text,
     "budget_original": _rupiah,
     "budget_revised": _rupiah,
@@ -87,6 +89,17 @@ CROSSWALK_FORMAT = {c: _text for c in schema.CROSSWALK_COLUMNS}
 
 def _table(formats: dict) -> str:
     return "\n".join(f"| `{schema.INDONESIAN_HEADERS[c]}` | `{c}` |" for c in formats)
+
+
+def _shocks(t: dict) -> str:
+    by = t["sector_shock"]["per_sector_year"]
+    if not by:
+        return "none planted in this folder"
+    return "; ".join(f"{s}: " + ", ".join(f"{y} {v:+g}" for y, v in years.items()) for s, years in by.items())
+
+
+def _biased(t: dict) -> str:
+    return f"{t['did_refocusing_per_10pp'] + t['sector_shock']['expected_bias_baseline_refocusing_per_10pp']:.1f}"
 
 
 def _readme(tables: dict, t: dict) -> str:
@@ -142,6 +155,10 @@ thousands separators, so such cells are quoted. Budgets in `anggaran.csv` are wh
 |---|---|
 {_table(ANGGARAN_FORMAT)}
 
+`urusan` (both tables): the OPD's urusan, as a Permendagri 90/2019 code (`1.02` kesehatan, `1.03`
+pekerjaan umum dan penataan ruang, ...); every OPD row has one, pemda-level budget rows none. The merged
+OPD carries `{MERGE_SECTOR}` from {CHANGE_YEAR}; Dinas Pariwisata and Dinas Kebudayaan keep their own before.
+
 `jenis_belanja`: `pegawai`, `barang_jasa`, `modal` for OPDs; pemda-level rows (empty `opd`) hold
 `btt` (belanja tidak terduga), `bansos`, `hibah` and, for kabupaten, `bantuan_keuangan`.
 
@@ -163,8 +180,14 @@ Pariwisata and Dinas Kebudayaan merged into "{MERGE[2]}". Indicator codes contin
   refocusing years and {t["did_post_per_10pp"]} pp after (event study, reference 2019:
   {", ".join(f"{y}: {b}" for y, b in t["event_study_per_10pp"].items())}).
   Latent capaian = 100 + indicator effect (sd {noise["indicator"]}) + region effect
-  (sd {noise["region"]}) + year effect + effect x 10 x dose + noise (sd {noise["residual"]});
+  (sd {noise["region"]}) + year effect + effect x 10 x dose + sector shock + noise (sd {noise["residual"]});
   realisasi is backed out from it with the row's formula, then the mess below is added.
+- Sector shocks: the pandemic also moved capaian directly, by sector (urusan) and year, in pp:
+  {_shocks(t)}. Public works and housing were cut hardest, health and social affairs were topped up,
+  so the shocks follow the dose: a model with unit and year effects only puts them on the dose, and its
+  refocusing slope is about {_biased(t)} pp per 10 pp instead of {t["did_refocusing_per_10pp"]}
+  (expected bias {t["sector_shock"]["expected_bias_baseline_refocusing_per_10pp"]}); sector x year
+  effects remove them.
 - Harder-cut OPDs lowered more targets in APBD-P 2020-21 ({t["target_revision"]["rows"]} rows), about
   {t["counts"]["negative_polarity_share"]:.0%} of rows are negative indicators, and
   {t["pile_up"]["rows_actual_equals_target"]} rows report realisasi exactly equal to target (the pile-up at

@@ -24,7 +24,7 @@ from .. import paths
 from ..errors import DataError
 from ..files import fingerprint, sha256
 from . import crosswalk as opd_crosswalk
-from . import quarterly
+from . import quarterly, urusan
 from .issues import Issues
 from .table import empty, read_table
 
@@ -141,6 +141,9 @@ def _parse(folder: Path, *, strict: bool = False) -> Dataset:
     kinerja = quarterly.to_annual(tables["kinerja"], issues)
     kinerja = opd_crosswalk.apply(kinerja, crosswalk)
     anggaran = opd_crosswalk.apply(tables["anggaran"], crosswalk)
+    # after the crosswalk: a renamed or merged OPD is judged by its current name
+    names = ", ".join(f for f in accounting if f.split(".")[0] in ("kinerja", "anggaran"))
+    urusan.infer({"kinerja": kinerja, "anggaran": anggaran}, issues, file=names)
     regions = tables["regions"]
     if regions.empty:
         codes = sorted(set(kinerja["region_code"]) | set(anggaran["region_code"]))

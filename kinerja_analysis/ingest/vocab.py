@@ -1,5 +1,6 @@
 """Controlled vocabularies of the template tables: polarity, formula, period, aggregation rule, spending
-type, region kind and the region-code pattern, each spelling mapped to its one canonical value.
+type, sector (urusan), region kind and the region-code pattern, each spelling mapped to its one canonical
+value.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ import numpy as np
 import pandas as pd
 
 from .. import schema
-from . import quarterly
+from . import quarterly, urusan
 from .issues import Issues
 
 
@@ -36,7 +37,7 @@ def normalise(out: pd.DataFrame, table: str, issues: Issues, fname: str, sheet: 
     def formula_key(v):
         return "".join(str(v).split()).lower().replace("−", "-")
 
-    def check(col, vocab, allowed_text, rule, keyf=vocab_key):
+    def check(col, vocab, allowed_text, rule, keyf=vocab_key, show=lambda v: v):
         if col not in out.columns:
             return
         codes, uniques = pd.factorize(out[col].astype(str))  # each distinct spelling once
@@ -49,7 +50,7 @@ def normalise(out: pd.DataFrame, table: str, issues: Issues, fname: str, sheet: 
         bad = mapped.isna()
         for i in out.index[bad]:
             close = difflib.get_close_matches(str(key[i]), sorted(set(vocab)), n=1, cutoff=0.6)
-            hint = f"; did you mean {vocab[close[0]]!r}?" if close else ""
+            hint = f"; did you mean {show(vocab[close[0]])!r}?" if close else ""
             issues.add(
                 rule,
                 "error",
@@ -90,6 +91,15 @@ def normalise(out: pd.DataFrame, table: str, issues: Issues, fname: str, sheet: 
             schema.SPENDING_ALIASES,
             ", ".join(schema.SPENDING_TYPES),
             "invalid_spending_type",
+        )
+    if table in ("kinerja", "anggaran"):
+        check(
+            "sector",
+            urusan.VALUES,
+            "an urusan of Permendagri 90/2019, as its code or name (such as 1.02 or kesehatan), or blank",
+            "invalid_sector",
+            urusan.key,
+            lambda code: urusan.label(code, "id"),
         )
     if table == "regions" and "kind" in out.columns:
         check("kind", {**schema.REGION_KINDS, "": ""}, "provinsi, kabupaten, kota", "invalid_kind")

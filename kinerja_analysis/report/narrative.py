@@ -19,7 +19,7 @@ def region_reading(f: dict, lang: str = "en") -> list[str]:
     ...      "capaian": {"pre": 98.0, "refocusing": 94.0, "post": 97.5},
     ...      "n_top": 0, "top_cut": float("nan"), "top_change": float("nan"), "rest_change": float("nan")}
     >>> region_reading(f)[-1]
-    'Capaian fell during refocusing by 4.0 pp and stayed near its earlier level afterwards (-0.5 pp versus before).'
+    'Capaian fell during refocusing by 4.0 pp and stayed near its earlier level afterwards (-0.5 pp versus before; 88 % of the fall regained).'
     """
     out = []
     if not math.isnan(f["cut_share"]):
@@ -61,13 +61,10 @@ def region_reading(f: dict, lang: str = "en") -> list[str]:
         )
         if not math.isnan(c.get("post", float("nan"))):
             d_post = c["post"] - c["pre"]
-            if abs(d_post) < HOLD_PP:
-                tail = "s_stayed"
-            elif d_ref <= -HOLD_PP and d_post > d_ref:
-                tail = "s_recovered" if d_post >= -HOLD_PP else "s_not_recovered"
-            else:
-                tail = "s_not_recovered" if d_post < 0 else "s_recovered"
-            sentence += " " + L.t(tail, lang, d=L.fmt_pp(d_post, lang))
+            tail, regained = recovery(d_ref, d_post)
+            share = L.fmt_pct(regained, lang, ratio=True, decimals=0) if regained == regained else ""
+            clause = L.t("w_regained", lang, share=share) if share else ""
+            sentence += " " + L.t(tail, lang, d=L.fmt_pp(d_post, lang), share=share, share_clause=clause)
         else:
             sentence += "."
         out.append(sentence)
@@ -78,8 +75,43 @@ def region_reading(f: dict, lang: str = "en") -> list[str]:
                     lang,
                     n=f["n_top"],
                     cut=L.fmt_pct(f["top_cut"], lang, ratio=True),
-                    d_cut=L.fmt_pp(f["top_change"], lang),
-                    d_rest=L.fmt_pp(f["rest_change"], lang),
+                    d_cut=moved(f["top_change"], lang),
+                    d_rest=moved(f["rest_change"], lang),
                 )
             )
     return out
+
+
+def recovery(d_ref: float, d_post: float) -> tuple[str, float]:
+    """The graded verdict on what happened after refocusing, from the changes (pp) of capaian during and
+    after refocusing against before, and the share of the fall regained (NaN when nothing fell).
+
+    >>> recovery(-4.0, -0.5)
+    ('s_stayed', 0.875)
+    >>> recovery(-10.0, -2.5)
+    ('s_partly_recovered', 0.75)
+    >>> recovery(-4.0, -4.5)
+    ('s_not_recovered', -0.125)
+    >>> recovery(0.2, 3.0)[0], recovery(3.0, -2.0)[0]
+    ('s_rose_after', 's_fell_after')
+    """
+    fell = d_ref <= -HOLD_PP
+    regained = (d_post - d_ref) / -d_ref if fell else float("nan")
+    if abs(d_post) < HOLD_PP:
+        return "s_stayed", regained
+    if fell:
+        if d_post >= -HOLD_PP:
+            return "s_recovered", regained
+        return ("s_partly_recovered" if regained > 0.05 else "s_not_recovered"), regained
+    return ("s_rose_after" if d_post > 0 else "s_fell_after"), regained
+
+
+def moved(d: float, lang: str) -> str:
+    """A change in pp in words: "fell by 12.2 pp", "rose by 3.0 pp", "held (+0.4 pp)".
+
+    >>> moved(-12.21, "en"), moved(3.0, "id"), moved(0.4, "en")
+    ('fell by 12.2 pp', 'naik 3,0 poin persen', 'held (+0.4 pp)')
+    """
+    if abs(d) < HOLD_PP:
+        return L.t("w_held", lang, d=L.fmt_pp(d, lang))
+    return L.t("w_fell" if d < 0 else "w_rose", lang, d=L.fmt_num(abs(d), lang, 1))

@@ -218,11 +218,16 @@ def table(
     sortable: bool | None = None,
     max_rows: int = 500,
     band_col: str | None = None,
+    sort_keys: dict | None = None,
+    group_by: list[str] | None = None,
 ) -> None:
     """Show a table: numbers formatted for the language, text escaped, long tables sortable.
 
     ``formats`` maps a column to "pct" (already %), "ratio_pct" (0-1 share shown as %), "rp" (Rupiah
-    shown in miliar), "num1", "num2", "int" or "pp".
+    shown in miliar), "num1", "num2", "num" (as many decimals as the value has, up to 4), "int" or "pp".
+    ``sort_keys`` maps a text column to the numbers it sorts by (a sequence as long as ``df``).
+    ``group_by`` columns are not repeated on every row: consecutive rows that share them are shown under
+    one heading row, and sorting sorts within each group.
     """
     _display(
         {
@@ -234,6 +239,8 @@ def table(
                 sortable=sortable,
                 max_rows=max_rows,
                 band_col=band_col,
+                sort_keys=sort_keys,
+                group_by=group_by,
             ),
             "text/plain": df.head(20).to_string(),
         }
@@ -257,6 +264,8 @@ def _fmt_cell(v, kind, lang):
         return L.fmt_num(v, lang, 1)
     if kind == "num2":
         return L.fmt_num(v, lang, 2)
+    if kind == "num":
+        return L.fmt_num(v, lang, decimals_of(v))
     if kind == "int":
         return "–" if pd.isna(v) else f"{int(v):,}".replace(",", "." if lang == "id" else ",")
     if kind == "pp":
@@ -264,36 +273,86 @@ def _fmt_cell(v, kind, lang):
     raise ValueError(f"unknown format {kind!r}")
 
 
+def decimals_of(v, most: int = 4) -> int:
+    """The fewest decimals (up to ``most``) that show ``v`` exactly, as an office typed it.
+
+    >>> decimals_of(1.016), decimals_of(45.4), decimals_of(12.0), decimals_of(float("nan"))
+    (3, 1, 0, 0)
+    """
+    if v is None or pd.isna(v):
+        return 0
+    for d in range(most + 1):
+        if abs(round(float(v), d) - float(v)) < 1e-9 * max(1.0, abs(float(v))):
+            return d
+    return most
+
+
+def _sort_attr(v) -> str:
+    if v is None or isinstance(v, bool):
+        return ""
+    try:
+        f = float(v)
+    except (TypeError, ValueError):
+        return ""
+    return "" if math.isnan(f) else f' data-sort="{f!r}"'
+
+
 def table_html(
-    df: pd.DataFrame, *, lang="en", formats=None, caption="", sortable=None, max_rows=500, band_col=None
+    df: pd.DataFrame,
+    *,
+    lang="en",
+    formats=None,
+    caption="",
+    sortable=None,
+    max_rows=500,
+    band_col=None,
+    sort_keys=None,
+    group_by=None,
 ) -> str:
     formats = formats or {}
+    group_by = list(group_by or [])
     sortable = len(df) > 15 if sortable is None else sortable
     d = df.head(max_rows)
-    cls = "ka-table" + (" ka-sortable" if sortable else "")
+    keys = {c: list(v)[: len(d)] for c, v in (sort_keys or {}).items()}
+    shown = [c for c in d.columns if c not in group_by]
+    cls = "ka-table" + (" ka-sortable" if sortable else "") + (" ka-grouped" if group_by else "")
     parts = [f'<div class="ka-table-wrap"><table class="{cls}">']
     if caption:
         parts.append(f"<caption>{html.escape(caption)}</caption>")
     parts.append("<thead><tr>")
-    for col in d.columns:
+    for col in shown:
         num = formats.get(col) is not None or pd.api.types.is_numeric_dtype(d[col])
         num_cls = ' class="num"' if num else ""
         parts.append(f'<th scope="col"{num_cls}>{html.escape(str(col))}</th>')
-    parts.append("</tr></thead><tbody>")
-    for row in d.itertuples(index=False):
+    parts.append("</tr></thead>")
+    if not group_by:
+        parts.append("<tbody>")
+    previous: tuple | None = None
+    for i, row in enumerate(d.itertuples(index=False)):
+        values = dict(zip(d.columns, row))
+        if group_by:
+            current = tuple(values[c] for c in group_by)
+            if current != previous:
+                if previous is not None:
+                    parts.append("</tbody>")
+                parts.append('<tbody class="ka-group">')
+                for level, col in enumerate(group_by):
+                    if previous is None or current[: level + 1] != previous[: level + 1]:
+                        text = "" if pd.isna(values[col]) else str(values[col])
+                        parts.append(
+                            f'<tr class="ka-group-head ka-group-{level}"><th scope="rowgroup" '
+                            f'colspan="{len(shown)}">{html.escape(text)}</th></tr>'
+                        )
+                previous = current
         parts.append("<tr>")
-        for col, v in zip(d.columns, row):
+        for col in shown:
+            v = values[col]
             kind = formats.get(col)
             text = _fmt_cell(v, kind, lang)
             if band_col is not None and col == band_col and isinstance(v, str) and v:
                 text = L.band_label(v, lang)
             is_num = kind is not None or isinstance(v, (int, float)) and not isinstance(v, bool)
-            sort_key = ""
-            if is_num and v is not None and not (isinstance(v, float) and math.isnan(v)):
-                try:
-                    sort_key = f' data-sort="{float(v)!r}"'
-                except (TypeError, ValueError):
-                    sort_key = ""
+            sort_key = _sort_attr(keys[col][i]) if col in keys else _sort_attr(v) if is_num else ""
             extra = ""
             if band_col is not None and col == band_col:
                 extra = f' data-band="{html.escape(str(v))}"'

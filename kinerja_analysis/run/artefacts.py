@@ -115,7 +115,8 @@ def sheet_title(name: str, used: set) -> str:
 
 
 def write_xlsx(sheets: dict[str, pd.DataFrame], path: str | Path) -> Path:
-    """Write one worksheet per frame, formula injection neutralised, strings typed as strings.
+    """Write one worksheet per frame, formula injection neutralised, strings typed as strings, numbers as
+    numbers with a number format, and column widths set from the content (at most 60 characters).
 
     >>> import tempfile, openpyxl
     >>> p = write_xlsx({"capaian": pd.DataFrame({"a": ["=1+1"], "b": [2.5]})}, Path(tempfile.mkdtemp()) / "x.xlsx")
@@ -139,6 +140,13 @@ def write_xlsx(sheets: dict[str, pd.DataFrame], path: str | Path) -> Path:
             for cell in row:
                 if isinstance(cell.value, str):
                     cell.data_type = "s"  # never a formula, whatever the text
+                elif isinstance(cell.value, float):
+                    cell.number_format = "#,##0.0##"
+                elif isinstance(cell.value, int) and not isinstance(cell.value, bool):
+                    cell.number_format = "#,##0"
+        for i, col in enumerate(d.columns, start=1):
+            width = max([len(str(col))] + [len(str(v)) for v in d[col].head(500) if v is not None])
+            ws.column_dimensions[openpyxl.utils.get_column_letter(i)].width = min(max(width + 2, 8), 60)
         ws.freeze_panes = "A2"
     with atomic_path(path) as tmp:
         wb.save(tmp)

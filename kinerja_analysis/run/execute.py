@@ -189,6 +189,15 @@ def run_job(
                 context=ctx,
                 run_time=f"{entry['started']} ({duration:.1f} s)",
                 show_code=show_code,
+                links={
+                    "index": "index.html",
+                    "xlsx": f"{safe}.xlsx" if artefacts.main_tables(nb) else "",
+                    "open_data": f"{artefacts.OPEN_DATA_FOLDER}/{safe}/datapackage.json"
+                    if report.tables_from_notebook(nb)
+                    else "",
+                },
+                failure=entry["error"] if entry["status"] == "failed" else None,
+                region=job.region,
             )
             atomic_write(html_path, page)
             entry["html"] = html_path.name

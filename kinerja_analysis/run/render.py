@@ -76,10 +76,161 @@ def _without_private_outputs(nb):
     return nb
 
 
+_ABSOLUTE = re.compile(r"(?<![\w.:/])(?:/[^\s/'\"<>:]+){2,}/?|\b[A-Za-z]:\\[^\s'\"<>]+")
+
+
+def without_paths(text: str) -> str:
+    """``text`` with every absolute path of the machine replaced by its last part.
+
+    >>> without_paths("cannot read /home/ana/data/raw/kinerja.csv, row 3")
+    'cannot read kinerja.csv, row 3'
+    """
+    return _ABSOLUTE.sub(lambda m: re.split(r"[\\/]", m.group(0).rstrip("/\\"))[-1] or m.group(0), str(text))
+
+
+_MONTHS_ID = (
+    "Januari",
+    "Februari",
+    "Maret",
+    "April",
+    "Mei",
+    "Juni",
+    "Juli",
+    "Agustus",
+    "September",
+    "Oktober",
+    "November",
+    "Desember",
+)
+#: Indonesia's time zones by UTC offset (hours)
+_ZONES = {7: "WIB", 8: "WITA", 9: "WIT"}
+
+
+def local_time(text: str, lang: str = "en", *, zone: str = "") -> str:
+    """A run time as a reader in Indonesia writes it: the ISO time at the start of ``text`` in Western
+    Indonesian Time (``zone`` or the ``KINERJA_TZ`` environment variable, an IANA name, overrides), the rest
+    of ``text`` kept. Text that does not start with an ISO time comes back unchanged.
+
+    >>> local_time("2026-11-30T09:33:05+00:00 (12.5 s)", "id")
+    '30 November 2026, 16.33 WIB (12.5 s)'
+    >>> local_time("2026-01-02T01:05:00+07:00", "en")
+    '2 January 2026, 01:05 WIB'
+    """
+    import os
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    m = re.match(r"\d{4}-\d\d-\d\dT\d\d:\d\d(:\d\d)?([+-]\d\d:\d\d|Z)", text or "")
+    if not m:
+        return text
+    stamp = dt.datetime.fromisoformat(m.group(0).replace("Z", "+00:00"))
+    name = zone or os.environ.get("KINERJA_TZ", "") or "Asia/Jakarta"
+    try:
+        tz = ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        tz = dt.timezone(dt.timedelta(hours=7))
+    t = stamp.astimezone(tz)
+    hours = int(t.utcoffset().total_seconds() // 3600)
+    label = _ZONES.get(hours, t.strftime("UTC%z"))
+    month = _MONTHS_ID[t.month - 1] if lang == "id" else t.strftime("%B")
+    clock = f"{t.hour:02d}.{t.minute:02d}" if lang == "id" else f"{t.hour:02d}:{t.minute:02d}"
+    return f"{t.day} {month} {t.year}, {clock} {label}" + text[m.end() :]
+
+
+def _shown_parameter(value):
+    if isinstance(value, str):
+        return repr(without_paths(value) if Path(value).is_absolute() else value)
+    return value
+
+
+def _provenance(parameters: dict, data_source: str, data_hash: str, run_time: str, lang: str) -> str:
+    e = html.escape
+    params = ", ".join(
+        f"<code>{e(k)} = {e(str(_shown_parameter(v)), quote=False)}</code>" for k, v in parameters.items()
+    )
+    rows = [
+        ("parameters", params),
+        ("data_source", e(data_source)),
+        ("data_hash", f"<code>{e(data_hash)}</code>"),
+        ("version", e(f"kinerja_analysis {__version__}")),
+        ("run_time", e(local_time(run_time, lang))),
+    ]
+    body = "".join(f'<tr><th scope="row">{e(L.t(k, lang))}</th><td>{v}</td></tr>' for k, v in rows)
+    return (
+        f'<details class="ka-about"><summary>{e(L.t("about_page", lang))}</summary>'
+        f'<table class="ka-provenance">{body}</table></details>'
+    )
+
+
+def _links(links: dict, lang: str) -> str:
+    e = html.escape
+    items = [
+        f'<a href="{e(href)}">{e(L.t("link_" + kind, lang))}</a>'
+        for kind, href in links.items()
+        if href and ("link_" + kind) in L.TEXT
+    ]
+    return (
+        f'<nav class="ka-links" aria-label="{e(L.t("links", lang))}">{" · ".join(items)}</nav>'
+        if items
+        else ""
+    )
+
+
+def _failure_notice(report_name: str, region: str, error: str, lang: str) -> str:
+    """A failed page's notice for people: what failed, for which region, what to do. The traceback stays in
+    the executed notebook; a message the package wrote for people (a data or settings error) is shown
+    without machine paths."""
+    e = html.escape
+    name, _, message = str(error).partition(": ")
+    ours = name in {"DataError", "ConfigError", "FileReadError", "ValidationError"}
+    detail = L.t("failure_detail", lang, message=without_paths(message)) if ours and message else ""
+    text = L.t(
+        "failure_body",
+        lang,
+        region=region or report_name,
+        executed=f"executed/{report_name}.ipynb",
+    )
+    return (
+        f'<div class="ka-failure" role="alert"><h2 id="failure">{e(L.t("failure_title", lang))}</h2>'
+        f"<p>{e(detail)}</p><p>{e(text)}</p></div>"
+        if detail
+        else f'<div class="ka-failure" role="alert"><h2 id="failure">{e(L.t("failure_title", lang))}</h2>'
+        f"<p>{e(text)}</p></div>"
+    )
+
+
+def _without_errors(nb):
+    """A copy of ``nb`` without error outputs and stderr streams (tracebacks are for the executed notebook)."""
+    nb = copy.deepcopy(nb)
+    for cell in nb.cells:
+        if cell.get("outputs"):
+            cell.outputs = [
+                o
+                for o in cell.outputs
+                if o.get("output_type") != "error"
+                and not (o.get("output_type") == "stream" and o.get("name") == "stderr")
+            ]
+    return nb
+
+
 def render_notebook(
-    nb, *, report_name: str, parameters: dict, context: dict, run_time: str, show_code: bool = False
+    nb,
+    *,
+    report_name: str,
+    parameters: dict,
+    context: dict,
+    run_time: str,
+    show_code: bool = False,
+    links: dict | None = None,
+    failure: str | None = None,
+    region: str = "",
 ) -> str:
-    """HTML for one executed notebook (an nbformat node)."""
+    """HTML for one executed notebook (an nbformat node).
+
+    The title comes first; under it the links (``links``: index, xlsx, open_data -> relative hrefs), the
+    collapsed provenance block (parameters, data source and hash, version, run time) and the contents.
+    ``failure`` (the manifest's error text) turns the page into a failure page for people: a localised
+    notice of what failed for which ``region`` and what to do; error outputs are left out.
+    """
     lang = context.get("lang") or parameters.get("lang") or "en"
     css, js = _assets()
     if show_code:  # pygments colours for the folded code
@@ -90,29 +241,37 @@ def render_notebook(
     data_source = context.get("data_folder", "")
     if files:
         data_source += " (" + ", ".join(sorted(files)) + ")"
+    title = context.get("title", report_name)
     resources = {
         "ka": {
             "lang": lang,
-            "title": context.get("title", report_name),
+            "title": title,
             "report_name": report_name,
-            "parameters": {k: repr(v) if isinstance(v, str) else v for k, v in parameters.items()},
-            "data_source": data_source or "–",
-            "data_hash": context.get("data_hash", "–"),
-            "version": f"kinerja_analysis {__version__}",
-            "run_time": run_time,
             "synthetic": bool(context.get("synthetic")),
             "banner": L.t("synthetic_banner", lang),
             "css": css,
             "js": js,
             "footer": (L.t("synthetic_banner", lang) + " · " if context.get("synthetic") else "")
             + f"kinerja_analysis {__version__}",
-            "t": {
-                k: L.t(k, lang)
-                for k in ("parameters", "data_source", "data_hash", "version", "run_time", "code")
-            },
+            "t": {"code": L.t("code", lang)},
         }
     }
-    body, _ = exporter(show_code).from_notebook_node(_without_private_outputs(nb), resources=resources)
+    shown = _without_private_outputs(nb)
+    if failure:
+        shown = _without_errors(shown)
+    body, _ = exporter(show_code).from_notebook_node(shown, resources=resources)
+    under_title = (
+        _links(links or {}, lang)
+        + (_failure_notice(report_name, region, failure, lang) if failure else "")
+        + _provenance(parameters, data_source or "–", context.get("data_hash", "–"), run_time, lang)
+    )
+    h1_end = body.find("</h1>")
+    if h1_end == -1:  # the notebook stopped before it showed its title
+        main = body.index('<main class="ka-main">') + len('<main class="ka-main">')
+        body = body[:main] + f"<h1>{html.escape(title)}</h1>" + body[main:]
+        h1_end = body.find("</h1>")
+    cut = h1_end + len("</h1>")
+    body = body[:cut] + under_title + "<!--KA-TOC-->" + body[cut:]
     return body.replace("<!--KA-TOC-->", toc(body, lang), 1)
 
 
@@ -193,7 +352,9 @@ def index_page(
         )
         err = ent.get("error")
         if err:
-            cells[0] = cells[0][:-5] + f'<br><small class="status-failed">{e(err[:300])}</small></td>'
+            cells[0] = (
+                cells[0][:-5] + f'<br><small class="status-failed">{e(without_paths(err)[:300])}</small></td>'
+            )
         rows.append("<tr>" + "".join(cells) + "</tr>")
     heads = (
         [L.t("report", lang), L.t("region", lang), L.t("status", lang)]

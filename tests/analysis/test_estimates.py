@@ -19,12 +19,11 @@ def test_did_model_keeps_the_pyfixest_fits():
     assert tidy.loc["treat_refocusing", "Estimate"] == pytest.approx(
         m.table.set_index("term").at["treat_refocusing", "estimate"]
     )
-    assert m.cr3 is not None and "Std. Error" in m.cr3.tidy().columns  # 5 clusters: the jackknife fit is kept
+    inf = m.inference["treat_refocusing"]  # 5 clusters: the wild bootstrap and CV3 are kept per term
+    assert inf.status == "ok" and inf.estimate == pytest.approx(tidy.loc["treat_refocusing", "Estimate"])
     pd.testing.assert_frame_equal(m.table, impact.did(pan))
-    es = impact.event_study_model(pan, jackknife=False, reps=200)
-    assert (
-        es.cr3 is None and len(es.cr1.tidy()) == len(es.table) - 1
-    )  # the reference year is not a coefficient
+    es = impact.event_study_model(pan)
+    assert len(es.cr1.tidy()) == len(es.table) - 1  # the reference year is not a coefficient
 
 
 def test_estimate_keeps_fits_and_takes_explicit_inputs(demo_prepared):
@@ -35,7 +34,11 @@ def test_estimate_keeps_fits_and_takes_explicit_inputs(demo_prepared):
     did = r.did.set_index("term")
     for term in ("treat_refocusing", "treat_post"):
         assert tidy.at[term, "Estimate"] == pytest.approx(did.at[term, "estimate"], rel=1e-12)
-    assert {"did", "did_cr3", "event_study", "revision"} <= set(r.fits)
+    assert {"did", "event_study", "revision"} <= set(r.fits)
+    assert set(r.inference["did"]) == {"treat_refocusing", "treat_post"}
+    # the demo names (or lets the reader infer) each OPD's urusan: the sector model is fitted and judged
+    if r.sectors_known:
+        assert "did_sector" in r.fits and r.verdict["model"] == "sector" and r.headline is r.did_sector
     assert len(r.fits["event_study"].tidy()) == int((~r.event["reference"]).sum())
     assert set(r.tercile_years["tercile"]) == {"T1", "T2", "T3"} and set(r.ceiling["tercile"]) == {
         "T1",
@@ -47,7 +50,9 @@ def test_estimate_keeps_fits_and_takes_explicit_inputs(demo_prepared):
     # within one region and clustered by OPD, only what the region report shows
     one = p.kinerja[p.kinerja["region_code"] == "99.03"]
     small = estimates.estimate(one, p.dose[p.dose["region_code"] == "99.03"], p.settings, full=False)
-    assert small.cluster == "opd" and small.event.empty and set(small.fits) == {"did", "did_cr3"}
+    assert (
+        small.cluster == "opd" and small.event.empty and {"did"} <= set(small.fits) <= {"did", "did_sector"}
+    )
 
 
 def test_diagnostics_agree_with_the_per_year_measures(demo_prepared):

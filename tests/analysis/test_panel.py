@@ -92,9 +92,10 @@ def test_shortcut_equals_unit_model_on_balanced_panel(kind):
     agg = fn(p, method="aggregate", **kw)
     assert set(unit["frame"].dropna()) == {"unit"} and set(agg["frame"].dropna()) == {"aggregate"}
     np.testing.assert_allclose(agg["estimate"], unit["estimate"], atol=1e-9)
-    # frequency weights make the cluster-robust standard errors identical too (CR1 and CR3)
+    # frequency weights make the cluster-robust standard errors identical too (CR1 and CV3)
     np.testing.assert_allclose(agg["se"].dropna(), unit["se"].dropna(), rtol=1e-9)
-    np.testing.assert_allclose(agg["ci_low_cr3"].dropna(), unit["ci_low_cr3"].dropna(), rtol=1e-9)
+    np.testing.assert_allclose(agg["se_cv3"].dropna(), unit["se_cv3"].dropna(), rtol=1e-9)
+    assert agg["se_cv3"].notna().sum() == len(agg) - (kind == "event")  # the reference year has none
     assert agg["n_obs"].iloc[0] == unit["n_obs"].iloc[0] == len(p)
 
 

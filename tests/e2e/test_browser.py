@@ -3,7 +3,9 @@ chromium through ``executable_path``). Skipped with a reason where chromium is a
 
 For the index and every report of the demo set, in both languages: no console errors, no failed requests
 and no request outside file:// at all, every image decoded, table-of-contents links land on their
-headings, sorting a long table works. A hostile indicator name shows as text, not markup.
+headings, sorting a long table works; the title is the first heading, report pages link back to the index,
+no traceback or machine path shows, and no table is clipped at 1100 or 390 px. A hostile indicator name shows as
+text, not markup.
 Full-page screenshots are saved under test-artifacts/ (git-ignored).
 """
 
@@ -100,9 +102,40 @@ def _check_page(browser, path: Path, shot_name: str):
         raise
 
 
+#: text that must never reach a reviewer: a Python traceback, or an absolute path of the machine
+LEAKS = r"""Traceback \(most recent call last\)|File "/|(^|[\s('"=])/(home|root|tmp|work|srv|usr|var|Users)/|[A-Z]:\\"""
+
+
+def _check_reviewer(page, path: Path):
+    """What a reviewer must be able to trust on every page ([reviewer]): the title is the first heading,
+    a report page links back to the index, no traceback or machine path shows, and no table column is
+    clipped: at 1100 px and at phone width (390 px) a table either fits or scrolls with a visible cue."""
+    first = page.evaluate(
+        "() => { const h = document.querySelector('h1,h2,h3,h4,h5,h6'); return h && h.tagName; }"
+    )
+    assert first == "H1", f"{path.name}: the first heading is {first}, not the title"
+    if path.name != "index.html":
+        assert page.locator('a[href="index.html"]').count() >= 1, f"{path.name}: no link back to the index"
+    leak = page.evaluate(f"() => (document.body.innerText.match(new RegExp({LEAKS!r}, 'm')) || [''])[0]")
+    assert not leak, f"{path.name}: shows {leak!r}"
+    for width in (1100, 390):
+        page.set_viewport_size({"width": width, "height": 900})
+        page.evaluate("() => window.dispatchEvent(new Event('resize'))")
+        clipped = page.evaluate("""() => Array.from(document.querySelectorAll('.ka-table-wrap')).filter(w => {
+            const wide = w.scrollWidth > w.clientWidth + 1;
+            const scrolls = getComputedStyle(w).overflowX === 'auto' || getComputedStyle(w).overflowX === 'scroll';
+            const cue = w.previousElementSibling && w.previousElementSibling.classList.contains('ka-scroll-cue');
+            return wide && !(scrolls && cue);
+        }).length""")
+        assert clipped == 0, (
+            f"{path.name}: {clipped} table(s) wider than the screen at {width} px without a scroll cue"
+        )
+    page.set_viewport_size({"width": 1100, "height": 900})
+
+
 def _check_sorting(page):
     """Click the first numeric column header of the first long sortable table and check the order."""
-    table = page.locator("table.ka-sortable").first
+    table = page.locator("table.ka-sortable:not(.ka-grouped)").first
     n_cols = table.locator("thead th").count()
     for col in range(n_cols):
         values = table.locator(f"tbody tr td:nth-child({col + 1})").evaluate_all(
@@ -139,6 +172,7 @@ def test_demo_report_set_in_chromium(browser, demo_reports, lang):
     for path in pages:
         page, n_images = _check_page(browser, path, f"{lang}-{path.stem}")
         try:
+            _check_reviewer(page, path)
             if path.name != "index.html":
                 assert n_images >= 1, f"{path.name}: no figure"
             if path.name in ("index.html", "02_achievement_before_after.html"):

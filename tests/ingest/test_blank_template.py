@@ -75,37 +75,33 @@ def test_blank_template_is_not_data(tdir):
     assert set(ds.errors["rule"]) == {"no_data_rows"} and ds.kinerja.empty  # the example row is not read
 
 
+def _row(table: str, **cells) -> list:
+    """A data row in the template's column order (cells by tidy name, the rest blank)."""
+    return [cells.get(c, "") for c in blank.columns(table)]
+
+
 def test_filled_template_validates(tmp_path):
     blank.write_templates(tmp_path)
     wb = openpyxl.load_workbook(tmp_path / "kinerja.xlsx")
     ws = wb["kinerja"]
-    ws.append(
-        [
-            "71.10",
-            2020,
-            "Dinas Kesehatan",
-            "",
-            "K1",
-            "Balita dirawat",
-            "%",
-            "positif",
-            "100",
-            "",
-            "",
-            "98,5",
-            "",
-            "98,5",
-            "",
-            "",
-        ]
-    )
-    ws.append(
-        ["71.10", 2021, "Dinas Kesehatan", "", "K1", "Balita dirawat", "%", "positif", 100, None, None, 90]
-    )
+    common = dict(region_code="71.10", opd="Dinas Kesehatan", sector="1.02", indicator_id="K1")
+    common |= dict(indicator="Balita dirawat", unit="%", polarity="positif")
+    ws.append(_row("kinerja", year=2020, target="100", actual="98,5", achievement_reported="98,5", **common))
+    ws.append(_row("kinerja", year=2021, target=100, actual=90, **common))
     wb.save(tmp_path / "kinerja.xlsx")
     wb = openpyxl.load_workbook(tmp_path / "anggaran.xlsx")
     wb["anggaran"].append(
-        ["71.10", 2020, "Dinas Kesehatan", "", "barang_jasa", "1.000.000", "800.000", "700.000"]
+        _row(
+            "anggaran",
+            region_code="71.10",
+            year=2020,
+            opd="Dinas Kesehatan",
+            sector="Kesehatan",
+            spending_type="barang_jasa",
+            budget_original="1.000.000",
+            budget_revised="800.000",
+            spent="700.000",
+        )
     )
     wb.save(tmp_path / "anggaran.xlsx")
     ds = template.load_folder(tmp_path)
@@ -114,3 +110,36 @@ def test_filled_template_validates(tmp_path):
     assert ds.kinerja["region_code"].tolist() == ["71.10", "71.10"]
     assert ds.kinerja["actual"].tolist() == [98.5, 90.0]
     assert ds.anggaran["budget_revised"].tolist() == [800000.0]
+    # the urusan as a code and as a name in another case: one canonical code, the typed text kept
+    assert ds.kinerja["sector"].tolist() == ["1.02", "1.02"]
+    assert ds.anggaran[["sector", "sector_raw"]].values.tolist() == [["1.02", "Kesehatan"]]
+
+
+def test_template_without_the_sector_column_still_reads(tmp_path):
+    """A template from before the ``urusan`` column (or one whose column was deleted) reads as before,
+    with the sector inferred from the OPD name."""
+    cols = [c for c in blank.columns("kinerja") if c != "sector"]
+    with open(tmp_path / "kinerja.csv", "w", encoding="utf-8", newline="") as fh:
+        w = csv.writer(fh)
+        w.writerow([schema.INDONESIAN_HEADERS[c] for c in cols])
+        w.writerow(["71.10" if c == "region_code" else blank.EXAMPLES["kinerja"][0][c] for c in cols])
+    with open(tmp_path / "anggaran.csv", "w", encoding="utf-8", newline="") as fh:
+        w = csv.writer(fh)
+        w.writerow(blank.headers("anggaran"))
+        w.writerow(
+            [
+                {"region_code": "71.10", "sector": ""}.get(c, blank.EXAMPLES["anggaran"][0][c])
+                for c in blank.columns("anggaran")
+            ]
+        )
+    ds = template.load_folder(tmp_path)
+    assert ds.errors.empty, ds.errors
+    assert ds.kinerja["sector"].tolist() == ["1.02"] and ds.anggaran["sector"].tolist() == ["1.02"]
+    assert ds.kinerja["sector_inferred"].tolist() == [True]
+    assert ds.issues["rule"].tolist().count("sector_inferred") == 1
+
+
+def test_readme_and_csv_header_have_the_urusan_column(tdir):
+    for table in ("kinerja", "anggaran"):
+        head = blank.headers(table)
+        assert head[head.index("opd") + 1] == "urusan"

@@ -72,6 +72,7 @@ def test_headers_are_indonesian_and_codes_strings(written, tables):
             "kode_wilayah",
             "tahun",
             "opd",
+            "urusan",
             "sasaran",
             "kode_indikator",
             "indikator",
@@ -87,6 +88,7 @@ def test_headers_are_indonesian_and_codes_strings(written, tables):
             "kode_wilayah",
             "tahun",
             "opd",
+            "urusan",
             "jenis_belanja",
             "pagu_murni",
             "pagu_perubahan",
@@ -215,8 +217,15 @@ def test_truth_dose_definition(tables):
     assert got == pytest.approx(expected) and got < 0
 
 
-def test_planted_effect_recovered_by_least_squares(tables):
-    """OPD-year mean of 100*R/T (positive indicators) on dose x period, unit and year dummies."""
+@pytest.mark.parametrize("sector_shocks", [False, True])
+def test_planted_effect_recovered_by_least_squares(sector_shocks):
+    """OPD-year mean of 100*R/T (positive indicators) on dose x period, unit and year dummies.
+
+    Without the sector shocks these two-way effects recover the planted dose effect; with them the
+    refocusing slope moves by about the bias ``truth.json`` records (the shocks follow the dose), and
+    the post slope, which no shock touches, stays.
+    """
+    tables = demo.generate(sector_shocks=sector_shocks)
     kin = tables["kinerja"].copy()
     cw = tables["opd_crosswalk"]
     rename = {(r, o): n for r, o, n in cw[["region_code", "opd_old", "opd_new"]].itertuples(index=False)}
@@ -243,9 +252,54 @@ def test_planted_effect_recovered_by_least_squares(tables):
         ]
     )
     beta = np.linalg.lstsq(X, panel["ach"].to_numpy(), rcond=None)[0]
-    truth = demo.truth()
-    assert beta[0] == pytest.approx(truth["did_refocusing_per_10pp"], abs=1.0)
+    truth = demo.truth(sector_shocks=sector_shocks)
+    bias = truth["sector_shock"]["expected_bias_baseline_refocusing_per_10pp"]
+    assert (bias < -0.5) if sector_shocks else (bias == 0.0)
+    assert beta[0] == pytest.approx(truth["did_refocusing_per_10pp"] + bias, abs=1.0)
     assert beta[1] == pytest.approx(truth["did_post_per_10pp"], abs=1.0)
+
+
+def test_sector_shocks_change_nothing_but_achievements():
+    on, off = demo.generate(), demo.generate(sector_shocks=False)
+    for name in ("anggaran", "regions", "opd_crosswalk"):
+        pd.testing.assert_frame_equal(on[name], off[name])
+    same = [c for c in on["kinerja"].columns if c != "actual"]
+    pd.testing.assert_frame_equal(on["kinerja"][same], off["kinerja"][same])
+    # the actuals move only where a shock is planted (sector and year), rounding and the pile-up aside
+    moved = on["kinerja"]["actual"].ne(off["kinerja"]["actual"]) & on["kinerja"]["actual"].notna()
+    shocked = [demo.sector_shock(s, y) != 0 for s, y in zip(on["kinerja"]["sector"], on["kinerja"]["year"])]
+    assert moved.any() and not (moved & ~pd.Series(shocked)).any()
+
+
+def test_every_opd_has_a_known_sector(tables):
+    from kinerja_analysis.ingest import urusan
+
+    for name in ("kinerja", "anggaran"):
+        t = tables[name]
+        opd_rows = t[t["opd"].ne("")]
+        assert opd_rows["sector"].isin(list(urusan.URUSAN)).all(), name
+        assert t.loc[t["opd"].eq(""), "sector"].eq("").all()  # pemda-level budget rows have none
+    # one sector per OPD name and year in both tables, and the same in both
+    both = pd.concat(
+        [
+            t[t["opd"].ne("")][["region_code", "year", "opd", "sector"]]
+            for t in tables.values()
+            if "sector" in t.columns
+        ]
+    )
+    assert both.groupby(["region_code", "year", "opd"])["sector"].nunique().eq(1).all()
+    # the loaded demo folder: every OPD of the prepared dose table has its sector, none inferred
+    from kinerja_analysis.analysis import prepare
+
+    p = prepare.load(paths.DEMO_DATA)
+    assert p.dose["sector"].notna().all() and len(p.dose) == demo.truth()["dose"]["n_opd"]
+    assert not p.dataset.kinerja["sector_inferred"].any()
+    assert "sector_inferred" not in set(p.dataset.issues["rule"])
+    # the merged OPD takes the merged OPD's urusan
+    merged = p.dose.set_index(["region_code", "opd"]).loc[
+        ("99.71", "Dinas Pariwisata dan Kebudayaan"), "sector"
+    ]
+    assert merged == "3.26"
 
 
 def test_truth_contents():
@@ -261,4 +315,9 @@ def test_truth_contents():
     }
     assert t["reference_year"] == 2019 and t["seed"] == demo.DEFAULT_SEED
     assert {"year_effects", "noise_sd", "target_revision", "pile_up", "note"} <= set(t)
+    shock = t["sector_shock"]
+    assert shock["planted"] and shock["per_sector_year"]["1.03"] == {"2020": -6.0, "2021": -4.0}
+    assert shock["per_sector_year"]["1.02"] == {"2020": 3.0, "2021": 2.0}
+    assert shock["bias_direction_baseline"].startswith("negative")
+    assert demo.truth(sector_shocks=False)["sector_shock"]["per_sector_year"] == {}
     json.dumps(t)  # JSON-ready

@@ -88,3 +88,65 @@ def test_rendered_page_is_self_contained_and_has_header():
 
     external = re.findall(r'(?:src|href)="(https?:|//)[^"]*"', page)
     assert external == []
+
+
+def _headings(page: str) -> list[str]:
+    import re
+
+    return re.findall(r"<(h[1-6])\b", page)
+
+
+def test_title_is_the_first_heading_then_links_and_folded_provenance():
+    nb = nbformat.v4.new_notebook()
+    cell = nbformat.v4.new_code_cell("")
+    cell.outputs = [
+        nbformat.v4.new_output("display_data", data={"text/html": '<h1 id="t">Title</h1><h2 id="a">A</h2>'})
+    ]
+    nb.cells.append(cell)
+    page = render.render_notebook(
+        nb,
+        report_name="r",
+        parameters={"data_dir": "/home/ana/kinerja/data/raw", "lang": "en"},
+        context={"title": "Title", "lang": "en"},
+        run_time="now",
+        links={"index": "index.html", "xlsx": "r.xlsx", "open_data": ""},
+    )
+    assert _headings(page)[0] == "h1"
+    h1 = page.index("</h1>")
+    assert (
+        h1
+        < page.index('href="index.html"')
+        < page.index('<details class="ka-about">')
+        < page.index('<nav class="ka-toc"')
+    )
+    assert 'href="r.xlsx"' in page and "datapackage" not in page  # no open data, no link
+    assert "/home/ana" not in page and "data_dir = 'raw'" in page
+
+
+def test_failure_page_speaks_to_people_without_traceback_or_paths():
+    nb = nbformat.v4.new_notebook()
+    cell = nbformat.v4.new_code_cell("")
+    cell.outputs = [
+        nbformat.v4.new_output(
+            "error",
+            ename="DataError",
+            evalue="/srv/data/kinerja.csv, row 7, column target: expected a number, found 'abc'",
+            traceback=['Traceback (most recent call last):\n  File "/srv/venv/lib/x.py", line 3'],
+        )
+    ]
+    nb.cells.append(cell)
+    error = "DataError: /srv/data/kinerja.csv, row 7, column target: expected a number, found 'abc'"
+    page = render.render_notebook(
+        nb,
+        report_name="04_region_report-99.02",
+        parameters={"lang": "id"},
+        context={"lang": "id"},
+        run_time="now",
+        failure=error,
+        region="99.02 Kab. Contoh",
+    )
+    assert _headings(page)[0] == "h1"
+    assert "Traceback" not in page and "/srv/" not in page
+    assert "tidak dapat diselesaikan" in page and "99.02 Kab. Contoh" in page
+    assert "kinerja.csv, row 7, column target" in page  # the package's own message, for people
+    assert "executed/04_region_report-99.02.ipynb" in page

@@ -47,11 +47,20 @@ def test_xlsx_holds_main_tables_in_lkjip_order_and_neutralises_formulas(tmp_path
         "Sasaran",
         "Indikator",
         "Satuan",
+        "Arah",
         "Target",
-        "Realisasi",
+        "Target (batas atas)",
+        "Realisasi 2019",
+        "Realisasi 2020",
+        "Realisasi 2021",
         "Capaian (%)",
         "Kategori",
     ]
+    # numbers stay numbers (with a number format), categories are labels in the report's language
+    target = ws.cell(row=2, column=6)
+    assert isinstance(target.value, float) and target.number_format == "#,##0.0##"
+    assert {c.value for c in ws["L"][1:]} <= {"Sangat Baik", "Baik", "Cukup", "Kurang", "Sangat Kurang", None}
+    assert ws.column_dimensions["C"].width > ws.column_dimensions["L"].width
     assert ws["C2"].value.startswith("'=") and ws["C2"].data_type == "s"
     assert ws.max_row == len(t) + 1
 

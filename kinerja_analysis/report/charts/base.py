@@ -146,15 +146,32 @@ def change_by_type(df: pd.DataFrame, *, lang="en", source="") -> Figure:
 
 
 def composition_shift(df: pd.DataFrame, y0: int, y1: int, *, lang="en", source="") -> Figure:
-    """Bars of the change in each spending type's share (pp). ``df``: spending_type, shift_pp."""
+    """The change in each spending type's share of the revised budget (pp) and, beside it when ``df`` has
+    ``change_rp``, its change in Rupiah (miliar): a share can grow while the Rupiah fall. Falls are hatched,
+    so the chart reads in greyscale. ``df``: spending_type, shift_pp[, change_rp]."""
     with matplotlib.rc_context(STYLE):
         d = df.sort_values("shift_pp")
-        fig, ax = new_figure(8, 0.42 * len(d) + 1.6)
-        colours = [PALETTE[3] if v < 0 else PALETTE[0] for v in d["shift_pp"]]
-        ax.barh([L.spending_label(s, lang) for s in d["spending_type"]], d["shift_pp"], color=colours)
-        ax.axvline(0, color="black", lw=0.8)
-        ax.set_xlabel(f"{L.t('share_pct', lang)}: {L.t('pp', lang)}")
-        return finish(fig, ax, L.t("fig_shift", lang, y0=y0, y1=y1), source, lang)
+        with_rp = "change_rp" in d.columns
+        fig, axes = new_figure(9 if with_rp else 8, 0.42 * len(d) + 1.8, ncols=2 if with_rp else 1)
+        labels = [L.spending_label(s, lang) for s in d["spending_type"]]
+        panels = [(axes[0][0], d["shift_pp"].to_numpy(), f"{L.t('share_pct', lang)}: {L.t('pp', lang)}")]
+        if with_rp:
+            panels.append(
+                (axes[0][1], d["change_rp"].to_numpy() / 1e9, L.t("change_rp_years", lang, y0=y0, y1=y1))
+            )
+        for k, (ax, vals, xlabel) in enumerate(panels):
+            ax.barh(
+                labels,
+                vals,
+                color=[PALETTE[3] if v < 0 else PALETTE[0] for v in vals],
+                hatch=["//" if v < 0 else "" for v in vals],
+                edgecolor="white",
+            )
+            ax.axvline(0, color="black", lw=0.8)
+            ax.set_xlabel(xlabel)
+            if k:
+                ax.tick_params(labelleft=False)
+        return finish(fig, axes[0][0], L.t("fig_shift", lang, y0=y0, y1=y1), source, lang)
 
 
 def opd_cuts(df: pd.DataFrame, *, n=15, lang="en", source="", label_col="opd") -> Figure:

@@ -54,34 +54,39 @@ def dose_response(bins: pd.DataFrame, points: pd.DataFrame, *, lang="en", source
 
 
 def event_study(es: pd.DataFrame, *, lang="en", source="", refocusing=(2020, 2021)) -> Figure:
-    """Per-year effect per 10 pp of cut with pointwise 95 % CIs (bars) and simultaneous bands (shaded)."""
+    """Per-year effect per 10 pp of cut: pointwise 95 % CV3 intervals (bars) and the Bonferroni band
+    (wide light bars: all years covered at once with at least 95 % probability), when there are enough
+    clusters for either."""
     with matplotlib.rc_context(STYLE):
         fig, ax = new_figure(8, 4.2)
         e = es.sort_values("year")
         years = e["year"].to_numpy()
         ax.axvspan(refocusing[0] - 0.5, refocusing[1] + 0.5, color="#999999", alpha=0.12, lw=0)
         est = e[~e["reference"]]
-        if est["sim_low"].notna().any():  # the simultaneous band: a wide light bar behind each point
+        if est["band_low"].notna().any():  # the joint band: a wide light bar behind each point
             ax.vlines(
                 est["year"],
-                est["sim_low"],
-                est["sim_high"],
+                est["band_low"],
+                est["band_high"],
                 color=PALETTE[2],
                 lw=12,
                 alpha=0.6,
-                label=L.t("imp_lbl_sim", lang),
+                label=L.t("imp_lbl_band", lang),
             )
-        err = np.vstack([est["estimate"] - est["ci_low"], est["ci_high"] - est["estimate"]])
-        ax.errorbar(
-            est["year"],
-            est["estimate"],
-            yerr=err,
-            fmt="o",
-            color=PALETTE[0],
-            capsize=4,
-            lw=1.5,
-            label=L.t("imp_lbl_pointwise", lang),
-        )
+        if est["ci_low"].notna().any():
+            err = np.vstack([est["estimate"] - est["ci_low"], est["ci_high"] - est["estimate"]])
+            ax.errorbar(
+                est["year"],
+                est["estimate"],
+                yerr=err,
+                fmt="o",
+                color=PALETTE[0],
+                capsize=4,
+                lw=1.5,
+                label=L.t("imp_lbl_pointwise", lang),
+            )
+        else:  # too few clusters for any interval: the estimates alone
+            ax.plot(est["year"], est["estimate"], "o", color=PALETTE[0], label=L.t("imp_lbl_estimate", lang))
         ref = e[e["reference"]]
         ax.plot(
             ref["year"],
@@ -96,7 +101,7 @@ def event_study(es: pd.DataFrame, *, lang="en", source="", refocusing=(2020, 202
         ax.set_xticks(years)
         ax.set_xlabel(L.t("year", lang))
         ax.set_ylabel(L.t("imp_ax_effect", lang))
-        ax.legend(fontsize=8, loc="lower right")
+        ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(0, -0.14), ncols=2)  # below: never over a bar
         return finish(fig, ax, L.t("imp_fig_event_study", lang), source, lang)
 
 

@@ -60,7 +60,45 @@ def bands(shares: pd.DataFrame, p: Prepared, *, lang: str | None = None) -> None
     order = [k for _, k in p.settings.bands]
     report.figure(
         plots.bands_by_period(shares, order, lang=lang, source=source_label(p, lang)),
-        reading=L.t("read_bands", lang),
+        reading=bands_reading(shares, order, lang),
+    )
+
+
+def band_period_shares(shares: pd.DataFrame, order: list[str]) -> dict[str, dict[str, float]]:
+    """The numbers the band chart's reading quotes: per period, the share (0-1) in the best band (``top``)
+    and in the two lowest bands together (``low``). ``order`` runs from the best band to the worst.
+
+    >>> s = pd.DataFrame({"period": ["pre"] * 3, "band": ["a", "b", "c"], "share": [0.5, 0.3, 0.2]})
+    >>> band_period_shares(s, ["a", "b", "c"])
+    {'pre': {'top': 0.5, 'low': 0.5}}
+    """
+    piv = shares.pivot_table(index="period", columns="band", values="share", aggfunc="sum", observed=False)
+    piv = piv.reindex(columns=order).fillna(0.0)
+    return {
+        str(per): {"top": float(row[order[0]]), "low": float(row[order[-2:]].sum())}
+        for per, row in piv.iterrows()
+    }
+
+
+def bands_reading(shares: pd.DataFrame, order: list[str], lang: str) -> str:
+    """The band chart's reading, generated from the shares it draws (never a fixed claim about the chart)."""
+    got = band_period_shares(shares, order)
+    if len(order) < 3 or not all(p in got for p in ("pre", "refocusing", "post")):
+        return ""
+
+    def pct(per: str, which: str) -> str:
+        return L.fmt_pct(got[per][which], lang, ratio=True)
+
+    return L.t(
+        "read_bands",
+        lang,
+        top=L.band_label(order[0], lang),
+        low=", ".join(L.band_label(b, lang) for b in order[-2:]),
+        **{
+            f"{w}_{k}": pct(per, w)
+            for w in ("top", "low")
+            for k, per in (("pre", "pre"), ("ref", "refocusing"), ("post", "post"))
+        },
     )
 
 

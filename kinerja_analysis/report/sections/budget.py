@@ -98,8 +98,28 @@ def composition_shift(
     report.publish("composition_shift", shift, title=L.t("fig_shift", lang, y0=y0, y1=y1))
     report.figure(
         plots.composition_shift(shift, y0, y1, lang=lang, source=source_label(p, lang)),
-        reading=L.t("read_shift", lang),
+        reading=shift_reading(shift, y0, y1, lang),
     )
+
+
+def shift_reading(shift: pd.DataFrame, y0: int, y1: int, lang: str) -> str:
+    """The composition chart's reading, from its data: what the shares are of, how the total moved, and the
+    spending types whose share grew although their Rupiah fell."""
+    if "change_rp" not in shift.columns or not shift["rp_from"].sum():
+        return ""
+    change = shift["rp_to"].sum() / shift["rp_from"].sum() - 1
+    grew = shift[(shift["shift_pp"] > 0.05) & (shift["change_rp"] < 0)]
+    extra = (
+        L.t(
+            "read_shift_grew_but_cut",
+            lang,
+            types=", ".join(L.spending_label(s, lang) for s in grew["spending_type"]),
+        )
+        if len(grew)
+        else ""
+    )
+    key = "read_shift" if change < 0 else "read_shift_rose"
+    return L.t(key, lang, total=L.fmt_pct(abs(change), lang, ratio=True), y0=y0, y1=y1, grew_but_cut=extra)
 
 
 def most_cut_opds(cuts: pd.DataFrame, p: Prepared, *, n: int = 15, lang: str | None = None) -> None:

@@ -18,49 +18,111 @@ from ..estimate_text import (
     ci_text,
     cluster_word,
     dose_reading,
-    est_ci_text,
+    effect_words,
     p_text,
     record_estimate,
+    status_text,
     term_row,
+    verdict_text,
 )
 from ..start import scope_label, source_label
+from .impact_checks import checks, method_notes  # noqa: F401 - the notebook shows them as show.checks
 
-#: robustness outcomes, in display order, and the result-key stem of each
-ROBUST_KEYS = {
-    "achievement": "",
-    "capped": "capped_",
-    "met": "met_",
-    "achievement_original": "original_target_",
-}
+#: term statuses without an estimate
+NO_ESTIMATE = (
+    "no_dose_variation",
+    "no_dose_variation_within_sector",
+    "no_pre_years",
+    "no_years",
+    "not_identified",
+)
 
 
 # ---------------------------------------------------------------- sections
 def summary(r: ImpactResults, p: Prepared, *, lang: str | None = None) -> None:
-    """Key numbers in boxes and one paragraph, with the main caveat."""
+    """Key numbers in boxes, one paragraph in words that follow the numbers, the verdict and its rule, and
+    a sentence for every edge of the data (few clusters, no dose variation, missing years, dropped OPDs)."""
     lang = lang or p.settings.lang
     report.heading(L.t("sec_summary", lang))
-    a, b = term_row(r.did, "treat_refocusing"), term_row(r.did, "treat_post")
-    crude = r.terciles.set_index(["tercile", "quantity"]).loc[("T3-T1", "crude_did_refocusing")]
-    report.keyfigures(
-        [
-            (L.fmt_pp(a["estimate"], lang) + " " + L.t("pp", lang), L.t("imp_box_did_ref", lang)),
-            (L.fmt_pp(b["estimate"], lang) + " " + L.t("pp", lang), L.t("imp_box_did_post", lang)),
-            (L.fmt_pp(crude["estimate"], lang) + " " + L.t("pp", lang), L.t("imp_box_crude", lang)),
-        ]
-    )
+    head = r.headline
+    a, b = term_row(head, "treat_refocusing"), term_row(head, "treat_post")
+    sign, inc = _orientation(r)
+    boxes = [
+        (L.fmt_pp(sign * a["estimate"], lang) + " " + L.t("pp", lang), L.t(f"imp_box_did_ref{inc}", lang)),
+        (L.fmt_pp(sign * b["estimate"], lang) + " " + L.t("pp", lang), L.t(f"imp_box_did_post{inc}", lang)),
+    ]
+    crude = _crude(r)
+    if crude is not None:
+        boxes.append((L.fmt_pp(crude["estimate"], lang) + " " + L.t("pp", lang), L.t("imp_box_crude", lang)))
+    report.keyfigures(boxes)
     report.para(
         L.t(
-            "imp_s_summary",
+            "imp_s_summary" if a["status"] not in NO_ESTIMATE else "imp_s_summary_none",
             lang,
             scope=scope_label(p, lang),
-            ref=est_ci_text(a["estimate"], a["ci_low"], a["ci_high"], lang),
-            post=est_ci_text(b["estimate"], b["ci_low"], b["ci_high"], lang),
-            g=int(a["n_clusters"]),
-            cluster=cluster_word(r, lang),
+            ref=effect_words(a["estimate"], lang, r.dose_kind),
+            post=effect_words(b["estimate"], lang, r.dose_kind),
+            model=L.t(f"imp_model_{a['model']}", lang),
+            ci=_interval_words(a, lang, sign),
         )
     )
-    clear = a["ci_low"] > 0 or a["ci_high"] < 0
-    report.para(L.t("imp_s_not_causal" if clear else "imp_s_no_evidence", lang), css="ka-caveat")
+    for text in verdict_text(r, lang):
+        report.para(text, css="ka-caveat")
+    said = {a["status"]}  # the verdict has already given the reason of the headline term
+    for code in r.statuses:
+        if code not in said:
+            report.para(status_text(code, r, lang), css="ka-caveat")
+    report.record(
+        "impact_verdict",
+        r.verdict.get("code"),
+        model=r.verdict.get("model"),
+        rule=r.verdict.get("rule"),
+        sectors_known=bool(r.sectors_known),
+    )
+    report.record("impact_status", ";".join(r.statuses) or "ok", dose_kind=r.dose_kind)
+    report.record("sector_share_of_dose_variation", r.sector_share)
+    d = r.dropped
+    report.record(
+        "opds_dropped_from_models",
+        len(d),
+        rows=int(d["n_rows"].sum()) if len(d) else 0,
+        reasons={k: int(v) for k, v in d["reason"].value_counts().items()} if len(d) else {},
+        regions=sorted(d["region_code"].astype(str).unique()) if len(d) else [],
+    )
+
+
+def _orientation(r: ImpactResults) -> tuple[int, str]:
+    """-1 and a key suffix where the data has only budget increases: the page then reads per 10 pp added."""
+    return (-1, "_inc") if r.dose_kind == "increases" else (1, "")
+
+
+def _interval_words(row, lang: str, sign: int = 1) -> str:
+    """The intervals of one term in words: wild bootstrap first (the headline), CV3 beside it."""
+    if row["interval"] != "wild":
+        return L.t("imp_s_no_interval", lang)
+    lo, hi = sorted((sign * row["ci_low_wild"], sign * row["ci_high_wild"]))
+    lo3, hi3 = sorted((sign * row["ci_low_cv3"], sign * row["ci_high_cv3"]))
+    return L.t(
+        "imp_s_intervals" + ("_inc" if sign < 0 else ""),
+        lang,
+        wild=ci_text(lo, hi, lang),
+        cv3=ci_text(lo3, hi3, lang),
+        g=int(row["n_clusters"]),
+    )
+
+
+def _crude(r: ImpactResults):
+    t = r.terciles
+    if t is None or t.empty:
+        return None
+    t = t.set_index(["tercile", "quantity"])
+    key = ("T3-T1", "crude_did_refocusing")
+    return t.loc[key] if key in t.index else None
+
+
+def _few(r: ImpactResults) -> bool:
+    """Fewer clusters than a cluster-robust interval needs: the bootstrap intervals are not shown."""
+    return int(r.did["n_clusters"].iloc[0]) < impact.MIN_CLUSTERS
 
 
 def before_after(r: ImpactResults, p: Prepared, *, lang: str | None = None) -> None:
@@ -69,6 +131,7 @@ def before_after(r: ImpactResults, p: Prepared, *, lang: str | None = None) -> N
     report.heading(L.t("imp_sec_before_after", lang))
     d = r.differences
     report.publish("period_differences", d, title=L.t("imp_sec_before_after", lang))
+    few = _few(r)  # a percentile bootstrap over fewer than 5 clusters is no interval at all
     rows = []
     for outcome, name in (("achievement", L.t("mean_achievement", lang)), ("met", L.t("met_share", lang))):
         g = d[d["outcome"] == outcome].set_index("quantity")
@@ -79,7 +142,9 @@ def before_after(r: ImpactResults, p: Prepared, *, lang: str | None = None) -> N
                     L.t("imp_col_measure", lang): name,
                     L.t("imp_col_quantity", lang): L.t(f"imp_q_{q}", lang),
                     L.t("imp_col_estimate", lang): x["estimate"],
-                    L.t("imp_col_ci", lang): ci_text(x["ci_low"], x["ci_high"], lang)
+                    L.t("imp_col_ci", lang): "–"
+                    if few
+                    else ci_text(x["ci_low"], x["ci_high"], lang)
                     if q.startswith("diff")
                     else L.t(
                         "imp_ci_range",
@@ -92,14 +157,16 @@ def before_after(r: ImpactResults, p: Prepared, *, lang: str | None = None) -> N
             if q.startswith("diff"):
                 stem = "capaian" if outcome == "achievement" else "met_share"
                 report.record(
-                    f"diff_{stem}_{q[5:]}_vs_pre", x["estimate"], ci_low=x["ci_low"], ci_high=x["ci_high"]
+                    f"diff_{stem}_{q[5:]}_vs_pre",
+                    x["estimate"],
+                    ci_low=None if few else x["ci_low"],
+                    ci_high=None if few else x["ci_high"],
                 )
     show = pd.DataFrame(rows)
     report.table(show, lang=lang, formats={L.t("imp_col_estimate", lang): "num1"})
-    report.para(
-        L.t("imp_s_bootstrap", lang, g=int(d["n_clusters"].iloc[0]), cluster=cluster_word(r, lang)),
-        css="ka-note",
-    )
+    g = int(d["n_clusters"].iloc[0])
+    key = "imp_status_few_clusters" if few else "imp_s_bootstrap"
+    report.para(L.t(key, lang, g=g, cluster=cluster_word(r, lang)), css="ka-note")
 
 
 def terciles(r: ImpactResults, p: Prepared, *, lang: str | None = None) -> None:
@@ -133,17 +200,23 @@ def terciles(r: ImpactResults, p: Prepared, *, lang: str | None = None) -> None:
         for x in ("T1", "T2", "T3"):
             row[L.t(f"imp_col_{x.lower()}", lang)] = t.loc[(x, f"change_{per}"), "estimate"]
         c = t.loc[("T3-T1", f"crude_did_{per}")]
+        few = _few(r)
         row[L.t("imp_col_crude", lang)] = c["estimate"]
-        row[L.t("imp_col_ci", lang)] = ci_text(c["ci_low"], c["ci_high"], lang)
+        row[L.t("imp_col_ci", lang)] = "–" if few else ci_text(c["ci_low"], c["ci_high"], lang)
         rows.append(row)
-        report.record(f"crude_did_{per}_t3_minus_t1", c["estimate"], ci_low=c["ci_low"], ci_high=c["ci_high"])
+        report.record(
+            f"crude_did_{per}_t3_minus_t1",
+            c["estimate"],
+            ci_low=None if few else c["ci_low"],
+            ci_high=None if few else c["ci_high"],
+        )
         for x in ("T1", "T2", "T3"):
             e = t.loc[(x, f"change_{per}")]
             report.record(
                 f"change_{per}_{x.lower()}",
                 e["estimate"],
-                ci_low=e["ci_low"],
-                ci_high=e["ci_high"],
+                ci_low=None if few else e["ci_low"],
+                ci_high=None if few else e["ci_high"],
                 dose_mean_pct=float(e["dose_mean"] * 100),
             )
     show = pd.DataFrame(rows)
@@ -165,28 +238,34 @@ def dose_response(r: ImpactResults, p: Prepared, *, lang: str | None = None) -> 
 
 
 def did(r: ImpactResults, p: Prepared, *, lang: str | None = None) -> None:
-    """The continuous-dose DiD: table with CR1 and CR3 intervals; records the headline numbers."""
+    """The continuous-dose DiD, baseline and (when sectors are known) sector × year: the wild-bootstrap
+    interval first, CV3 beside it, CR1 last; records the contract keys."""
     lang = lang or p.settings.lang
     report.heading(L.t("imp_sec_did", lang))
     report.para(L.t("imp_s_did_model", lang, cluster=cluster_word(r, lang)))
+    models = [("", r.did)] + ([("_sector", r.did_sector)] if len(r.did_sector) else [])
     rows = []
-    for term, per in (("treat_refocusing", "refocusing"), ("treat_post", "post")):
-        x = term_row(r.did, term)
-        record_estimate(f"did_{per}_per_10pp", x)
-        rows.append(
-            {
-                L.t("period", lang): L.period_label(per, lang),
-                L.t("imp_col_effect", lang): x["estimate"],
-                L.t("imp_col_ci", lang): ci_text(x["ci_low"], x["ci_high"], lang),
-                L.t("imp_col_ci_cr3", lang): ci_text(x["ci_low_cr3"], x["ci_high_cr3"], lang),
-                L.t("imp_col_p", lang): p_text(x["p_value"], lang),
-            }
-        )
-    show = pd.DataFrame(rows)
+    for suffix, table in models:
+        for term, per in (("treat_refocusing", "refocusing"), ("treat_post", "post")):
+            x = term_row(table, term)
+            record_estimate(f"did_{per}_per_10pp{suffix}", x)
+            rows.append(
+                {
+                    L.t("imp_col_model", lang): L.t(f"imp_model_{x['model']}", lang),
+                    L.t("period", lang): L.period_label(per, lang),
+                    L.t("imp_col_effect", lang): x["estimate"],
+                    L.t("imp_col_ci_wild", lang): ci_text(x["ci_low_wild"], x["ci_high_wild"], lang),
+                    L.t("imp_col_p_wild", lang): p_text(x["p_wild"], lang),
+                    L.t("imp_col_ci_cv3", lang): ci_text(x["ci_low_cv3"], x["ci_high_cv3"], lang),
+                    L.t("imp_col_p_cv3", lang): p_text(x["p_cv3"], lang),
+                    L.t("imp_col_ci_cr1", lang): ci_text(x["ci_low_cr1"], x["ci_high_cr1"], lang),
+                }
+            )
     x = r.did.iloc[0]
     report.table(
-        show,
+        pd.DataFrame(rows),
         lang=lang,
+        sortable=False,
         formats={L.t("imp_col_effect", lang): "pp"},
         caption=L.t(
             "imp_cap_did",
@@ -194,38 +273,73 @@ def did(r: ImpactResults, p: Prepared, *, lang: str | None = None) -> None:
             n=L.fmt_num(x["n_obs"], lang, 0),
             g=int(x["n_clusters"]),
             cluster=cluster_word(r, lang),
+            draws=L.fmt_num(x["draws"], lang, 0),
         ),
     )
-    report.publish("did", r.did, title=L.t("imp_sec_did", lang))
+    if len(r.did_sector):
+        two_way = (r.did_sector["cluster_cr1"] == "region+sector").any()
+        report.para(
+            L.t("imp_s_sector_cr1_twoway" if two_way else "imp_s_sector_cr1_oneway", lang), css="ka-note"
+        )
+    report.publish("did", pd.concat([r.did, r.did_sector], ignore_index=True), title=L.t("imp_sec_did", lang))
 
 
 def event_study(r: ImpactResults, p: Prepared, *, lang: str | None = None) -> None:
-    """Event-study coefficients (reference year at 0) with pointwise and simultaneous bands."""
+    """Event-study coefficients (reference year at 0) with pointwise CV3 intervals and a Bonferroni band."""
     lang = lang or p.settings.lang
     report.heading(L.t("imp_sec_event", lang))
     es = r.event
+    report.record("event_study_status", r.event_status, reference_year=r.event_reference)
+    if es.empty:
+        report.para(status_text(r.event_status, r, lang), css="ka-caveat")
+        return
+    if r.event_status != "ok":
+        report.para(status_text(r.event_status, r, lang), css="ka-caveat")
     report.publish("event_study", es, title=L.t("imp_fig_event_study", lang))
-    ref_year = p.settings.periods.reference_year
+    ref_year = r.event_reference
     est = es[~es["reference"]].set_index("year")
-    first_ref = p.settings.periods.refocusing[0]
-    last = int(est.index.max())
     pre = [y for y in est.index if y < ref_year]
-    reading = L.t(
-        "imp_read_event",
-        lang,
-        y1=first_ref,
-        e1=L.fmt_pp(est.at[first_ref, "estimate"], lang),
-        ylast=last,
-        elast=L.fmt_pp(est.at[last, "estimate"], lang),
-        ref=ref_year,
-        ypre=pre[0] if pre else "–",
-        epre=L.fmt_pp(est.at[pre[0], "estimate"], lang) if pre else "–",
-    )
+    after = [y for y in est.index if y > ref_year]
+    reading = ""
+    if after:
+        first, last = after[0], after[-1]
+        reading = L.t(
+            "imp_read_event",
+            lang,
+            y1=first,
+            e1=L.fmt_pp(est.at[first, "estimate"], lang),
+            ylast=last,
+            elast=L.fmt_pp(est.at[last, "estimate"], lang),
+            ref=ref_year,
+            ypre=pre[0] if pre else "–",
+            epre=L.fmt_pp(est.at[pre[0], "estimate"], lang) if pre else "–",
+        )
     report.figure(
         plots_impact.event_study(
             es, lang=lang, source=source_label(p, lang), refocusing=p.settings.periods.refocusing
         ),
         reading=reading,
+    )
+    has_band = es["band_low"].notna().any()
+    g = int(es["n_clusters"].iloc[0])
+    why = [x for x in es["status"] if x not in ("ok", "reference")]
+    report.para(
+        L.t("imp_s_event_model", lang, model=L.t(f"imp_model_{es['model'].iloc[0]}", lang)), css="ka-note"
+    )
+    report.para(
+        L.t(
+            "imp_s_band"
+            if has_band
+            else (
+                "imp_status_few_clusters" if g < impact.MIN_CLUSTERS or not why else f"imp_status_{why[0]}"
+            ),
+            lang,
+            k=int((~es["reference"]).sum()),
+            crit=L.fmt_num(es["band_crit"].dropna().iloc[0], lang, 2) if has_band else "–",
+            g=g,
+            cluster=cluster_word(r, lang),
+        ),
+        css="ka-note",
     )
     for row in es.itertuples():
         if row.reference:
@@ -236,184 +350,16 @@ def event_study(r: ImpactResults, p: Prepared, *, lang: str | None = None) -> No
                 row.estimate,
                 ci_low=row.ci_low,
                 ci_high=row.ci_high,
-                sim_low=row.sim_low,
-                sim_high=row.sim_high,
+                interval="cv3",
+                band_low=row.band_low,
+                band_high=row.band_high,
+                band="bonferroni_cv3",
+                band_crit=row.band_crit,
+                ci_low_cr1=row.ci_low_cr1,
+                ci_high_cr1=row.ci_high_cr1,
+                status=row.status,
+                model=row.model,
             )
-    report.para(L.t("imp_s_pretrend", lang, n=len(pre) + 1), css="ka-caveat")
-
-
-def checks(r: ImpactResults, p: Prepared, *, lang: str | None = None) -> None:
-    """Diagnostics as a table of checks, then the detail behind each: ceiling, target revision, continuity."""
-    lang = lang or p.settings.lang
-    report.heading(L.t("imp_sec_checks", lang))
-    main = term_row(r.did, "treat_refocusing")
-    rob = r.robust[r.robust["term"] == "treat_refocusing"].set_index("outcome")
-    at100, revised = r.share_at_100, r.share_revised
-    mapped, counts = r.continuity, r.continuity_counts
-    pre = r.event[(r.event["year"] < p.settings.periods.reference_year)]
-    g = int(main["n_clusters"])
-    capped = rob.loc["capped"] if "capped" in rob.index else None
-    orig = rob.loc["achievement_original"] if "achievement_original" in rob.index else None
-    rev = term_row(r.revision, "treat_refocusing", "revised") if len(r.revision) else None
-    checks_rows = [
-        (
-            "imp_chk_clusters",
-            g < impact.FEW_CLUSTERS,
-            L.t(
-                "imp_chk_clusters_r",
-                lang,
-                g=g,
-                cluster=cluster_word(r, lang),
-                cr1=ci_text(main["ci_low"], main["ci_high"], lang),
-                cr3=ci_text(main["ci_low_cr3"], main["ci_high_cr3"], lang),
-            ),
-        ),
-        (
-            "imp_chk_pretrend",
-            True,
-            L.t(
-                "imp_chk_pretrend_r",
-                lang,
-                n=len(pre) + 1,
-                est=est_ci_text(pre["estimate"].iloc[0], pre["ci_low"].iloc[0], pre["ci_high"].iloc[0], lang)
-                if len(pre)
-                else "–",
-            ),
-        ),
-        (
-            "imp_chk_ceiling",
-            capped is not None and abs(capped["estimate"]) < abs(main["estimate"]),
-            L.t(
-                "imp_chk_ceiling_r",
-                lang,
-                share=L.fmt_pct(at100, lang, ratio=True),
-                main=L.fmt_pp(main["estimate"], lang),
-                capped=L.fmt_pp(capped["estimate"], lang) if capped is not None else "–",
-                met=L.fmt_pp(rob.loc["met", "estimate"], lang) if "met" in rob.index else "–",
-            ),
-        ),
-        (
-            "imp_chk_revision",
-            rev is not None and rev["ci_low"] > 0,
-            L.t(
-                "imp_chk_revision_r",
-                lang,
-                share=L.fmt_pct(revised, lang, ratio=True),
-                rev=est_ci_text(rev["estimate"], rev["ci_low"], rev["ci_high"], lang)
-                if rev is not None
-                else "–",
-                orig=L.fmt_pp(orig["estimate"], lang) if orig is not None else "–",
-                main=L.fmt_pp(main["estimate"], lang),
-            ),
-        ),
-        (
-            "imp_chk_continuity",
-            bool(len(mapped)) and not mapped["mapped"].all(),
-            L.t(
-                "imp_chk_continuity_r",
-                lang,
-                n=len(mapped),
-                mapped=int(mapped["mapped"].sum()) if len(mapped) else 0,
-                cont=counts["continuing"],
-                total=counts["units_from"],
-                ended=counts["ended"],
-                new=counts["new"],
-            ),
-        ),
-    ]
-    show = pd.DataFrame(
-        {
-            L.t("imp_col_check", lang): [L.t(k, lang) for k, _, _ in checks_rows],
-            L.t("imp_col_status", lang): [
-                L.t("imp_status_caution" if c else "imp_status_ok", lang) for _, c, _ in checks_rows
-            ],
-            L.t("imp_col_result", lang): [txt for _, _, txt in checks_rows],
-        }
-    )
-    report.table(show, lang=lang, sortable=False)
-    report.record("share_at_100", at100)
-    report.record("share_targets_revised_refocusing", revised)
-    report.record(
-        "continuity_opd_names_changed",
-        int(len(mapped)),
-        mapped=int(mapped["mapped"].sum()) if len(mapped) else 0,
-    )
-    report.record(
-        "continuity_units_ended", counts["ended"], continuing=counts["continuing"], new=counts["new"]
-    )
-
-    # the ceiling, in detail
-    report.heading(L.t("imp_sec_ceiling", lang), level=3)
-    ct = r.ceiling
-    report.publish("ceiling_by_tercile", ct, title=L.t("imp_fig_ceiling_terciles", lang))
-    ref_share = ct[ct["year"].isin(p.settings.periods.years("refocusing"))]
-    reading = L.t(
-        "imp_read_ceiling",
-        lang,
-        lo=L.fmt_pct(ct["share"].min(), lang, ratio=True),
-        hi=L.fmt_pct(ct["share"].max(), lang, ratio=True),
-        t3=L.fmt_pct(ref_share[ref_share["tercile"] == "T3"]["share"].mean(), lang, ratio=True),
-        t1=L.fmt_pct(ref_share[ref_share["tercile"] == "T1"]["share"].mean(), lang, ratio=True),
-    )
-    report.figure(plots_impact.ceiling_terciles(ct, lang=lang, source=source_label(p, lang)), reading=reading)
-    _robust_table(r, lang)
-    if rev is not None:
-        report.record("revision_per_10pp", rev["estimate"], ci_low=rev["ci_low"], ci_high=rev["ci_high"])
-        report.para(
-            L.t("imp_s_revision", lang, rev=est_ci_text(rev["estimate"], rev["ci_low"], rev["ci_high"], lang))
-        )
-
-    # nomenclature continuity, in detail
-    report.heading(L.t("imp_sec_continuity", lang), level=3)
-    if len(mapped):
-        report.table(
-            mapped.assign(
-                mapped=mapped["mapped"].map({True: L.t("imp_yes", lang), False: L.t("imp_no", lang)})
-            ).rename(
-                columns={
-                    "region_code": L.t("region", lang),
-                    "opd_from": L.t("imp_col_opd_from", lang),
-                    "opd_to": L.t("imp_col_opd_to", lang),
-                    "n_indicators": L.t("imp_col_n_ind", lang),
-                    "mapped": L.t("imp_col_mapped", lang),
-                }
-            ),
-            lang=lang,
-        )
-    report.para(L.t("imp_s_continuity", lang, cont=counts["continuing"], total=counts["units_from"]))
-
-
-def _robust_table(r: ImpactResults, lang: str) -> None:
-    rows = []
-    for outcome, stem in ROBUST_KEYS.items():
-        sub = r.robust[r.robust["outcome"] == outcome].set_index("term")
-        if sub.empty:
-            continue
-        row = {L.t("imp_col_outcome", lang): L.t(f"imp_out_{outcome}", lang)}
-        for term, per in (("treat_refocusing", "refocusing"), ("treat_post", "post")):
-            x = sub.loc[term]
-            row[L.period_label(per, lang)] = est_ci_text(x["estimate"], x["ci_low"], x["ci_high"], lang)
-            if stem:
-                record_estimate(f"did_{per}_{stem}per_10pp", x)
-        rows.append(row)
-    report.table(pd.DataFrame(rows), lang=lang, caption=L.t("imp_cap_robust", lang), sortable=False)
-
-
-def method_notes(p: Prepared, *, lang: str | None = None) -> None:
-    """How the estimates were made and what limits them, as bullet points."""
-    lang = lang or p.settings.lang
-    report.heading(L.t("sec_notes", lang))
-    report.bullets(
-        [
-            L.t(k, lang)
-            for k in (
-                "imp_note_unit",
-                "imp_note_dose",
-                "imp_note_se",
-                "imp_note_pretrend",
-                "imp_note_ceiling",
-                "imp_note_revision",
-                "imp_note_shortcut",
-            )
-        ]
+    report.para(
+        L.t("imp_s_pretrend" if pre else "imp_s_pretrend_none", lang, n=len(pre) + 1), css="ka-caveat"
     )
