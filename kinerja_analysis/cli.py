@@ -194,7 +194,10 @@ def _cmd_report(args) -> int:
             file=sys.stderr,
         )
         return EXIT_FAIL
-    jobs = plan.for_folder(data_dir, lang=args.lang, regions=args.region or None)
+    wanted = plan.split_regions(args.region)
+    if ds is not None and "all" in wanted:  # the template folder's default is every region already
+        wanted = []
+    jobs = plan.for_folder(data_dir, lang=args.lang, regions=wanted or None)
     if args.config:  # a plain settings file: every notebook that takes one gets it
         config.load(args.config)
         for job in jobs:
@@ -304,7 +307,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--report-timeout", type=float, default=1800, help="seconds per report before its kernel is stopped"
     )
     r.add_argument("--lang", choices=["en", "id"], default="en")
-    r.add_argument("--region", action="append", help="only this region code (repeatable)")
+    r.add_argument(
+        "--region",
+        action="append",
+        help="only this region: a code, a comma-separated list, or 'all' (repeatable); for real DJPK data "
+        "a Kemendagri (75.71), BPS (7571) or DJPK (30.03) code, one page each; 'all' adds the national page",
+    )
     r.add_argument("--timeout", type=float, default=600, help="seconds per cell before a report is stopped")
     r.add_argument(
         "--show-code", action="store_true", help="keep the code in the pages, folded under each output"

@@ -97,11 +97,12 @@ def _realdata_available() -> bool:
 
 
 def pytest_collection_modifyitems(config, items):
-    """Notebook 05 runs on the real public data: skip its nbval cells in a fresh clone without it."""
-    nb_items = [i for i in items if str(getattr(i, "fspath", "")).endswith("05_province_outcomes.ipynb")]
+    """Notebooks 05-07 run on the real public data: skip their nbval cells in a fresh clone without it."""
+    real = ("05_province_outcomes.ipynb", "06_pemda.ipynb", "07_national.ipynb")
+    nb_items = [i for i in items if str(getattr(i, "fspath", "")).endswith(real)]
     if nb_items and not _realdata_available():
         skip = pytest.mark.skip(
-            reason="notebook 05 needs the real data: run `kinerja data fetch` (data/raw/), "
+            reason="notebooks 05-07 need the real data: run `kinerja data fetch` (data/raw/), "
             "or set KINERJA_REALDATA, or place ../shared/realdata"
         )
         for item in nb_items:

@@ -160,3 +160,81 @@ def yearly(anggaran: pd.DataFrame, *, by: Sequence[str] = ("region_code",)) -> p
                 scores.append(score_two_of_three(window))
         out[f"{ind}_score_3y"] = scores
     return out
+
+
+# ---------------------------------------------------------------- PI-3 (revenue outturn)
+#: PI-3.1 aggregate revenue outturn: (score, lower %, upper %), inclusive bounds
+PI3_BANDS = [("A", 97.0, 106.0), ("B", 94.0, 112.0), ("C", 92.0, 116.0)]
+
+
+def pi3_band(outturn_pct: float) -> str | None:
+    """The best PI-3.1 band one year's aggregate revenue outturn meets (A-D); None when missing.
+
+    PEFA 2016 PI-3.1: A = actual revenue between 97 % and 106 % of budgeted revenue (in at least two of
+    the last three years), B = 94-112 %, C = 92-116 %, D otherwise.
+
+    >>> [pi3_band(x) for x in (97.0, 106.0, 96.9, 112.0, 91.9, float("nan"))]
+    ['A', 'A', 'B', 'B', 'D', None]
+    """
+    if outturn_pct is None or np.isnan(outturn_pct):
+        return None
+    for score, lo, hi in PI3_BANDS:
+        if lo <= outturn_pct <= hi:
+            return score
+    return "D"
+
+
+def pi3_yearly(revenue: pd.DataFrame, *, by: Sequence[str] = ("region_code",)) -> pd.DataFrame:
+    """PEFA-style PI-3 per group and year on the tidy revenue table (``revenue_group`` pad / tkdd / other,
+    ``budget_revised``, ``spent``): ``pi3_outturn_pct`` (3.1, actual / budget x 100), its band,
+    ``pi3_variance_pct`` (3.2, composition variance over the revenue groups, bands as PI-2.2) and the
+    three-year score of each. Years flagged ``partial_year`` are left out; a year without a budget gets
+    no score (NaN, band None), never an error.
+
+    Hand check: PAD 100 -> 90, transfers 900 -> 900: outturn 990 / 1000 = 99 % (A); adjusted budget
+    (99, 891), deviations 9 + 9 = 18, 18 / 990 = 1.82 % (A).
+
+    >>> rev = pd.DataFrame({"region_code": ["x", "x"], "year": [2021, 2021], "revenue_group": ["pad", "tkdd"],
+    ...                     "budget_revised": [100.0, 900.0], "spent": [90.0, 900.0]})
+    >>> r = pi3_yearly(rev).iloc[0]
+    >>> float(round(r.pi3_outturn_pct, 6)), float(round(r.pi3_variance_pct, 4)), r.pi3_band, r.pi3_comp_band
+    (99.0, 1.8182, 'A', 'A')
+    """
+    d = revenue
+    if "partial_year" in d.columns:
+        d = d[~d["partial_year"].astype(bool)]
+    keys = list(by)
+    rows = []
+    for key, g in d.groupby(keys + ["year"], observed=True, sort=True):
+        key = key if isinstance(key, tuple) else (key,)
+        t = (
+            g.groupby("revenue_group", observed=True)[["budget_revised", "spent"]]
+            .sum(min_count=1)
+            .fillna(0.0)
+        )
+        out_pct = ag.pefa_pi1(t["spent"].sum(), t["budget_revised"].sum())
+        var_pct = ag.pefa_pi2(t["budget_revised"].to_numpy(), t["spent"].to_numpy())
+        rows.append(
+            dict(
+                zip(keys + ["year"], key),
+                pi3_outturn_pct=out_pct,
+                pi3_variance_pct=var_pct,
+                pi3_band=pi3_band(out_pct),
+                pi3_comp_band=pi2_band(var_pct),
+            )
+        )
+    out = pd.DataFrame(
+        rows, columns=keys + ["year", "pi3_outturn_pct", "pi3_variance_pct", "pi3_band", "pi3_comp_band"]
+    )
+    if out.empty:
+        return out
+    out = out.sort_values(keys + ["year"]).reset_index(drop=True)
+    for col in ("pi3_band", "pi3_comp_band"):
+        scores = []
+        for _, g in out.groupby(keys, sort=False):
+            bands = {y: b if isinstance(b, str) else None for y, b in zip(g["year"], g[col])}
+            scores += [
+                score_two_of_three([bands.get(y - 2), bands.get(y - 1), bands.get(y)]) for y in g["year"]
+            ]
+        out[col.replace("_band", "") + "_score_3y"] = scores
+    return out

@@ -19,6 +19,8 @@ NOTEBOOKS = {
     "03_refocusing_impact": "03_refocusing_impact.ipynb",
     "04_region_report": "04_region_report.ipynb",
     "05_province_outcomes": "05_province_outcomes.ipynb",
+    "06_pemda": "06_pemda.ipynb",
+    "07_national": "07_national.ipynb",
 }
 
 _PY_TYPES = {"str": str, "int": int, "float": float, "bool": bool}

@@ -11,12 +11,13 @@ cell, wrong types, missing data folders, region codes that are not in the data, 
 from __future__ import annotations
 
 import itertools
+import logging
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .. import config, paths
-from ..errors import ConfigError, ParameterError, check_option
+from ..errors import ConfigError, KinerjaError, ParameterError, check_option
 from ..ingest import realdata, template
 from ..labels import LANGS
 from .execute import Job
@@ -26,6 +27,8 @@ if sys.version_info >= (3, 11):
     import tomllib
 else:  # pragma: no cover
     import tomli as tomllib
+
+log = logging.getLogger("kinerja.plan")
 
 _TOP_KEYS = {"set", "defaults", "settings"}
 _SET_KEYS = {"name", "notebooks", "data", "out", "lang", "settings", "parameters", "grid", "title"}
@@ -48,11 +51,12 @@ class ReportSet:
 def for_folder(data_dir: str | Path, *, lang: str = "en", regions: list[str] | None = None) -> list[Job]:
     """The report set for a data folder: the cross-region notebooks plus one region report per region.
 
-    A folder of real public data (DJPK/BPS files, not the analyst template) gets the province report set.
+    A folder of real public data (DJPK/BPS files, not the analyst template) gets the province report set,
+    or with ``regions`` one pemda page per code (see :func:`realdata_jobs`).
     """
     folder = paths.resolve(data_dir)
     if realdata.is_realdata_folder(folder):
-        return province_jobs(folder, lang=lang)
+        return realdata_jobs(folder, lang=lang, regions=regions)
     ds = template.load_folder(data_dir)
     common = {"data_dir": paths.display_path(folder), "lang": lang}
     jobs = []
@@ -90,6 +94,120 @@ def province_jobs(folder: str | Path, *, lang: str = "en") -> list[Job]:
     ]
 
 
+def split_regions(values) -> list[str]:
+    """Region codes from ``--region`` values: each may be one code or a comma-separated list; "all" stays.
+
+    >>> split_regions(["75.71,71.73", " 7571 ", "all"])
+    ['75.71', '71.73', '7571', 'all']
+    """
+    values = [values] if isinstance(values, str) else list(values or [])
+    return [c.strip() for v in values for c in str(v).split(",") if c.strip()]
+
+
+def _djpk_folder(folder: Path) -> Path:
+    return folder / realdata.DJPK_DIR if (folder / realdata.DJPK_DIR).is_dir() else folder
+
+
+def pemda_in_folder(folder: str | Path) -> dict[str, str]:
+    """{Kemendagri code: name} of every pemda with DJPK rows in a real-data folder, sorted by code
+    (provinces first). Reads only the ``namapemda`` column of each file; names without a code are left out."""
+    import pyarrow.csv as pacsv
+
+    from ..ingest import djpk, regions
+
+    dj = _djpk_folder(Path(folder))
+    names: set[str] = set()
+    for f in djpk.files(dj):
+        t = pacsv.read_csv(f, convert_options=pacsv.ConvertOptions(include_columns=["namapemda"]))
+        names |= set(t.column("namapemda").unique().to_pylist())
+    codes = pemda_codes(folder)
+    mapped, _ = regions.map_names(sorted(names), codes)
+    out = {c: n for c, n in zip(mapped, sorted(names)) if c}
+    return dict(sorted(out.items(), key=lambda kv: (len(kv[0]), kv[0])))
+
+
+def pemda_codes(folder: str | Path):
+    """The regions table (Kemendagri, BPS codes, names, kind) of a real-data folder's code files."""
+    from ..ingest import djpk, regions
+
+    dj = _djpk_folder(Path(folder))
+    if (dj / "kode_provinsi.csv").exists() or (dj / "kode_kabkota.csv").exists():
+        return regions.djpk_codes(dj)
+    return regions.codes_near(djpk.files(dj))
+
+
+def resolve_regions(folder: Path, values) -> tuple[list[tuple[str, str]], list[str]]:
+    """(code, label) per requested region of a real-data folder, and the problems found: each code is
+    resolved to its Kemendagri code (from a Kemendagri, BPS or DJPK code); "all" means every pemda in
+    the folder. A Kemendagri code that is also another pemda's BPS or DJPK code (91: Papua, but BPS 91 is
+    Papua Barat) is written "kemendagri:91", so that the page reads it the same way. An unknown code is
+    kept as given (its page fails alone, with the message) and reported."""
+    from ..ingest import regions
+
+    values = split_regions(values)
+    in_folder = pemda_in_folder(folder)
+    codes = pemda_codes(folder)
+
+    def explicit(code: str) -> str:
+        try:
+            return code if str(regions.resolve(code, codes)) == code else f"kemendagri:{code}"
+        except KinerjaError:
+            return f"kemendagri:{code}"
+
+    if "all" in values:
+        return [(explicit(c), f"{c} {n}") for c, n in in_folder.items()], []
+    out, problems = [], []
+    for v in values:
+        try:
+            code = str(regions.resolve(v, codes))
+        except KinerjaError as exc:
+            out.append((v, v))
+            problems.append(str(exc))
+            continue
+        if code not in in_folder:
+            problems.append(f"region {v!r} ({code}): no DJPK rows in {folder}")
+        name = in_folder.get(code) or dict(zip(codes["region_code"], codes["region_name"])).get(code, "")
+        out.append((explicit(code), f"{code} {name}".strip()))
+    return list(dict.fromkeys(out)), problems
+
+
+def page_code(region: str) -> str:
+    """The code in a page name: the Kemendagri code without its "kemendagri:" prefix.
+
+    >>> page_code("kemendagri:91"), page_code("75.71")
+    ('91', '75.71')
+    """
+    return str(region).removeprefix("kemendagri:")
+
+
+def realdata_jobs(folder: str | Path, *, lang: str = "en", regions: list[str] | None = None) -> list[Job]:
+    """The report set of a real-data folder: without ``regions`` the province report (notebook 05);
+    with codes one pemda page (notebook 06) each, named ``06_pemda-<Kemendagri code>``; with "all" the
+    national page (notebook 07) first, then every pemda in the folder."""
+    folder = Path(folder)
+    if not regions:
+        return province_jobs(folder, lang=lang)
+    common = {"data_dir": paths.display_path(folder), "lang": lang}
+    wanted, problems = resolve_regions(folder, regions)
+    for msg in problems:
+        log.warning("%s; that page will fail, the others still run", msg)
+    jobs = []
+    if "all" in split_regions(regions):
+        jobs.append(
+            Job(name="07_national", notebook="07_national", parameters=dict(common), region=folder.name)
+        )
+    for code, label in wanted:
+        jobs.append(
+            Job(
+                name=f"06_pemda-{page_code(code)}",
+                notebook="06_pemda",
+                parameters={**common, "region": code},
+                region=label,
+            )
+        )
+    return jobs
+
+
 def is_batch_config(path: str | Path) -> bool:
     """True when the TOML file lists report sets (``[[set]]``), False for a plain settings file."""
     return "set" in _read(Path(path))
@@ -115,8 +233,18 @@ def _dataset(data_dir: Path, cache: dict):
 
 
 def _regions(data_dir: Path, cache: dict) -> list[str]:
+    if realdata.is_realdata_folder(data_dir):
+        key = ("pemda", data_dir)
+        if key not in cache:
+            cache[key] = pemda_in_folder(data_dir)
+        return list(cache[key])
     ds = _dataset(data_dir, cache)
     return sorted(set(ds.regions["region_code"].astype(str)) | set(ds.kinerja["region_code"].astype(str)))
+
+
+def _pemda_names(data_dir: Path, cache: dict) -> dict[str, str]:
+    _regions(data_dir, cache)
+    return cache[("pemda", data_dir)]
 
 
 def parse(text: str, *, source: str | Path = "<config>", base: Path | None = None) -> list[ReportSet]:
@@ -212,7 +340,11 @@ def parse(text: str, *, source: str | Path = "<config>", base: Path | None = Non
                 raise ConfigError(
                     f'{where}: grid.{key} must be a non-empty list (or "all" for region), found {values!r}'
                 )
-            if key == "region":  # an unknown code fails its own report only: the others still run
+            if key == "region" and realdata.is_realdata_folder(data_dir):  # any code form -> Kemendagri
+                resolved, problems = resolve_regions(data_dir, [str(v) for v in values])
+                values = [c for c, _ in resolved]
+                warnings += [f"{where}: grid.region: {p}; that report will fail" for p in problems]
+            elif key == "region":  # an unknown code fails its own report only: the others still run
                 known = set(_regions(data_dir, region_cache))
                 missing = [v for v in values if str(v) not in known]
                 if missing:
@@ -237,13 +369,16 @@ def parse(text: str, *, source: str | Path = "<config>", base: Path | None = Non
                     params = check_parameters(nb, params)
                 except ParameterError as exc:
                     raise ConfigError(f"{where}: {exc}") from exc
-                suffix = "-".join(str(v) for v in combo)
+                suffix = "-".join(page_code(v) for v in combo)
                 jname = f"{Path(nb).stem}-{suffix}" if suffix else Path(nb).stem
                 if jname in names_seen:
                     raise ConfigError(f"{where}: report {jname!r} would be produced twice")
                 names_seen.add(jname)
                 region = str(params.get("region", ""))
-                name_of = _dataset(data_dir, region_cache).region_name(region) if region else ""
+                if realdata.is_realdata_folder(data_dir):
+                    name_of = _pemda_names(data_dir, region_cache).get(region, "")
+                else:
+                    name_of = _dataset(data_dir, region_cache).region_name(region) if region else ""
                 if name_of and name_of != region:
                     region = f"{region} {name_of}"
                 jobs.append(Job(name=jname, notebook=nb, parameters=params, region=region))
@@ -265,4 +400,15 @@ def load(path: str | Path) -> list[ReportSet]:
     return parse(text, source=p, base=p.parent)
 
 
-__all__ = ["ReportSet", "for_folder", "is_batch_config", "load", "parse", "province_jobs"]
+__all__ = [
+    "ReportSet",
+    "for_folder",
+    "is_batch_config",
+    "load",
+    "parse",
+    "pemda_in_folder",
+    "province_jobs",
+    "realdata_jobs",
+    "resolve_regions",
+    "split_regions",
+]

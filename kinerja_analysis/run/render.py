@@ -283,6 +283,25 @@ INDEX_KEYS = (
     "mean_capaian_post",
     "did_refocusing_per_10pp",
 )
+#: results.json keys of the pemda pages (notebook 06) shown as index columns when a report carries them
+PEMDA_INDEX_KEYS = ("peer_cut_intensity_pp", "peer_serapan_last_pct", "peer_pi1_gap_last_pp")
+
+
+def _index_columns(entries: list[dict], lang: str) -> list[tuple[str, str]]:
+    """The key-figure columns of an index: the template reports' keys, unless no report carries any of
+    them (a set of pemda pages), then the pemda keys that some report carries.
+
+    >>> [k for k, _ in _index_columns([{"results": {"peer_cut_intensity_pp": {"value": 1.0}}}], "en")]
+    ['peer_cut_intensity_pp']
+    """
+
+    def carried(key):
+        return any((e.get("results") or {}).get(key, {}).get("value") is not None for e in entries)
+
+    cols = [(key, L.t(f"index_{key}", lang)) for key in INDEX_KEYS]
+    if not any(carried(k) for k in INDEX_KEYS) and any(carried(k) for k in PEMDA_INDEX_KEYS):
+        cols = []
+    return cols + [(key, L.t(f"index_{key}", lang)) for key in PEMDA_INDEX_KEYS if carried(key)]
 
 
 def index_page(
@@ -300,7 +319,7 @@ def index_page(
     """
     css, js = _assets()
     if key_columns is None:  # the key figures reviewers compare across reports
-        key_columns = [(key, L.t(f"index_{key}", lang)) for key in INDEX_KEYS]
+        key_columns = _index_columns(entries, lang)
     e = html.escape
     rows = []
     for ent in entries:
