@@ -107,3 +107,45 @@ def pytest_collection_modifyitems(config, items):
         )
         for item in nb_items:
             item.add_marker(skip)
+
+
+@pytest.fixture(scope="session")
+def pemda_pages(tmp_path_factory):
+    """Pemda pages (06) of two kab/kota of the invented fixture, the national page (07) and a page for an
+    unknown code, rendered once in Indonesian: (out folder, manifest). Shared by the e2e and browser tests."""
+    import shutil
+
+    from kabkota_fixture import TRAPS
+
+    from kinerja_analysis.run import plan, runner
+
+    quarcs = paths.ROOT / "tests" / "fixtures" / "quarcs"
+    root = tmp_path_factory.mktemp("pemda-e2e")
+    data = root / "data"
+    shutil.copytree(TRAPS, data / "djpk-apbd-jaga")
+    br = data / "kode-wilayah-bps-kemendagri"
+    br.mkdir()
+    (br / "provinsi.csv").write_text("kode_bps,nama_bps,kode_dagri,nama_dagri\n99,FIKTIF,99,FIKTIF\n")
+    (br / "kabkota.csv").write_text(
+        "kode_bps,nama_bps,kode_dagri,nama_dagri\n9901,SATU,99.01,SATU\n9971,DUA,99.71,DUA\n"
+    )
+    q = data / "quarcs-indonesia514"
+    q.mkdir()
+    shutil.copyfile(quarcs / "invented-gdp-pc.csv", q / "gdp_pc.csv")
+    shutil.copyfile(quarcs / "invented-map.geojson", q / "mapIdonesia514tp.geojson")
+    wanted = {"07_national", "06_pemda-99.01", "06_pemda-99.71"}
+    jobs = [j for j in plan.for_folder(data, regions=["all"], lang="id") if j.name in wanted]
+    jobs += plan.for_folder(data, regions=["12.34"], lang="id")
+    out = root / "out"
+    manifest = runner.run(jobs, out, n_jobs=2, lang="id")
+    return out, manifest
+
+
+@pytest.fixture(scope="session")
+def province_pages(realdata, tmp_path_factory):
+    """The province report (05) on the real files, rendered once in English: (out folder, manifest)."""
+    from kinerja_analysis.run import plan, runner
+
+    out = tmp_path_factory.mktemp("province-e2e")
+    manifest = runner.run(plan.for_folder(realdata, lang="en"), out, n_jobs=1)
+    return out, manifest

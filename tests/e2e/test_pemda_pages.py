@@ -6,13 +6,10 @@ full year), with the fixture's hand-worked values (tests/fixtures/kabkota/README
 from __future__ import annotations
 
 import json
-import shutil
 
 import pytest
-from kabkota_fixture import TRAPS
 
 from kinerja_analysis import paths
-from kinerja_analysis.run import plan, runner
 
 pytestmark = pytest.mark.slow
 
@@ -30,26 +27,8 @@ KEYS = (
 
 
 @pytest.fixture(scope="module")
-def rendered(tmp_path_factory):
-    root = tmp_path_factory.mktemp("pemda-e2e")
-    data = root / "data"
-    shutil.copytree(TRAPS, data / "djpk-apbd-jaga")
-    br = data / "kode-wilayah-bps-kemendagri"
-    br.mkdir()
-    (br / "provinsi.csv").write_text("kode_bps,nama_bps,kode_dagri,nama_dagri\n99,FIKTIF,99,FIKTIF\n")
-    (br / "kabkota.csv").write_text(
-        "kode_bps,nama_bps,kode_dagri,nama_dagri\n9901,SATU,99.01,SATU\n9971,DUA,99.71,DUA\n"
-    )
-    q = data / "quarcs-indonesia514"
-    q.mkdir()
-    shutil.copyfile(QUARCS / "invented-gdp-pc.csv", q / "gdp_pc.csv")
-    shutil.copyfile(QUARCS / "invented-map.geojson", q / "mapIdonesia514tp.geojson")
-    wanted = {"07_national", "06_pemda-99.01", "06_pemda-99.71"}
-    jobs = [j for j in plan.for_folder(data, regions=["all"], lang="id") if j.name in wanted]
-    jobs += plan.for_folder(data, regions=["12.34"], lang="id")
-    out = root / "out"
-    manifest = runner.run(jobs, out, n_jobs=2, lang="id")
-    return out, manifest
+def rendered(pemda_pages):
+    return pemda_pages
 
 
 def test_pages_render_and_an_unknown_code_fails_alone(rendered):

@@ -19,7 +19,6 @@ from kinerja_analysis.ingest import realdata as rdm
 from kinerja_analysis.report import page
 from kinerja_analysis.report.sections import province as show
 from kinerja_analysis.run import plan as run_plan
-from kinerja_analysis.run import runner
 
 
 # ---------------------------------------------------------------- real files
@@ -92,9 +91,8 @@ def test_find_folder_and_plan(realdata, monkeypatch, tmp_path):
 
 
 @pytest.mark.slow
-def test_report_end_to_end(realdata, tmp_path):
-    jobs = run_plan.for_folder(realdata, lang="en")
-    manifest = runner.run(jobs, tmp_path, n_jobs=1)
+def test_report_end_to_end(province_pages):
+    tmp_path, manifest = province_pages
     assert manifest["run"]["n_failed"] == 0, manifest["reports"][0].get("error")
     res = json.loads((tmp_path / "results.json").read_text())["reports"]["05_province_outcomes"]
     assert res["total_belanja_budget_2019"]["value"] > 0
