@@ -8,8 +8,8 @@ notebooks (the report set is planned by :func:`kinerja_analysis.run.plan.for_fol
 
 from __future__ import annotations
 
+import json
 import os
-import pickle
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -17,7 +17,7 @@ import pandas as pd
 
 from .. import errors, paths
 from ..errors import DataError
-from ..files import atomic_path, fingerprint, sha256
+from ..files import atomic_path, atomic_write, fingerprint, sha256
 from . import bps, djpk, djpk_checks, regions
 
 DJPK_DIR, BPS_DIR, CODES_DIR = "djpk-apbd-jaga", "bps-provinsi-indikator-rkp", "kode-wilayah-bps-kemendagri"
@@ -115,18 +115,15 @@ CHECKS = ("identity", "issues", "partial_years", "suspect_years", "unclassified"
 
 def checks(acc: pd.DataFrame, cache_file: Path | None = None, level: str | None = None) -> dict:
     """The :mod:`~kinerja_analysis.ingest.djpk_checks` tables of ``acc`` (keys: :data:`CHECKS`). With the
-    accounts' cache file (``djpk.cache_file``) they are kept beside it per level, so that each page of a
-    many-page run computes them once; an unreadable copy is recomputed."""
-    target = None
+    accounts' cache file (``djpk.cache_file``) they are kept beside it per level, as Parquet (and the list of
+    partial years as JSON; nothing is ever unpickled), so that each page of a many-page run computes them
+    once; an unreadable copy is recomputed."""
+    folder = None
     if cache_file is not None:
-        target = cache_file.with_name(f"{cache_file.stem}-checks-{level or 'all'}.pkl")
-        if target.exists():
-            try:
-                got = pd.read_pickle(target)
-                if isinstance(got, dict) and set(got) == set(CHECKS):
-                    return got
-            except (OSError, EOFError, ValueError, AttributeError, ImportError, pickle.UnpicklingError):
-                pass  # a damaged or foreign cache file: computed again below and replaced
+        folder = cache_file.with_name(f"{cache_file.stem}-checks-{level or 'all'}")
+        got = _read_checks(folder)
+        if got is not None:
+            return got
     out = {
         "identity": djpk_checks.budget_identity(acc),
         "issues": djpk_checks.issues(acc),
@@ -135,10 +132,26 @@ def checks(acc: pd.DataFrame, cache_file: Path | None = None, level: str | None 
         "unclassified": djpk_checks.unclassified(acc),
         "repeat_decisions": djpk_checks.repeat_decisions(acc),
     }
-    if target is not None:
-        with atomic_path(target) as tmp:
-            pd.to_pickle(out, tmp)
+    if folder is not None:
+        folder.mkdir(parents=True, exist_ok=True)
+        for name, value in out.items():
+            if name == "partial_years":
+                atomic_write(folder / "partial_years.json", json.dumps([int(y) for y in value]))
+            else:
+                with atomic_path(folder / f"{name}.parquet") as tmp:
+                    value.to_parquet(tmp, index=False)
     return out
+
+
+def _read_checks(folder: Path) -> dict | None:
+    try:
+        got = {"partial_years": json.loads((folder / "partial_years.json").read_text(encoding="utf-8"))}
+        for name in CHECKS:
+            if name != "partial_years":
+                got[name] = pd.read_parquet(folder / f"{name}.parquet")
+    except (OSError, ValueError):
+        return None  # absent, damaged or foreign: computed again and replaced
+    return got
 
 
 def load(folder: str | Path, *, cache: bool | str | Path = True, level: str | None = None) -> RealData:

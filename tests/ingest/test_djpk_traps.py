@@ -276,12 +276,14 @@ def test_check_tables_cached_per_level_beside_the_accounts(tmp_path):
     shutil.copytree(TRAPS, d)
     first = realdata.load(d, cache=tmp_path / "c", level="kabkota")
     stem = djpk.cache_file(d, tmp_path / "c").stem
-    assert (tmp_path / "c" / f"{stem}-checks-kabkota.pkl").exists()
+    assert (tmp_path / "c" / f"{stem}-checks-kabkota" / "repeat_decisions.parquet").exists()
     again = realdata.load(d, cache=tmp_path / "c", level="kabkota")
     pd.testing.assert_frame_equal(first.repeat_decisions, again.repeat_decisions)
     pd.testing.assert_frame_equal(first.suspect_years, again.suspect_years)
-    (tmp_path / "c" / f"{stem}-checks-kabkota.pkl").write_bytes(b"not a pickle")  # damaged: recomputed
+    (tmp_path / "c" / f"{stem}-checks-kabkota" / "unclassified.parquet").write_bytes(
+        b"not parquet"
+    )  # damaged
     third = realdata.load(d, cache=tmp_path / "c", level="kabkota")
     pd.testing.assert_frame_equal(first.unclassified, third.unclassified)
     assert realdata.load(d, cache=tmp_path / "c", level="provinsi").partial_years == [2025]
-    assert (tmp_path / "c" / f"{stem}-checks-provinsi.pkl").exists()
+    assert (tmp_path / "c" / f"{stem}-checks-provinsi" / "partial_years.json").exists()
