@@ -4,9 +4,9 @@ same reports as the local executor, apart from timestamps."""
 from __future__ import annotations
 
 import json
-import re
 
 import pytest
+from page_text import normalise
 
 pytest.importorskip("dask")
 distributed = pytest.importorskip("distributed")
@@ -17,11 +17,6 @@ from kinerja_analysis.run.execute import Job  # noqa: E402
 pytestmark = pytest.mark.slow
 
 
-def _normalise(html: str) -> str:
-    html = re.sub(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[+-]\d\d:\d\d( \([\d.]+ s\))?", "<time>", html)
-    return re.sub(r'id="cell-id=[0-9a-f-]+"', 'id="cell-id"', html)
-
-
 def _jobs(demo_dir):
     return [
         Job(f"04_region_report-{c}", "04_region_report", {"data_dir": str(demo_dir), "region": c})
@@ -30,7 +25,7 @@ def _jobs(demo_dir):
 
 
 def _outputs(out):
-    pages = {p.name: _normalise(p.read_text()) for p in out.glob("04_*.html")}
+    pages = {p.name: normalise(p.read_text()) for p in out.glob("04_*.html")}
     csvs = {str(p.relative_to(out)): p.read_bytes() for p in (out / "open-data").rglob("*.csv")}
     return pages, json.loads((out / "results.json").read_text()), csvs
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import json
 import os
-import re
 
 import nbformat
 import pytest
+from page_text import normalise
 
 from kinerja_analysis.run import runner
 from kinerja_analysis.run.execute import Job
@@ -110,11 +110,6 @@ def test_no_state_leaks_between_reports(tmp_path):
     assert ref["cwd"] == cwd and ref["backend"].lower() == "agg"
 
 
-def _normalise(html: str) -> str:
-    html = re.sub(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[+-]\d\d:\d\d( \([\d.]+ s\))?", "<time>", html)
-    return re.sub(r'id="cell-id=[0-9a-f-]+"', 'id="cell-id"', html)
-
-
 def test_warm_report_equals_fresh_report(tmp_path, demo_dir):
     params = {"data_dir": str(demo_dir), "region": "99.02"}
     pages = {}
@@ -125,7 +120,7 @@ def test_warm_report_equals_fresh_report(tmp_path, demo_dir):
         assert m["reports"][0]["status"] == "ok", m["reports"][0]["error"]
         assert m["reports"][0]["engine"] == engine
         pages[engine] = (
-            _normalise((tmp_path / engine / "r.html").read_text()),
+            normalise((tmp_path / engine / "r.html").read_text()),
             json.loads((tmp_path / engine / "results.json").read_text()),
             {p.name: p.read_bytes() for p in (tmp_path / engine / "open-data" / "r").glob("*.csv")},
         )
