@@ -85,26 +85,26 @@ def btt_ratio(df: pd.DataFrame, *, lang="en", source="") -> Figure:
         ax.hlines(y, 0, ratio, color="#bbbbbb", lw=1)
         ax.scatter(ratio[~over], y[~over], s=40, color=PALETTE[1], zorder=3)
         ax.scatter(ratio[over], y[over], s=60, marker="D", color=PALETTE[3], edgecolor="black", zorder=3)
-        ax.axvline(1, color="black", lw=0.8, ls="--")
-        ax.annotate(
-            L.t("rc_btt_equal", lang),
-            (1, 1),
-            xycoords=("data", "axes fraction"),
-            xytext=(3, -10),
-            textcoords="offset points",
-            fontsize=8,
-        )
+        ax.axvline(1, color="black", lw=0.8, ls="--", label=L.t("rc_btt_equal", lang))
         finite = ratio[np.isfinite(ratio)]
         top = float(finite.max()) if len(finite) else 1.0
         for yi, r in zip(y, ratio):
             ok = bool(np.isfinite(r))
             text = L.fmt_num(r, lang, 2) + "×" if ok else "–"
-            ax.annotate(text, (r if ok else 0.0, yi), xytext=(6, -3), textcoords="offset points", fontsize=8)
+            ax.annotate(
+                text,
+                (r if ok else 0.0, yi),
+                xytext=(7, -3),
+                textcoords="offset points",
+                fontsize=8,
+                bbox={"facecolor": "white", "edgecolor": "none", "pad": 0.5},
+            )
         ax.set_xlim(0, max(top, 1.0) * 1.12)
         ax.set_yticks(y, [str(int(v)) for v in df["year"]])
         ax.invert_yaxis()
         ax.set_ylabel(L.t("year", lang))
         ax.set_xlabel(L.t("pv_btt_ratio_axis", lang))
+        ax.legend(loc="lower right", fontsize=8)
         return finish(fig, ax, L.t("pv_fig_btt", lang), source, lang)
 
 

@@ -25,7 +25,8 @@ def pefa(
     ``pct``: its value column in ``scores`` (:func:`kinerja_analysis.analysis.pefa.yearly`); ``name``: a
     province's short name by code."""
     cell = pd.Series(
-        [cells.pefa_cell(v, b, lang) for v, b in zip(scores[pct], scores[f"{ind}_band"])], index=scores.index
+        [cells.pefa_cell(v, b, lang, unit=False) for v, b in zip(scores[pct], scores[f"{ind}_band"])],
+        index=scores.index,
     )
     wide = scores.assign(cell=cell).pivot_table(
         index="region_code", columns="year", values="cell", aggfunc="first"
@@ -42,13 +43,13 @@ def pefa(
 def outcomes(stats: pd.DataFrame, lang: str) -> pd.DataFrame:
     """The correlation table of :func:`kinerja_analysis.analysis.province.outcome_vs_cut` with headers in
     the page's language (never the code names ``r_lo``, ``slope_hi``), each interval in one cell and the
-    slope at its measure's precision."""
+    slope at its measure's precision plus one decimal."""
 
     def interval(lo, hi):
         return [f"[{a}; {b}]" for a, b in zip(lo, hi)]
 
     def at_precision(col):
-        return cells.measure_cells(stats[col], stats["measure"], lang)
+        return cells.measure_cells(stats[col], stats["measure"], lang, extra=1)
 
     return pd.DataFrame(
         {

@@ -28,6 +28,8 @@ def rp(x, lang: str) -> str:
     """
     if x is None or pd.isna(x):
         return "–"
+    if float(x) == 0:
+        return "Rp 0"
     sign, x = ("-" if x < 0 else ""), abs(float(x))
     if x >= 1e12:
         return f"{sign}Rp {L.fmt_num(x / 1e12, lang, 1)} {L.t('pd_unit_t', lang)}"
@@ -45,13 +47,14 @@ def rp_cell(x, lang: str) -> str:
     return rp(x, lang).replace(" ", NBSP)
 
 
-def pefa_cell(pct, band, lang: str) -> str:
-    """A PEFA cell: band and value to one decimal, unbreakable, so 95.38 and 94.55 never both read "95".
+def pefa_cell(pct, band, lang: str, *, unit: bool = True) -> str:
+    """A PEFA cell: band and value to one decimal, unbreakable, so 95.38 and 94.55 never both read "95";
+    ``unit=False`` leaves out the "%" where the caption gives the unit.
 
     >>> pefa_cell(95.38, "A", "en"), pefa_cell(94.56, "B", "id"), pefa_cell(float("nan"), None, "en")
     ('A\\xa0·\\xa095.4\\xa0%', 'B\\xa0·\\xa094,6\\xa0%', '–')
     """
-    value = "" if pct is None or pd.isna(pct) else L.fmt_num(pct, lang, 1) + NBSP + "%"
+    value = "" if pct is None or pd.isna(pct) else L.fmt_num(pct, lang, 1) + (NBSP + "%" if unit else "")
     mark = band if isinstance(band, str) and band else ""
     return (NBSP + "·" + NBSP).join(p for p in (mark, value) if p) or "–"
 
@@ -65,13 +68,16 @@ def measure_decimals(measure: str) -> int:
     return MEASURE_DECIMALS.get(str(measure), DEFAULT_DECIMALS)
 
 
-def measure_cells(values, measures, lang: str) -> list[str]:
-    """Each value at its measure's precision (:func:`measure_decimals`), '–' when missing.
+def measure_cells(values, measures, lang: str, *, extra: int = 0) -> list[str]:
+    """Each value at its measure's precision (:func:`measure_decimals`) plus ``extra`` decimals (a slope per
+    pp of cut is a small number), '–' when missing.
 
     >>> measure_cells([0.381, 0.3849, 9.5], ["gini", "gini", "poverty_rate"], "id")
     ['0,381', '0,385', '9,50']
+    >>> measure_cells([-0.0042], ["poverty_rate"], "en", extra=1)
+    ['-0.004']
     """
-    return [L.fmt_num(v, lang, measure_decimals(m)) for v, m in zip(values, measures)]
+    return [L.fmt_num(v, lang, measure_decimals(m) + extra) for v, m in zip(values, measures)]
 
 
 def serapan_cells(values, lang: str, *, ratio: bool = True) -> list[str]:
@@ -165,15 +171,17 @@ def rupiah_cuts(
 
 
 def type_table(comp: pd.DataFrame, years, lang: str, *, value: str = "spent") -> pd.DataFrame:
-    """Spending types in APBD order, one Rupiah column per year of ``years`` and the change between the
-    first and last, with a total row. ``comp``: year, spending_type, ``value``."""
+    """Spending types in APBD order with a total row: one Rupiah column per year of ``years`` and the
+    change from the first to the second year (Rupiah and %), the years of :func:`rupiah_cuts`'s sentence.
+    ``comp``: year, spending_type, ``value``."""
     years = [int(y) for y in years]
     piv = comp.pivot_table(index="spending_type", columns="year", values=value, aggfunc="sum")
     piv = piv.reindex(columns=years).fillna(0.0)
     piv = piv.iloc[np.argsort(type_rank(piv.index), kind="stable")]
     piv.loc["__total__"] = piv.sum()
-    change = piv[years[-1]] - piv[years[0]]
-    pct = (change / piv[years[0]].where(piv[years[0]] != 0)) * 100
+    y0, y1 = years[0], years[min(1, len(years) - 1)]
+    change = piv[y1] - piv[y0]
+    pct = (change / piv[y0].where(piv[y0] != 0)) * 100
     show = pd.DataFrame(
         {
             L.t("pd_type", lang): [
@@ -181,8 +189,8 @@ def type_table(comp: pd.DataFrame, years, lang: str, *, value: str = "spent") ->
                 for t in piv.index
             ],
             **{str(y): [rp_cell(v, lang) for v in piv[y]] for y in years},
-            L.t("pd_change_rp", lang) + f" {years[0]}→{years[-1]}": [rp_cell(v, lang) for v in change],
-            L.t("rc_change_pct", lang): [L.fmt_pp(v, lang, 1) for v in pct],
+            L.t("pd_change_rp", lang) + f" {y0}→{y1}": [rp_cell(v, lang) for v in change],
+            L.t("rc_change_pct", lang) + f" {y0}→{y1}": [L.fmt_pp(v, lang, 1) for v in pct],
         }
     )
     return show.reset_index(drop=True)
