@@ -274,3 +274,13 @@ def test_negative_cut_bars_are_hatched_and_named():
     assert "increased, not cut" in labels
     neg = ax.containers[labels.index("increased, not cut")]
     assert len(neg.patches) == 1 and neg.patches[0].get_hatch()
+
+
+def test_cut_bars_stay_beside_their_province():
+    cut = pd.DataFrame({"name": ["a", "b", "c", "d"], "cut_intensity_pp": [13.0, -8.0, 0.5, -1.0]})
+    ax = plots.cut_intensity(cut, lang="en").axes[0]
+    names = {round(t.get_position()[1]): t.get_text() for t in ax.get_yticklabels()}
+    got = {
+        names[round(p.get_y() + p.get_height() / 2)]: p.get_width() for c in ax.containers for p in c.patches
+    }
+    assert got == {"a": 13.0, "b": -8.0, "c": 0.5, "d": -1.0}

@@ -156,17 +156,18 @@ def cut_intensity(df: pd.DataFrame, *, lang="en", source="") -> Figure:
         fig, ax = new_figure(8, 0.24 * len(d) + 1.6)
         v = d["cut_intensity_pp"].to_numpy(dtype=float)
         names = d["name"].astype(str).to_numpy()
-        ax.barh(names[v > 0], v[v > 0], color=PALETTE[3], label=L.t("pv_cut_axis_short", lang))
+        y = np.arange(len(names))  # positions, not categories: the two bar sets share one axis order
+        ax.barh(y[v > 0], v[v > 0], color=PALETTE[3], label=L.t("pv_cut_axis_short", lang))
         if (v <= 0).any():
             ax.barh(
-                names[v <= 0],
+                y[v <= 0],
                 v[v <= 0],
                 color=PALETTE[2],
                 hatch="//",
                 edgecolor="white",
                 label=L.t("rc_increased", lang),
             )
-        ax.set_yticks(np.arange(len(names)), names)
+        ax.set_yticks(y, names)
         ax.axvline(0, color="black", lw=0.8)
         ax.axvline(float(np.median(v)), color="#555555", lw=0.8, ls="--")
         ax.tick_params(axis="y", labelsize=7.5)
