@@ -39,12 +39,13 @@ def rp(x, lang: str) -> str:
 
 
 def rp_cell(x, lang: str) -> str:
-    """:func:`rp` with non-breaking spaces, so that a narrow table column never splits an amount.
+    """:func:`rp` with non-breaking spaces and a minus sign joined to the amount, so that a narrow table
+    column never splits an amount.
 
-    >>> rp_cell(611.6e9, "id") == "Rp\u00a0611,6\u00a0M"
-    True
+    >>> rp_cell(611.6e9, "id") == "Rp\u00a0611,6\u00a0M", rp_cell(-3.2e9, "en") == "\u2212\u2060Rp\u00a03.2\u00a0bn"
+    (True, True)
     """
-    return rp(x, lang).replace(" ", NBSP)
+    return rp(x, lang).replace(" ", NBSP).replace("-", "\u2212\u2060", 1)
 
 
 def pefa_cell(pct, band, lang: str, *, unit: bool = True) -> str:
