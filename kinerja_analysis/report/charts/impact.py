@@ -201,7 +201,8 @@ def efficiency_quadrants(
     """Capaian (%) against serapan (%) per OPD, split into four quadrants at the thresholds (dashed); the
     ``n_labels`` OPDs furthest from the centre are numbered on the chart and named in a key beside it."""
     with matplotlib.rc_context(STYLE):
-        fig, ax = new_figure(10, 5.2)
+        fig = Figure(figsize=(10, 5.2))
+        ax, kax = fig.subplots(1, 2, gridspec_kw={"width_ratios": [3, 1]})
         colours = {
             "high_capaian_low_serapan": PALETTE[0],
             "high_capaian_high_serapan": PALETTE[1],
@@ -229,20 +230,13 @@ def efficiency_quadrants(
         # them in a key beside the chart: long names never collide with each other or with the points
         dist = ((q["capaian"] - c) / q["capaian"].std()) ** 2 + ((q["serapan"] - s) / q["serapan"].std()) ** 2
         top = q.loc[dist.dropna().nlargest(n_labels).index]
-        if len(top):
-            key = "\n".join(f"{i}  {str(n)[:34]}" for i, n in enumerate(top[label_col], 1))
-            ax.annotate(
-                key,
-                (1.02, 1.0),
-                xycoords="axes fraction",
-                va="top",
-                fontsize=7,
-                color="#333333",
-                annotation_clip=False,
-            )
         ax.set_xlabel(L.t("imp_ax_serapan", lang))
         ax.set_ylabel(L.t("mean_achievement", lang))
         ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(0, -0.12), ncols=2)
+        # the key of the numbers in a panel of its own, so that the layout makes room for it
+        kax.axis("off")
+        names = [f"{i}  {str(n)[:40]}" for i, n in enumerate(top[label_col], 1)]
+        kax.text(0, 1, "\n".join(names), va="top", ha="left", fontsize=7, wrap=True, linespacing=1.6)
         finish(fig, ax, L.t("imp_fig_efficiency", lang), source, lang)
         # numbers after the layout, so that their places are checked where they end up
         place_labels(

@@ -115,7 +115,7 @@ def composition(comp: pd.DataFrame, *, lang="en", source="", title_key="pv_fig_c
         d = comp.assign(group=comp["spending_type"].where(comp["spending_type"].isin(MAIN_TYPES), "other"))
         piv = d.pivot_table(index="year", columns="group", values="share", aggfunc="sum").fillna(0) * 100
         order = [t for t in MAIN_TYPES + ["other"] if t in piv.columns]
-        fig, ax = new_figure(8.5, 4.6)
+        fig, ax = new_figure(8, 5.2)
         bottom = np.zeros(len(piv))
         x = [str(y) for y in piv.index]
         for t in order:
@@ -144,7 +144,8 @@ def composition(comp: pd.DataFrame, *, lang="en", source="", title_key="pv_fig_c
         ax.set_ylim(0, 100)
         ax.set_xlabel(L.t("year", lang))
         ax.set_ylabel(L.t("share_pct", lang))
-        ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=8)
+        # the legend under the bars, so that on a phone the bars keep the figure's width
+        ax.legend(loc="upper left", bbox_to_anchor=(0, -0.14), ncols=4, fontsize=8)
         return finish(fig, ax, L.t(title_key, lang), source, lang)
 
 
