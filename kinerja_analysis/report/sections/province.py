@@ -322,6 +322,10 @@ def composition(comp: pd.DataFrame, groups: pd.DataFrame, r: ProvinceReport) -> 
         report.para(text)
         years = [y for y in (base, *r.periods.years("refocusing")) if y in set(comp["year"])]
         report.table(cells.type_table(comp, years, lang), lang=lang, caption=L.t("rc_types_caption", lang))
+        spent = comp.pivot_table(index="spending_type", columns="year", values="spent", aggfunc="sum")
+        for t in spent.index:  # the Rupiah behind the sentence, for the index and results.json
+            report.record(f"spent_{t}_{base}", float(spent.at[t, base]), unit="Rp")
+            report.record(f"spent_{t}_{y1}", float(spent.at[t, y1]), unit="Rp")
     report.para(L.t("pv_no_function", lang), css="ka-note")
     if base in set(groups["year"]):
         for row in groups[groups["year"] != base].itertuples():
