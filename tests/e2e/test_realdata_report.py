@@ -132,4 +132,7 @@ def test_sections_show_the_frames_the_notebook_computes(realdata):
     )
     assert res["btt_spent_over_budget_2020"]["value"] > 10
     assert res["shift_capital_goods_pp_2020"]["value"] < 0
+    modal = complete[complete["spending_type"] == "modal"].groupby("year")["spent"].sum()
+    assert res["spent_modal_2019"]["value"] == pytest.approx(modal[2019])  # the Rupiah-cut sentence's numbers
+    assert res["spent_modal_2020"]["value"] == pytest.approx(modal[2020]) and modal[2020] < modal[2019]
     assert {"ci_low", "ci_high", "n"} <= set(res["corr_poverty_rate_change_refocusing"])

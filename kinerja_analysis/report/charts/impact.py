@@ -156,12 +156,53 @@ def ceiling_terciles(df: pd.DataFrame, *, lang="en", source="") -> Figure:
         return finish(fig, ax, L.t("imp_fig_ceiling_terciles", lang), source, lang)
 
 
+#: offsets (points) tried in turn for a label beside its point
+_OFFSETS = [
+    (4, 3),
+    (4, -10),
+    (-10, 3),
+    (-10, -10),
+    (4, 12),
+    (-10, 12),
+    (4, -19),
+    (-10, -19),
+    (12, -4),
+    (-18, -4),
+]
+
+
+def place_labels(ax, xs, ys, texts, *, fontsize=7.5) -> list:
+    """Write each text beside its point at the first offset where its box overlaps no label written
+    before (the last offset when none is free); returns the annotations. Used where labels would collide."""
+    placed, out = [], []
+    for x, y, text in zip(xs, ys, texts):
+        for dx, dy in _OFFSETS:
+            a = ax.annotate(
+                text,
+                (x, y),
+                xytext=(dx, dy),
+                textcoords="offset points",
+                fontsize=fontsize,
+                fontweight="bold",
+                color="#111111",
+            )
+            box = a.get_window_extent()
+            if not any(box.overlaps(b) for b in placed) or (dx, dy) == _OFFSETS[-1]:
+                break
+            a.remove()
+        placed.append(box)
+        out.append(a)
+    return out
+
+
 def efficiency_quadrants(
     q: pd.DataFrame, c: float, s: float, *, lang="en", source="", label_col="opd", n_labels: int = 6
 ) -> Figure:
-    """Capaian (%) against serapan (%) per OPD, split into four quadrants at the thresholds (dashed)."""
+    """Capaian (%) against serapan (%) per OPD, split into four quadrants at the thresholds (dashed); the
+    ``n_labels`` OPDs furthest from the centre are numbered on the chart and named in a key beside it."""
     with matplotlib.rc_context(STYLE):
-        fig, ax = new_figure(8, 5.2)
+        fig = Figure(figsize=(10, 5.2))
+        ax, kax = fig.subplots(1, 2, gridspec_kw={"width_ratios": [3, 1]})
         colours = {
             "high_capaian_low_serapan": PALETTE[0],
             "high_capaian_high_serapan": PALETTE[1],
@@ -185,21 +226,26 @@ def efficiency_quadrants(
             )
         ax.axvline(s * 100, color="#555555", ls="--", lw=0.9)
         ax.axhline(c, color="#555555", ls="--", lw=0.9)
-        # name the OPDs furthest from the centre, so the reader can find the extremes
+        # number the OPDs furthest from the centre, placed where no number overlaps another, and name
+        # them in a key beside the chart: long names never collide with each other or with the points
         dist = ((q["capaian"] - c) / q["capaian"].std()) ** 2 + ((q["serapan"] - s) / q["serapan"].std()) ** 2
-        for _, r in q.loc[dist.nlargest(n_labels).index].iterrows():
-            ax.annotate(
-                str(r[label_col])[:36],
-                (r["serapan"] * 100, r["capaian"]),
-                fontsize=7,
-                xytext=(4, 3),
-                textcoords="offset points",
-                color="#333333",
-            )
+        top = q.loc[dist.dropna().nlargest(n_labels).index]
         ax.set_xlabel(L.t("imp_ax_serapan", lang))
         ax.set_ylabel(L.t("mean_achievement", lang))
         ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(0, -0.12), ncols=2)
-        return finish(fig, ax, L.t("imp_fig_efficiency", lang), source, lang)
+        # the key of the numbers in a panel of its own, so that the layout makes room for it
+        kax.axis("off")
+        names = [f"{i}  {str(n)[:40]}" for i, n in enumerate(top[label_col], 1)]
+        kax.text(0, 1, "\n".join(names), va="top", ha="left", fontsize=7, wrap=True, linespacing=1.6)
+        finish(fig, ax, L.t("imp_fig_efficiency", lang), source, lang)
+        # numbers after the layout, so that their places are checked where they end up
+        place_labels(
+            ax,
+            (top["serapan"] * 100).tolist(),
+            top["capaian"].tolist(),
+            [str(i) for i in range(1, len(top) + 1)],
+        )
+        return fig
 
 
 def peer_years(

@@ -8,10 +8,31 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from ... import labels as L
-from .base import PALETTE, STYLE, finish, new_figure
+from .base import PALETTE, STYLE, finish, localise, new_figure
 
-#: spending types drawn separately; the rest is grouped as "other"
-MAIN_TYPES = ["pegawai", "barang_jasa", "modal", "btt", "bansos", "hibah", "bantuan_keuangan"]
+#: the order of the APBD's belanja (operasi, modal, transfers, tidak terduga); tables and stacks follow it
+APBD_ORDER = [
+    "pegawai",
+    "barang_jasa",
+    "modal",
+    "bunga",
+    "subsidi",
+    "hibah",
+    "bansos",
+    "bagi_hasil",
+    "bantuan_keuangan",
+    "btt",
+    "lainnya",
+]
+#: spending types drawn separately (in APBD order); the rest is grouped as "other"
+MAIN_TYPES = ["pegawai", "barang_jasa", "modal", "hibah", "bansos", "bantuan_keuangan", "btt"]
+#: PEFA bands A-D (fill, hatch, hatch colour): lightness falls from A to D and the hatching thickens, so print in greyscale keeps them apart
+PEFA_STYLE = {
+    "A": ("#e8f1e4", "", "#333333"),
+    "B": ("#9cc69b", "..", "#333333"),
+    "C": ("#c07a20", "//", "#333333"),
+    "D": ("#4a1515", "xx", "#d9d9d9"),
+}
 TYPE_COLOURS = {
     "pegawai": "#1b3a5c",
     "barang_jasa": "#4f7cac",
@@ -54,17 +75,36 @@ def budget_vs_spent(yearly: pd.DataFrame, *, lang="en", source="", partial=()) -
 
 
 def btt_ratio(df: pd.DataFrame, *, lang="en", source="") -> Figure:
-    """BTT realised as a multiple of its "Anggaran" per year (log scale): the 2020 caveat in one picture."""
+    """BTT realised as a multiple of its "Anggaran" per year as a dot plot on a linear scale, each dot
+    labelled with its multiple and a line at 1 (realised = Anggaran): the 2020 caveat in one picture."""
     with matplotlib.rc_context(STYLE):
-        fig, ax = new_figure(8, 3.4)
-        ratio = df["btt_spent"] / df["btt_budget"]
-        ax.bar(df["year"].astype(str), ratio, color=[PALETTE[3] if r > 1 else PALETTE[1] for r in ratio])
-        ax.axhline(1, color="black", lw=0.8)
-        ax.set_yscale("log")
-        for xi, r in enumerate(ratio):
-            ax.text(xi, r * 1.08, L.fmt_num(r, lang, 2) + "×", ha="center", fontsize=8)
-        ax.set_xlabel(L.t("year", lang))
-        ax.set_ylabel(L.t("pv_btt_ratio_axis", lang))
+        fig, ax = new_figure(8, 0.38 * len(df) + 1.6)
+        ratio = (df["btt_spent"] / df["btt_budget"]).to_numpy(dtype=float)
+        y = np.arange(len(ratio))
+        over = ratio > 1
+        ax.hlines(y, 0, ratio, color="#bbbbbb", lw=1)
+        ax.scatter(ratio[~over], y[~over], s=40, color=PALETTE[1], zorder=3)
+        ax.scatter(ratio[over], y[over], s=60, marker="D", color=PALETTE[3], edgecolor="black", zorder=3)
+        ax.axvline(1, color="black", lw=0.8, ls="--", label=L.t("rc_btt_equal", lang))
+        finite = ratio[np.isfinite(ratio)]
+        top = float(finite.max()) if len(finite) else 1.0
+        for yi, r in zip(y, ratio):
+            ok = bool(np.isfinite(r))
+            text = L.fmt_num(r, lang, 2) + "×" if ok else "–"
+            ax.annotate(
+                text,
+                (r if ok else 0.0, yi),
+                xytext=(7, -3),
+                textcoords="offset points",
+                fontsize=8,
+                bbox={"facecolor": "white", "edgecolor": "none", "pad": 0.5},
+            )
+        ax.set_xlim(0, max(top, 1.0) * 1.12)
+        ax.set_yticks(y, [str(int(v)) for v in df["year"]])
+        ax.invert_yaxis()
+        ax.set_ylabel(L.t("year", lang))
+        ax.set_xlabel(L.t("pv_btt_ratio_axis", lang))
+        ax.legend(loc="lower right", fontsize=8)
         return finish(fig, ax, L.t("pv_fig_btt", lang), source, lang)
 
 
@@ -75,7 +115,7 @@ def composition(comp: pd.DataFrame, *, lang="en", source="", title_key="pv_fig_c
         d = comp.assign(group=comp["spending_type"].where(comp["spending_type"].isin(MAIN_TYPES), "other"))
         piv = d.pivot_table(index="year", columns="group", values="share", aggfunc="sum").fillna(0) * 100
         order = [t for t in MAIN_TYPES + ["other"] if t in piv.columns]
-        fig, ax = new_figure(8.5, 4.6)
+        fig, ax = new_figure(8, 5.2)
         bottom = np.zeros(len(piv))
         x = [str(y) for y in piv.index]
         for t in order:
@@ -104,21 +144,36 @@ def composition(comp: pd.DataFrame, *, lang="en", source="", title_key="pv_fig_c
         ax.set_ylim(0, 100)
         ax.set_xlabel(L.t("year", lang))
         ax.set_ylabel(L.t("share_pct", lang))
-        ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=8)
+        # the legend under the bars, so that on a phone the bars keep the figure's width
+        ax.legend(loc="upper left", bbox_to_anchor=(0, -0.14), ncols=4, fontsize=8)
         return finish(fig, ax, L.t(title_key, lang), source, lang)
 
 
 def cut_intensity(df: pd.DataFrame, *, lang="en", source="") -> Figure:
-    """Ranked horizontal bars of each province's cut intensity (pp). ``df``: name, cut_intensity_pp."""
+    """Ranked horizontal bars of each province's cut intensity (pp). ``df``: name, cut_intensity_pp.
+    A negative value (the share rose: increased, not cut) is light and hatched, and the legend says so."""
     with matplotlib.rc_context(STYLE):
         d = df.sort_values("cut_intensity_pp")
         fig, ax = new_figure(8, 0.24 * len(d) + 1.6)
-        colours = [PALETTE[3] if v > 0 else PALETTE[1] for v in d["cut_intensity_pp"]]
-        ax.barh(d["name"].astype(str), d["cut_intensity_pp"], color=colours)
+        v = d["cut_intensity_pp"].to_numpy(dtype=float)
+        names = d["name"].astype(str).to_numpy()
+        y = np.arange(len(names))  # positions, not categories: the two bar sets share one axis order
+        ax.barh(y[v > 0], v[v > 0], color=PALETTE[3], label=L.t("pv_cut_axis_short", lang))
+        if (v <= 0).any():
+            ax.barh(
+                y[v <= 0],
+                v[v <= 0],
+                color=PALETTE[2],
+                hatch="//",
+                edgecolor="white",
+                label=L.t("rc_increased", lang),
+            )
+        ax.set_yticks(y, names)
         ax.axvline(0, color="black", lw=0.8)
-        ax.axvline(float(d["cut_intensity_pp"].median()), color="#555555", lw=0.8, ls="--")
+        ax.axvline(float(np.median(v)), color="#555555", lw=0.8, ls="--")
         ax.tick_params(axis="y", labelsize=7.5)
         ax.set_xlabel(L.t("pv_cut_axis", lang))
+        ax.legend(loc="lower right", fontsize=8)
         return finish(fig, ax, L.t("pv_fig_cut", lang), source, lang)
 
 
@@ -156,6 +211,7 @@ def scatter_fits(panels: list[dict], *, lang="en", source="", title="") -> Figur
                 ax.spines[side].set_visible(False)
         for ax in axes.ravel()[n:]:
             ax.set_visible(False)
+        localise(fig, lang)
         fig.suptitle(title, x=0.01, ha="left", fontweight="bold", fontsize=11)
         fig.text(0.01, 0.005, L.t("source_line", lang, source=source), fontsize=8, color="#555555", ha="left")
         fig.tight_layout(rect=(0, 0.03, 1, 0.97))
@@ -163,16 +219,17 @@ def scatter_fits(panels: list[dict], *, lang="en", source="", title="") -> Figur
 
 
 def pefa_counts(counts: pd.DataFrame, *, lang="en", source="", title_key="pv_fig_pefa") -> Figure:
-    """Stacked bars: number of provinces per PEFA band (A-D) and year. ``counts``: year x A..D."""
+    """Stacked bars: number of provinces per PEFA band (A-D) and year. ``counts``: year x A..D.
+    Bands differ in lightness and hatching (:data:`PEFA_STYLE`), so A and D stay apart in greyscale."""
     with matplotlib.rc_context(STYLE):
         fig, ax = new_figure(8, 3.6)
-        colours = {"A": "#1a6b3c", "B": "#6fb07f", "C": "#f2d16b", "D": "#9e2a2b"}
         bottom = np.zeros(len(counts))
         x = [str(y) for y in counts.index]
         for band in ("A", "B", "C", "D"):
             if band in counts.columns:
                 v = counts[band].to_numpy(dtype=float)
-                ax.bar(x, v, bottom=bottom, color=colours[band], label=band, edgecolor="white")
+                colour, hatch, edge = PEFA_STYLE[band]
+                ax.bar(x, v, bottom=bottom, color=colour, hatch=hatch, label=band, edgecolor=edge, lw=0.5)
                 bottom += v
         ax.set_xlabel(L.t("year", lang))
         ax.set_ylabel(L.t("pv_n_provinces", lang))

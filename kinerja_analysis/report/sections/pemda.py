@@ -25,34 +25,10 @@ from ...ingest.realdata import RealData
 from .. import page as report
 from ..charts import pemda as plots
 from ..charts import province as plots_province
+from .real_cells import any_over, cut_flag, pefa_cell, rp, rp_cell, serapan_cells, shift_rows
 
 #: peer measure -> (message key of its label, decimals)
 PEER_LABELS = {m: (f"pd_m_{m}", 1) for m in pemda.PEER_MEASURES}
-
-
-def rp(x, lang: str) -> str:
-    """Rupiah in short form in the page's language: "Rp 50.5 tn" / "Rp 50,5 T", "Rp 812.3 bn" / "Rp 812,3 M".
-
-    >>> rp(50.46e12, "id"), rp(812.26e9, "en"), rp(-3.2e9, "id"), rp(float("nan"), "en")
-    ('Rp 50,5 T', 'Rp 812.3 bn', '-Rp 3,2 M', '–')
-    """
-    if x is None or pd.isna(x):
-        return "–"
-    sign, x = ("-" if x < 0 else ""), abs(float(x))
-    if x >= 1e12:
-        return f"{sign}Rp {L.fmt_num(x / 1e12, lang, 1)} {L.t('pd_unit_t', lang)}"
-    if x >= 1e9:
-        return f"{sign}Rp {L.fmt_num(x / 1e9, lang, 1)} {L.t('pd_unit_m', lang)}"
-    return f"{sign}Rp {L.fmt_num(x / 1e6, lang, 1)} {L.t('pd_unit_jt', lang)}"
-
-
-def rp_cell(x, lang: str) -> str:
-    """:func:`rp` with non-breaking spaces, so that a narrow table column never splits an amount.
-
-    >>> rp_cell(611.6e9, "id") == "Rp\u00a0611,6\u00a0M"
-    True
-    """
-    return rp(x, lang).replace(" ", "\u00a0")
 
 
 @dataclass
@@ -195,7 +171,7 @@ def overview(totals: pd.DataFrame, r: PemdaReport) -> None:
             L.t("year", lang): [f"{y}*" if p else str(y) for y, p in zip(totals["year"], totals["partial"])],
             L.t("pd_belanja_anggaran", lang): totals["belanja_budget"].map(lambda v: rp_cell(v, lang)),
             L.t("pd_belanja_realisasi", lang): totals["belanja_spent"].map(lambda v: rp_cell(v, lang)),
-            L.t("absorption", lang): totals["serapan_pct"],
+            L.t("absorption", lang): serapan_cells(totals["serapan_pct"], lang, ratio=False),
             L.t("pd_pendapatan_anggaran", lang): totals["pendapatan_budget"].map(lambda v: rp_cell(v, lang)),
             L.t("pd_pendapatan_realisasi", lang): totals["pendapatan_spent"].map(lambda v: rp_cell(v, lang)),
             L.t("pd_pendapatan_pct", lang): totals["pendapatan_pct"],
@@ -203,7 +179,9 @@ def overview(totals: pd.DataFrame, r: PemdaReport) -> None:
         }
     )
     c = list(show.columns)
-    report.table(show, lang=lang, formats={c[3]: "pct", c[6]: "pct"}, caption=L.t("pd_totals_caption", lang))
+    report.table(show, lang=lang, formats={c[6]: "pct"}, caption=L.t("pd_totals_caption", lang))
+    if any_over(totals["serapan_pct"], ratio=False):
+        report.para(L.t("rc_over_note_pemda", lang), css="ka-note")
     by_year = totals.set_index("year")
     for y in _level_full_years(r):
         row = by_year.loc[y] if y in by_year.index else pd.Series(dtype=float)
@@ -250,15 +228,20 @@ def spending(types: pd.DataFrame, status: str, shift: pd.DataFrame, r: PemdaRepo
         plots.shift(shift, lang=lang, source=r.source, title=L.t("pd_fig_shift", lang, base=base, ref=ref)),
         reading=L.t("pd_read_shift_fig", lang),
     )
+    rows = shift_rows(shift)
     show = pd.DataFrame(
         {
-            L.t("pd_type", lang): shift["spending_type"].map(lambda s: L.spending_label(s, lang)),
-            str(base): shift["base_rp"].map(lambda v: rp_cell(v, lang)),
-            ref: shift["during_rp"].map(lambda v: rp_cell(v, lang)),
-            L.t("pd_change_rp", lang): shift["change_rp"].map(lambda v: rp_cell(v, lang)),
-            L.t("pd_share", lang, year=base): shift["share_base_pct"],
-            L.t("pd_share", lang, year=ref): shift["share_during_pct"],
-            "Δ " + L.t("pp", lang): shift["change_pp"],
+            L.t("pd_type", lang): [
+                L.t("rc_total_row", lang) if t == "__total__" else L.spending_label(t, lang)
+                for t in rows["spending_type"]
+            ],
+            str(base): rows["base_rp"].map(lambda v: rp_cell(v, lang)),
+            ref: rows["during_rp"].map(lambda v: rp_cell(v, lang)),
+            L.t("pd_change_rp", lang): rows["change_rp"].map(lambda v: rp_cell(v, lang)),
+            L.t("pd_share", lang, year=base): rows["share_base_pct"],
+            L.t("pd_share", lang, year=ref): rows["share_during_pct"],
+            "Δ " + L.t("pp", lang): rows["change_pp"],
+            L.t("rc_cut_flag", lang): [cut_flag(-v, lang) for v in rows["change_rp"]],
         }
     )
     c = list(show.columns)
@@ -314,6 +297,10 @@ def peers(table: pd.DataFrame, measures: pd.DataFrame, r: PemdaReport) -> None:
             L.t("pd_median", lang): table["median"],
             L.t("pd_min", lang): table["min"],
             L.t("pd_max", lang): table["max"],
+            L.t("rc_cut_flag", lang): [
+                cut_flag(v, lang) if m == "cut_intensity_pp" else ""
+                for m, v in zip(table["measure"], table["value"])
+            ],
         }
     )
     c = list(show.columns)
@@ -342,8 +329,7 @@ def pefa(scores: pd.DataFrame, r: PemdaReport) -> None:
 
         def cell(pct, band):
             return [
-                ("–" if pd.isna(v) else L.fmt_num(v, lang, 1) + " %")
-                + (f" · {b}" if isinstance(b, str) else "")
+                pefa_cell(v, b, lang)
                 for v, b in zip(s.get(pct, pd.Series(np.nan, s.index)), s.get(band, pd.Series(None, s.index)))
             ]
 

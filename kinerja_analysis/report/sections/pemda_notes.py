@@ -9,7 +9,8 @@ import pandas as pd
 from ... import labels as L
 from ...analysis import pemda
 from .. import page as report
-from .pemda import PemdaReport, rp, rp_cell
+from .pemda import PemdaReport
+from .real_cells import measure_cells, rp, rp_cell
 
 #: BPS province measures shown on a province page (codes of analysis.province.MEASURES)
 _OUTCOME_DECIMALS = 2
@@ -35,17 +36,19 @@ def outcomes(frame: pd.DataFrame, cut_pp: float, r: PemdaReport) -> None:
         show = pd.DataFrame(
             {
                 L.t("pv_measure", lang): frame["measure"].map(lambda m: L.t(f"pv_m_{m}", lang)),
-                L.t("period_pre", lang): frame["pre"],
-                L.t("period_refocusing", lang): frame["refocusing"],
-                L.t("period_post", lang): frame["post"],
-                L.t("pd_change_ref", lang): frame["change_refocusing"],
-                L.t("pd_change_post", lang): frame["change_post"],
+                **{
+                    L.t(key, lang): measure_cells(frame[col], frame["measure"], lang)
+                    for key, col in (
+                        ("period_pre", "pre"),
+                        ("period_refocusing", "refocusing"),
+                        ("period_post", "post"),
+                        ("pd_change_ref", "change_refocusing"),
+                        ("pd_change_post", "change_post"),
+                    )
+                },
             }
         )
-        c = list(show.columns)
-        report.table(
-            show, lang=lang, formats={k: "num2" for k in c[1:]}, caption=L.t("pd_outcomes_prov_caption", lang)
-        )
+        report.table(show, lang=lang, caption=L.t("pd_outcomes_prov_caption", lang))
         report.para(cut_text + " " + L.t("pd_outcomes_descriptive", lang), css="ka-caveat")
         for x in frame.itertuples():
             report.record(f"outcome_{x.measure}_change_refocusing", x.change_refocusing)

@@ -21,6 +21,8 @@ from ...ingest import realdata
 from ...ingest.realdata import RealData
 from .. import page as report
 from ..charts import province as plots_province
+from . import province_tables as tables
+from . import real_cells as cells
 
 #: ``analysis.province.anggaran_kind`` code -> message key of the reading
 ANGGARAN_KIND_KEYS = {
@@ -94,8 +96,13 @@ def _money_cols(lang: str) -> dict:
     return {
         "budget_revised": L.t("pv_anggaran", lang) + " (" + L.t("rp_billion", lang) + ")",
         "spent": L.t("pv_realisasi", lang) + " (" + L.t("rp_billion", lang) + ")",
-        "absorption": L.t("absorption", lang),
     }
+
+
+def _over_note(serapan, lang: str) -> None:
+    """The note that explains the serapan marker, under a table that has one."""
+    if cells.any_over(serapan):
+        report.para(L.t("rc_over_note", lang), css="ka-note")
 
 
 def _measure(m: str, lang: str) -> str:
@@ -225,12 +232,14 @@ def anggaran_meaning(by_year: pd.DataFrame, r: ProvinceReport) -> None:
         {
             L.t("year", lang): y["year"],
             **{v: y[k] for k, v in _money_cols(lang).items()},
+            L.t("absorption", lang): cells.serapan_cells(y["absorption"], lang),
             L.t("pv_btt_ratio", lang): y["btt_ratio"],
             L.t("pv_meaning", lang): [L.t(ANGGARAN_KIND_KEYS[k], lang) for k in kinds],
         }
     )
     c = list(show.columns)
-    report.table(show, lang=lang, formats={c[1]: "rp", c[2]: "rp", c[3]: "ratio_pct", c[4]: "num2"})
+    report.table(show, lang=lang, formats={c[1]: "rp", c[2]: "rp", c[4]: "num2"})
+    _over_note(y["absorption"], lang)
     row = y[y["year"] == r.periods.refocusing[0]]
     if len(row):
         report.record("btt_spent_over_budget_2020", float(row["btt_ratio"].iloc[0]))
@@ -254,12 +263,15 @@ def totals(yearly: pd.DataFrame, by_province: pd.DataFrame, r: ProvinceReport) -
     )
     wide = t.pivot_table(index="province", columns="year", values="absorption").reset_index()
     wide.columns = [L.t("pv_province", lang)] + [str(c) for c in wide.columns[1:]]
+    years = list(wide.columns[1:])
+    keys = {c: wide[c].tolist() for c in years}
     report.table(
-        wide,
+        wide.assign(**{c: cells.serapan_cells(wide[c], lang) for c in years}),
         lang=lang,
         caption=L.t("pv_absorption_caption", lang),
-        formats={c: "ratio_pct" for c in wide.columns[1:]},
+        sort_keys=keys,
     )
+    _over_note(t["absorption"], lang)
     for row in yearly.itertuples():
         report.record(f"total_belanja_budget_{row.year}", float(row.budget_revised))
         report.record(f"total_belanja_spent_{row.year}", float(row.spent))
@@ -305,6 +317,15 @@ def composition(comp: pd.DataFrame, groups: pd.DataFrame, r: ProvinceReport) -> 
         formats={c[1]: "pct", c[2]: "pp", c[3]: "pct", c[4]: "pp"},
         caption=L.t("pv_composition_caption", lang),
     )
+    text = cells.rupiah_cuts(comp, base, y1, lang)
+    if text:
+        report.para(text)
+        years = [y for y in (base, *r.periods.years("refocusing")) if y in set(comp["year"])]
+        report.table(cells.type_table(comp, years, lang), lang=lang, caption=L.t("rc_types_caption", lang))
+        spent = comp.pivot_table(index="spending_type", columns="year", values="spent", aggfunc="sum")
+        for t in spent.index:  # the Rupiah behind the sentence, for the index and results.json
+            report.record(f"spent_{t}_{base}", float(spent.at[t, base]), unit="Rp")
+            report.record(f"spent_{t}_{y1}", float(spent.at[t, y1]), unit="Rp")
     report.para(L.t("pv_no_function", lang), css="ka-note")
     if base in set(groups["year"]):
         for row in groups[groups["year"] != base].itertuples():
@@ -350,22 +371,9 @@ def _no_cut_text(r: ProvinceReport) -> str:
     )
 
 
-def _pefa_table(scores: pd.DataFrame, ind: str, pct: str, r: ProvinceReport) -> pd.DataFrame:
-    """Band and figure per province and year, with the three-year scores of the last refocusing year and
-    the last year."""
-    lang = r.lang
-    cell = scores[f"{ind}_band"].fillna("–") + " · " + scores[pct].map(lambda v: L.fmt_num(v, lang, 0))
-    wide = scores.assign(cell=cell).pivot_table(
-        index="region_code", columns="year", values="cell", aggfunc="first"
-    )
-    last = int(scores["year"].max())
-    for y3 in sorted({r.periods.refocusing[1], last}):
-        wide[L.t("pv_three_year", lang, y0=y3 - 2, y1=y3)] = scores[scores["year"] == y3].set_index(
-            "region_code"
-        )[f"{ind}_score_3y"]
-    wide.columns = [str(c) for c in wide.columns]
-    wide.insert(0, L.t("pv_province", lang), wide.index.map(r.name))
-    return wide.sort_values(L.t("pv_province", lang)).reset_index(drop=True).fillna("–")
+def _pefa_years(scores: pd.DataFrame, r: ProvinceReport) -> list[int]:
+    """The years whose three-year scores the PEFA tables show: the last refocusing year and the last year."""
+    return sorted({r.periods.refocusing[1], int(scores["year"].max())})
 
 
 def pefa(scores: pd.DataFrame, pi1_counts: pd.DataFrame, pi2_counts: pd.DataFrame, r: ProvinceReport) -> None:
@@ -392,7 +400,12 @@ def pefa(scores: pd.DataFrame, pi1_counts: pd.DataFrame, pi2_counts: pd.DataFram
         ("pi1", "pi1_outturn_pct", "pv_pefa1_caption"),
         ("pi2", "pi2_variance_pct", "pv_pefa2_caption"),
     ):
-        report.table(_pefa_table(scores, ind, pct, r), lang=lang, caption=L.t(caption, lang), sortable=True)
+        report.table(
+            tables.pefa(scores, ind, pct, r.name, _pefa_years(scores, r), lang),
+            lang=lang,
+            caption=L.t(caption, lang),
+            sortable=True,
+        )
     for yr, g in scores.dropna(subset=["pi1_band"]).groupby("year"):
         report.record(f"pefa_pi1_share_A_{yr}", float((g["pi1_band"] == "A").mean()))
     report.publish("pefa_scores", scores, title=L.t("pv_sec_pefa", lang))
@@ -421,24 +434,7 @@ def outcomes(stats: pd.DataFrame, fits: list[dict], r: ProvinceReport, *, n_prov
                 plots_province.scatter_fits(panels, lang=lang, source=r.source, title=L.t(key, lang)),
                 reading=L.t("pv_read_outcomes", lang),
             )
-    show = stats.assign(
-        measure=stats["measure"].map(lambda m: _measure(m, lang)),
-        window=stats["window"].map(lambda w: L.t(f"pv_{w}", lang)),
-    )
-    show = show.rename(columns={"measure": L.t("pv_measure", lang), "window": L.t("period", lang)})
-    report.table(
-        show,
-        lang=lang,
-        formats={
-            "r": "num2",
-            "r_lo": "num2",
-            "r_hi": "num2",
-            "slope": "num2",
-            "slope_lo": "num2",
-            "slope_hi": "num2",
-            "n": "int",
-        },
-    )
+    report.table(tables.outcomes(stats, lang), lang=lang)
     for row in stats.dropna(subset=["r"]).itertuples():
         report.record(f"corr_{row.measure}_{row.window}", row.r, ci_low=row.r_lo, ci_high=row.r_hi, n=row.n)
     report.publish("outcomes_vs_cut", stats, title=L.t("pv_sec_outcomes", lang))
@@ -448,20 +444,8 @@ def rkp_targets(rkp: pd.DataFrame, r: ProvinceReport) -> None:
     """National RKP targets against the actual (``rkp``: :func:`~kinerja_analysis.analysis.province.rkp_since`)."""
     lang, d = r.lang, rkp
     report.heading(L.t("pv_sec_rkp", lang))
-    note = {"": "", "mean_of_provinces": L.t("pv_rkp_mean", lang), "no_actual": L.t("pv_rkp_none", lang)}
-    show = pd.DataFrame(
-        {
-            L.t("pv_measure", lang): d["measure"].map(lambda m: _measure(m, lang)),
-            L.t("year", lang): d["year"],
-            L.t("pv_target_low", lang): d["target_lower"],
-            L.t("pv_target_high", lang): d["target_upper"],
-            L.t("pv_actual", lang): d["actual"],
-            L.t("achievement", lang): d["achievement"],
-            L.t("pv_note", lang): d["note"].map(note),
-        }
-    )
-    c = list(show.columns)
-    report.table(show, lang=lang, formats={c[2]: "num2", c[3]: "num2", c[4]: "num2", c[5]: "pct"})
+    show, keys = tables.rkp(d, lang)
+    report.table(show, lang=lang, formats={L.t("achievement", lang): "pct"}, sort_keys=keys)
     report.para(L.t("pv_rkp_reading", lang), css="ka-note")
     for row in d.dropna(subset=["achievement"]).itertuples():
         report.record(f"rkp_capaian_{row.measure}_{row.year}", float(row.achievement))
