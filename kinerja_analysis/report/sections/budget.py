@@ -50,8 +50,14 @@ def summary(p: Prepared, *, lang: str | None = None) -> None:
     years = narrative.years_label(f["years"])
     report.heading(L.t("sec_summary", lang))
     boxes = [
-        (L.fmt_pct(f["cut_share"], lang, ratio=True), L.t("box_cut", lang, years=years)),
-        (L.t("w_rp_billion", lang, x=L.rp_billion(f["cut_amount"], lang)), L.t("box_cut", lang, years=years)),
+        (
+            L.fmt_pct(f["cut_share"], lang, ratio=True),
+            L.t("cut_share", lang).replace(" (%)", "") + " " + years,
+        ),
+        (
+            L.t("w_rp_billion", lang, x=L.rp_billion(f["cut_amount"], lang)),
+            L.t("box_cut_rp", lang, years=years),
+        ),
         (L.fmt_pct(f["absorption"], lang, ratio=True), L.t("box_absorption", lang, years=years)),
     ]
     if f["btt_spent"] == f["btt_spent"]:
