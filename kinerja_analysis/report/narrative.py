@@ -92,6 +92,15 @@ def in_sentence(label: str) -> str:
     return label[:1].lower() + label[1:] if label[1:2].islower() else label
 
 
+def unbroken(text: str) -> str:
+    """Text whose numbers never wrap away from their unit: a no-break space before "%" and after "Rp".
+
+    >>> unbroken("cut 12.6 % (Rp 5.0 billion)") == "cut 12.6\u00a0% (Rp\u00a05.0 billion)"
+    True
+    """
+    return text.replace(" %", "\u00a0%").replace("Rp ", "Rp\u00a0")
+
+
 def count(n, lang: str) -> str:
     """A count with the language's thousands separator.
 

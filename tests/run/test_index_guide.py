@@ -9,7 +9,7 @@ import re
 import pytest
 
 from kinerja_analysis import labels as L
-from kinerja_analysis.run import render
+from kinerja_analysis.run import guide, render
 
 
 def _entries():
@@ -72,7 +72,7 @@ def _num(text: str, lang: str) -> float:
 @pytest.mark.parametrize("lang", ["en", "id"])
 def test_cards_quote_the_results_and_link_the_page_that_answers(lang):
     entries = _entries()
-    cards = {c["question"]: c for c in render.guide_cards(entries, lang)}
+    cards = {c["question"]: c for c in guide.guide_cards(entries, lang)}
     assert list(cards) == ["cut", "capaian", "dose", "data"]
     r = {e["name"][:2]: e["results"] for e in entries}
     nums = re.compile(r"-?\d+(?:[.,]\d+)*")
@@ -113,7 +113,7 @@ def test_index_page_links_html_pages_and_keeps_notebooks_small():
 def test_questions_without_their_report_have_no_card():
     entries = [e for e in _entries() if not e["name"].startswith(("00", "03"))]
     entries[0]["status"] = "failed"  # a failed budget page answers nothing
-    assert [c["question"] for c in render.guide_cards(entries, "en")] == ["capaian"]
+    assert [c["question"] for c in guide.guide_cards(entries, "en")] == ["capaian"]
     assert 'class="ka-guide"' not in render.index_page([], title="t")
 
 

@@ -55,7 +55,7 @@ def summary(p: Prepared, *, lang: str | None = None) -> None:
         for k in compare.PERIOD_ORDER
     ]
     report.keyfigures(boxes)
-    report.bullets(narrative.achievement_reading(f, lang))
+    report.bullets([narrative.unbroken(x) for x in narrative.achievement_reading(f, lang)])
     if not any(c[k] != c[k] for k in compare.PERIOD_ORDER):
         code, regained = narrative.recovery(c["refocusing"] - c["pre"], c["post"] - c["pre"])
         report.record("capaian_verdict", code.removeprefix("s_"), share_of_fall_regained=regained)

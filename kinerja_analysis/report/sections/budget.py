@@ -68,7 +68,7 @@ def summary(p: Prepared, *, lang: str | None = None) -> None:
             )
         )
     report.keyfigures(boxes)
-    report.bullets(narrative.budget_reading(f, lang))
+    report.bullets([narrative.unbroken(x) for x in narrative.budget_reading(f, lang)])
     report.record(
         "btt_spent_first_refocusing_rp", f["btt_spent"], budgeted=f["btt_revised"], year=f["btt_year"]
     )

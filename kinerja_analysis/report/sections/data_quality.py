@@ -69,7 +69,7 @@ def summary(p: Prepared, issues: pd.DataFrame | None = None, *, lang: str | None
             ),
         ]
     )
-    report.bullets(narrative.quality_reading(f, lang))
+    report.bullets([narrative.unbroken(x) for x in narrative.quality_reading(f, lang)])
     report.record("n_at_100", f["n_at_100"], n_with_capaian=f["n_with_capaian"])
     report.record("n_targets_revised_refocusing", f["n_revised"], n_rows=f["n_period_rows"])
 

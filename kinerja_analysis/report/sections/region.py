@@ -39,7 +39,7 @@ def key_figures(facts: dict, p: Prepared, *, lang: str | None = None) -> None:
         (L.fmt_pct(facts["capaian"].get("post"), lang), L.period_label("post", lang)),
     ]
     report.keyfigures(boxes)
-    report.bullets(narrative.region_reading(facts, lang))
+    report.bullets([narrative.unbroken(x) for x in narrative.region_reading(facts, lang)])
     report.para(L.t("s_descriptive", lang), css="ka-caveat")
 
 
