@@ -385,12 +385,23 @@ def tercile_comparison(
     return pd.DataFrame(out)
 
 
+#: how many of a region's most-cut OPDs its summary compares with the rest and its table lists
+MOST_CUT_N = 10
+
+
 def region_facts(
-    kinerja: pd.DataFrame, anggaran: pd.DataFrame, dose: pd.DataFrame, *, periods: Periods | None = None
+    kinerja: pd.DataFrame,
+    anggaran: pd.DataFrame,
+    dose: pd.DataFrame,
+    *,
+    periods: Periods | None = None,
+    n_top: int = MOST_CUT_N,
 ) -> dict:
     """The numbers a region's plain-language reading is built from: the refocusing cut (all, by spending
-    type, BTT in the first refocusing year), mean capaian per period, and the change of the most-cut
-    quarter of OPDs against the rest.
+    type), BTT murni, perubahan and realisasi in the first refocusing year, mean capaian per period, and the
+    change of the ``n_top`` most-cut OPDs against the rest. The most-cut OPDs are the first ``n_top`` rows by
+    dose of :func:`opd_cuts`, the rows the region page's most-cut table lists when given ``n=facts["n_top"]``;
+    ``n_top`` in the result is how many there are.
     """
     ref_years = (periods or Periods()).years("refocusing")
     a = anggaran
@@ -401,25 +412,28 @@ def region_facts(
         a[(a["year"] == ref_years[0]) & (a["spending_type"] == "btt")].assign(_all=1), ["_all"]
     )
     pm = period_means(kinerja).set_index("period")
-    change = opd_period_change(kinerja, dose).dropna(subset=["dose", "change_refocusing"])
-    n_top = max(1, len(change) // 4)
-    top = change.nlargest(n_top, "dose")
-    rest = change.drop(top.index)
+    cuts = opd_cuts(kinerja, dose)
+    top = cuts.nlargest(max(0, int(n_top)), "dose")
+    rest = cuts.drop(top.index)
 
     def get(frame, key, col):
         return (
             float(frame.at[key, col]) if key in frame.index and pd.notna(frame.at[key, col]) else float("nan")
         )
 
+    def one(frame, col):
+        return float(frame[col].iloc[0]) if len(frame) and pd.notna(frame[col].iloc[0]) else float("nan")
+
     return {
-        "cut_share": float(total["cut_share"].iloc[0]) if len(total) else float("nan"),
-        "cut_amount": float((total["budget_original"] - total["budget_revised"]).iloc[0])
-        if len(total)
-        else float("nan"),
+        "cut_share": one(total, "cut_share"),
+        "cut_amount": one(total, "budget_original") - one(total, "budget_revised"),
+        "cut_years": (int(ref_years[0]), int(ref_years[-1])),
         "cut_barang_jasa": get(by_t, "barang_jasa", "cut_share"),
         "cut_modal": get(by_t, "modal", "cut_share"),
-        "btt_original": float(btt["budget_original"].iloc[0]) if len(btt) else float("nan"),
-        "btt_revised": float(btt["budget_revised"].iloc[0]) if len(btt) else float("nan"),
+        "btt_year": int(ref_years[0]),
+        "btt_original": one(btt, "budget_original"),
+        "btt_revised": one(btt, "budget_revised"),
+        "btt_spent": one(btt, "spent"),
         "capaian": {per: get(pm, per, "mean") for per in ("pre", "refocusing", "post")},
         "n_top": int(len(top)),
         "top_cut": float(top["dose"].mean()) if len(top) else float("nan"),

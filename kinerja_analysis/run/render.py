@@ -22,6 +22,7 @@ from ..files import atomic_write
 from ..ingest import validate
 from ..paths import TEMPLATES
 from ..report.page import PRIVATE_MIMES
+from . import guide
 
 _H2 = re.compile(r'<h2 id="([^"]+)">(.*?)</h2>', re.S)
 
@@ -285,23 +286,26 @@ INDEX_KEYS = (
 )
 #: results.json keys of the pemda pages (notebook 06) shown as index columns when a report carries them
 PEMDA_INDEX_KEYS = ("peer_cut_intensity_pp", "peer_serapan_last_pct", "peer_pi1_gap_last_pp")
+#: results.json keys of the real-data province page (notebook 05) shown when a report carries them
+PROVINCE_INDEX_KEYS = ("cut_intensity_median_pp", "btt_spent_over_budget_2020")
 
 
 def _index_columns(entries: list[dict], lang: str) -> list[tuple[str, str]]:
-    """The key-figure columns of an index: the template reports' keys, unless no report carries any of
-    them (a set of pemda pages), then the pemda keys that some report carries.
+    """The key-figure columns of an index: those of the template reports, pemda pages and province page
+    that some report carries; the template reports' columns when no report carries any (nothing to show
+    yet). A real-data run never repeats the demo's columns as dashes.
 
     >>> [k for k, _ in _index_columns([{"results": {"peer_cut_intensity_pp": {"value": 1.0}}}], "en")]
     ['peer_cut_intensity_pp']
+    >>> [k for k, _ in _index_columns([{"results": {"cut_intensity_median_pp": {"value": 3.0}}}], "en")]
+    ['cut_intensity_median_pp']
     """
 
     def carried(key):
         return any((e.get("results") or {}).get(key, {}).get("value") is not None for e in entries)
 
-    cols = [(key, L.t(f"index_{key}", lang)) for key in INDEX_KEYS]
-    if not any(carried(k) for k in INDEX_KEYS) and any(carried(k) for k in PEMDA_INDEX_KEYS):
-        cols = []
-    return cols + [(key, L.t(f"index_{key}", lang)) for key in PEMDA_INDEX_KEYS if carried(key)]
+    keys = [k for k in INDEX_KEYS + PEMDA_INDEX_KEYS + PROVINCE_INDEX_KEYS if carried(k)] or list(INDEX_KEYS)
+    return [(key, L.t(f"index_{key}", lang)) for key in keys]
 
 
 def index_page(
@@ -313,7 +317,10 @@ def index_page(
     run_time: str = "",
     key_columns: list[tuple[str, str]] | None = None,
 ) -> str:
-    """The index of a report set: one row per report with status, key figures and links.
+    """The index of a report set: a reading guide (one card per question with its headline number from the
+    reports' results and a link to the page that answers it, :func:`.guide.guide_cards`), then one row per report
+    with status, key figures and a link to its HTML page (the executed notebook beside it, small, for
+    analysts). ``run_time`` (ISO) is shown as local time (:func:`local_time`).
 
     ``entries`` are manifest rows (name, title, status, html, executed, duration_s, results, error).
     """
@@ -330,7 +337,8 @@ def index_page(
             else e(ent.get("title") or ent["name"])
         )
         executed = (
-            f' · <a href="{e(ent["executed"])}">{e(L.t("executed_copy", lang))}</a>'
+            f' <small class="ka-analyst"><a href="{e(ent["executed"])}" title="{e(L.t("index_executed_title", lang))}">'
+            f"{e(L.t('index_executed', lang))}</a></small>"
             if ent.get("executed")
             else ""
         )
@@ -369,12 +377,13 @@ def index_page(
     )
     n_failed = sum(1 for x in entries if x.get("status") == "failed")
     summary = e(L.t("index_summary", lang, n=len(entries), failed=n_failed))
+    when = local_time(run_time, lang) if run_time else ""
     return (
         f'<!DOCTYPE html><html lang="{lang}"><head><meta charset="utf-8">'
         f'<meta name="viewport" content="width=device-width, initial-scale=1.0"><title>{e(title)}</title>'
-        f'<style>{css}</style></head><body class="ka-page">{banner}<header class="ka-header">'
-        f'<p class="ka-kicker">kinerja_analysis {e(__version__)} · {e(run_time)}</p></header><main class="ka-main">'
-        f"<h1>{e(title)}</h1><p>{summary}</p>"
+        f'<style>{css}{guide.GUIDE_CSS}</style></head><body class="ka-page">{banner}<header class="ka-header">'
+        f'<p class="ka-kicker">kinerja_analysis {e(__version__)} · {e(when)}</p></header><main class="ka-main">'
+        f"<h1>{e(title)}</h1>{guide.guide_html(guide.guide_cards(entries, lang), lang)}<p>{summary}</p>"
         f'<div class="ka-table-wrap"><table class="ka-table ka-sortable"><thead><tr>{thead}</tr></thead>'
         f"<tbody>{''.join(rows)}</tbody></table></div></main><script>{js}</script></body></html>"
     )

@@ -91,8 +91,10 @@ def test_region_facts_hand_values():
             "spent": [50.0, 30.0],
         }
     )
-    f = compare.region_facts(k, a, dose)
+    f = compare.region_facts(k, a, dose, n_top=1)
     assert f["cut_share"] == pytest.approx(20 / 110) and f["cut_modal"] == pytest.approx(0.4)
-    assert (f["btt_original"], f["btt_revised"]) == (10.0, 30.0)
+    assert (f["btt_year"], f["btt_original"], f["btt_revised"], f["btt_spent"]) == (2020, 10.0, 30.0, 30.0)
     assert f["capaian"]["refocusing"] == 94.0 and np.isnan(f["capaian"]["post"])
     assert (f["n_top"], f["top_cut"], f["top_change"], f["rest_change"]) == (1, 0.4, -10.0, -2.0)
+    every = compare.region_facts(k, a, dose)  # the default asks for more OPDs than there are: all, no rest
+    assert every["n_top"] == 2 and every["top_change"] == -6.0 and np.isnan(every["rest_change"])

@@ -8,10 +8,57 @@ from __future__ import annotations
 import pandas as pd
 
 from ... import labels as L
+from ...analysis import compare
 from ...analysis.prepare import Prepared
+from .. import narrative
 from .. import page as report
 from ..charts import base as plots
 from ..start import source_label
+
+
+def summary_facts(p: Prepared) -> dict:
+    """The numbers the achievement page's summary quotes: mean capaian and share of targets met per period
+    (:func:`~kinerja_analysis.analysis.compare.period_means`), and how many OPDs' capaian fell or rose by at
+    least :data:`~kinerja_analysis.report.narrative.HOLD_PP` from before to during refocusing
+    (:func:`~kinerja_analysis.analysis.compare.opd_period_change`)."""
+    means = compare.period_means(p.kinerja).set_index("period")
+    change = compare.opd_period_change(p.kinerja)["change_refocusing"].dropna()
+
+    def per(col):
+        return {
+            k: float(means.at[k, col]) if k in means.index else float("nan") for k in compare.PERIOD_ORDER
+        }
+
+    return {
+        "capaian": per("mean"),
+        "met": per("met_share"),
+        "n_opds": int(len(change)),
+        "n_fell": int((change <= -narrative.HOLD_PP).sum()),
+        "n_rose": int((change >= narrative.HOLD_PP).sum()),
+    }
+
+
+def summary(p: Prepared, *, lang: str | None = None) -> None:
+    """The page's opening findings: mean capaian per period in boxes, then generated sentences with their
+    numbers and the graded verdict (:func:`summary_facts`,
+    :func:`~kinerja_analysis.report.narrative.achievement_reading`)."""
+    lang = lang or p.settings.lang
+    f = summary_facts(p)
+    report.heading(L.t("sec_summary", lang))
+    c = f["capaian"]
+    boxes = [
+        (
+            L.fmt_pct(c[k], lang),
+            (L.t("mean_achievement", lang).replace(" (%)", "") + " · " if k == "pre" else "")
+            + L.period_label(k, lang),
+        )
+        for k in compare.PERIOD_ORDER
+    ]
+    report.keyfigures(boxes)
+    report.bullets([narrative.unbroken(x) for x in narrative.achievement_reading(f, lang)])
+    if not any(c[k] != c[k] for k in compare.PERIOD_ORDER):
+        code, regained = narrative.recovery(c["refocusing"] - c["pre"], c["post"] - c["pre"])
+        report.record("capaian_verdict", code.removeprefix("s_"), share_of_fall_regained=regained)
 
 
 def capaian_periods(

@@ -8,10 +8,70 @@ from __future__ import annotations
 import pandas as pd
 
 from ... import labels as L
+from ...analysis import anggaran as ag
+from ...analysis import compare
 from ...analysis.prepare import Prepared
+from .. import narrative
 from .. import page as report
 from ..charts import base as plots
 from ..start import source_label
+
+
+def summary_facts(p: Prepared, *, lang: str | None = None) -> dict:
+    """The numbers the budget page's summary quotes: the refocusing cut and BTT as on the region page
+    (:func:`~kinerja_analysis.analysis.compare.region_facts`), serapan over the refocusing years, and every
+    spending type's pooled cut share and cut in Rupiah (:func:`~kinerja_analysis.analysis.anggaran.cuts_by_type`),
+    most cut first."""
+    lang = lang or p.settings.lang
+    periods = p.settings.periods
+    f = compare.region_facts(p.kinerja, p.anggaran, p.dose, periods=periods)
+    total = ag.period_total(p.anggaran, "refocusing")
+    _, pooled = ag.cuts_by_type(p.anggaran, periods.years("refocusing"))
+    pooled = pooled.dropna(subset=["cut_share"]).sort_values("cut_share", ascending=False, kind="stable")
+    return {
+        "scope": (p.region_name or p.region) if p.region else L.t("all_regions", lang),
+        "years": f["cut_years"],
+        "cut_share": f["cut_share"],
+        "cut_amount": f["cut_amount"],
+        "absorption": float(total["absorption"].iloc[0]) if len(total) else float("nan"),
+        "types": [
+            (str(r.spending_type), float(r.cut_share), float(r.budget_original - r.budget_revised))
+            for r in pooled.itertuples()
+        ],
+        **{k: f[k] for k in ("btt_year", "btt_original", "btt_revised", "btt_spent")},
+    }
+
+
+def summary(p: Prepared, *, lang: str | None = None) -> None:
+    """The page's opening findings: key figures, then generated sentences with their numbers
+    (:func:`summary_facts`, :func:`~kinerja_analysis.report.narrative.budget_reading`)."""
+    lang = lang or p.settings.lang
+    f = summary_facts(p, lang=lang)
+    years = narrative.years_label(f["years"])
+    report.heading(L.t("sec_summary", lang))
+    boxes = [
+        (
+            L.fmt_pct(f["cut_share"], lang, ratio=True),
+            L.t("cut_share", lang).replace(" (%)", "") + " " + years,
+        ),
+        (
+            L.t("w_rp_billion", lang, x=L.rp_billion(f["cut_amount"], lang)),
+            L.t("box_cut_rp", lang, years=years),
+        ),
+        (L.fmt_pct(f["absorption"], lang, ratio=True), L.t("box_absorption", lang, years=years)),
+    ]
+    if f["btt_spent"] == f["btt_spent"]:
+        boxes.append(
+            (
+                L.t("w_rp_billion", lang, x=L.rp_billion(f["btt_spent"], lang)),
+                L.t("box_btt", lang, year=f["btt_year"]),
+            )
+        )
+    report.keyfigures(boxes)
+    report.bullets([narrative.unbroken(x) for x in narrative.budget_reading(f, lang)])
+    report.record(
+        "btt_spent_first_refocusing_rp", f["btt_spent"], budgeted=f["btt_revised"], year=f["btt_year"]
+    )
 
 
 def _money_headers(lang: str) -> dict:

@@ -8,11 +8,70 @@ from __future__ import annotations
 import pandas as pd
 
 from ... import labels as L
+from ...analysis import compare, diagnostics
 from ...analysis.prepare import Prepared
 from ...ingest import validate
+from .. import narrative
 from .. import page as report
 from ..charts import base as plots
 from ..start import source_label
+
+
+def summary_facts(p: Prepared, issues: pd.DataFrame | None = None) -> dict:
+    """The counts the data-quality page's summary quotes: rows, OPDs, regions and years; the validator's
+    errors and warnings (``issues`` of :func:`~kinerja_analysis.ingest.validate.validate_dataset`, run here
+    when not given); rows without capaian; capaian at exactly 100 % (as
+    :func:`~kinerja_analysis.analysis.diagnostics.share_at_100`); targets changed in APBD-P over the
+    refocusing years (as :func:`~kinerja_analysis.analysis.diagnostics.share_revised_in`)."""
+    k = p.kinerja
+    if issues is None:
+        issues = validate.validate_dataset(p.dataset, settings=p.settings)
+    a = k["achievement"]
+    ref = k[k["period"] == "refocusing"]
+    rev = compare.share_revised(ref.assign(_all=1), by=["_all"])
+    return {
+        "n_rows": int(len(k)),
+        "n_opds": int(len(k[["region_code", "opd"]].drop_duplicates())),
+        "n_regions": int(k["region_code"].nunique()),
+        "years": (int(k["year"].min()), int(k["year"].max())) if len(k) else (0, 0),
+        "n_errors": int((issues["severity"] == "error").sum()),
+        "n_warnings": int((issues["severity"] == "warning").sum()),
+        "n_missing": int(a.isna().sum()),
+        "n_with_capaian": int(a.notna().sum()),
+        "n_at_100": int(((a - 100).abs() <= diagnostics.AT_100_TOL).sum()),
+        "n_revised": int(round(float(rev["share"].iloc[0]) * int(rev["n"].iloc[0]))) if len(rev) else 0,
+        "n_period_rows": int(len(ref)),
+        "revised_years": p.settings.periods.refocusing,
+    }
+
+
+def summary(p: Prepared, issues: pd.DataFrame | None = None, *, lang: str | None = None) -> None:
+    """The page's opening findings: counts in boxes, then generated sentences with their numbers
+    (:func:`summary_facts`, :func:`~kinerja_analysis.report.narrative.quality_reading`)."""
+    lang = lang or p.settings.lang
+    f = summary_facts(p, issues)
+    report.heading(L.t("sec_summary", lang))
+
+    def share(n, total):
+        return L.fmt_pct(n / total, lang, ratio=True) if total else "–"
+
+    report.keyfigures(
+        [
+            (narrative.count(f["n_rows"], lang), L.t("box_rows", lang)),
+            (
+                f"{narrative.count(f['n_errors'], lang)} · {narrative.count(f['n_warnings'], lang)}",
+                L.t("box_issues", lang),
+            ),
+            (share(f["n_at_100"], f["n_with_capaian"]), L.t("box_at_100", lang)),
+            (
+                share(f["n_revised"], f["n_period_rows"]),
+                L.t("box_revised", lang, years=narrative.years_label(f["revised_years"])),
+            ),
+        ]
+    )
+    report.bullets([narrative.unbroken(x) for x in narrative.quality_reading(f, lang)])
+    report.record("n_at_100", f["n_at_100"], n_with_capaian=f["n_with_capaian"])
+    report.record("n_targets_revised_refocusing", f["n_revised"], n_rows=f["n_period_rows"])
 
 
 def coverage(cov: pd.DataFrame, p: Prepared, *, lang: str | None = None) -> None:

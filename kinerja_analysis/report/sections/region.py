@@ -19,25 +19,13 @@ from ..estimate_text import ci_text, dose_reading, est_ci_text, p_text, record_e
 from ..start import source_label
 
 
-def years_label(years: tuple[int, int]) -> str:
-    """A year range as reports write it: "2020–21", or one year.
-
-    >>> years_label((2020, 2021)), years_label((2020, 2020)), years_label((1999, 2001))
-    ('2020–21', '2020', '1999–2001')
-    """
-    lo, hi = years
-    if lo == hi:
-        return str(lo)
-    return f"{lo}–{str(hi)[-2:]}" if str(lo)[:2] == str(hi)[:2] else f"{lo}–{hi}"
-
-
 def key_figures(facts: dict, p: Prepared, *, lang: str | None = None) -> None:
     """The summary boxes and the generated plain-language reading, from
     :func:`~kinerja_analysis.analysis.compare.region_facts`."""
     lang = lang or p.settings.lang
     facts = {**facts, "region": p.region_name or p.region}
     report.heading(L.t("sec_summary", lang))
-    refocusing = " " + years_label(p.settings.periods.refocusing)
+    refocusing = " " + narrative.years_label(p.settings.periods.refocusing)
     boxes = [
         (
             L.fmt_pct(facts["cut_share"], lang, ratio=True),
@@ -51,8 +39,7 @@ def key_figures(facts: dict, p: Prepared, *, lang: str | None = None) -> None:
         (L.fmt_pct(facts["capaian"].get("post"), lang), L.period_label("post", lang)),
     ]
     report.keyfigures(boxes)
-    for sentence in narrative.region_reading(facts, lang):
-        report.para(sentence)
+    report.bullets([narrative.unbroken(x) for x in narrative.region_reading(facts, lang)])
     report.para(L.t("s_descriptive", lang), css="ka-caveat")
 
 
