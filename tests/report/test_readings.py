@@ -101,3 +101,24 @@ def test_composition_reading_names_what_shares_are_of_and_types_that_grew_while_
     ]
     for s in by.columns:
         assert (L.spending_label(s, lang) in text) == (s in grew_but_cut), (s, text)
+
+
+def test_data_quality_lists_the_opds_that_sit_out_the_models(demo_prepared, monkeypatch):
+    """An OPD whose anggaran is missing has capaian but no dose: the data-quality page names it and why."""
+
+    from kinerja_analysis.analysis import diagnostics
+    from kinerja_analysis.report import page
+    from kinerja_analysis.report.sections import data_quality
+
+    p = demo_prepared
+    region, opd = p.dose[["region_code", "opd"]].iloc[0]
+    dose = p.dose[(p.dose["region_code"] != region) | (p.dose["opd"] != opd)]
+    got = diagnostics.model_dropouts(p.kinerja, dose)
+    assert got["opd"].tolist() == [opd] and got["reason"].tolist() == ["no_budget_opd"]
+    recorded, shown = {}, []
+    monkeypatch.setattr(page, "record", lambda key, value, **kw: recorded.setdefault(key, value))
+    monkeypatch.setattr(page, "table", lambda df, **kw: shown.append(df))
+    data_quality.model_dropouts(got, p, lang="id")
+    assert recorded["model_dropouts_n"] == 1
+    assert shown[0].iloc[0, 1] == opd and shown[0].iloc[0, 3] == "tidak ada anggaran untuk OPD"
+    assert diagnostics.model_dropouts(p.kinerja, p.dose).empty  # the demo itself drops nobody

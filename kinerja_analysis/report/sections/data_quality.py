@@ -205,3 +205,28 @@ def crosswalk(cw: pd.DataFrame, p: Prepared, *, lang: str | None = None) -> None
     lang = lang or p.settings.lang
     report.heading(L.t("sec_crosswalk", lang))
     report.table(L.headers(cw, lang), lang=lang)
+
+
+def model_dropouts(dropouts: pd.DataFrame, p: Prepared, *, lang: str | None = None) -> None:
+    """OPDs with capaian but no cut share, who sit out the impact models, and why
+    (:func:`~kinerja_analysis.analysis.diagnostics.model_dropouts`): a region without anggaran, an OPD
+    without anggaran, or a pagu murni of zero."""
+    lang = lang or p.settings.lang
+    report.heading(L.t("dq_sec_dropouts", lang))
+    report.record(
+        "model_dropouts_n", len(dropouts), rows=int(dropouts["n_rows"].sum()) if len(dropouts) else 0
+    )
+    if dropouts.empty:
+        report.para(L.t("dq_no_dropouts", lang))
+        return
+    report.publish("model_dropouts", dropouts, title=L.t("dq_sec_dropouts", lang))
+    report.para(L.t("dq_dropouts", lang, n=len(dropouts), rows=int(dropouts["n_rows"].sum())))
+    show = pd.DataFrame(
+        {
+            L.t("region", lang): dropouts["region_code"].map(p.dataset.region_name),
+            L.t("opd", lang): dropouts["opd"],
+            L.t("n_indicators", lang): dropouts["n_rows"],
+            L.t("dq_col_reason", lang): [L.t(f"imp_drop_{r}", lang) for r in dropouts["reason"]],
+        }
+    )
+    report.table(show, lang=lang, formats={L.t("n_indicators", lang): "int"})
