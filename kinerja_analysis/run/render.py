@@ -200,8 +200,13 @@ def _failure_notice(report_name: str, region: str, error: str, lang: str) -> str
 
 
 def _without_errors(nb):
-    """A copy of ``nb`` without error outputs and stderr streams (tracebacks are for the executed notebook)."""
+    """A copy of ``nb`` without error outputs, stderr streams and papermill's error notes (tracebacks are for
+    the executed notebook)."""
     nb = copy.deepcopy(nb)
+    # papermill's own notes ("An Exception was encountered at ...") are English and technical: left out too
+    nb.cells = [
+        c for c in nb.cells if "papermill-error-cell-tag" not in c.get("metadata", {}).get("tags", [])
+    ]
     for cell in nb.cells:
         if cell.get("outputs"):
             cell.outputs = [

@@ -135,6 +135,9 @@ def test_failure_page_speaks_to_people_without_traceback_or_paths():
         )
     ]
     nb.cells.append(cell)
+    note = nbformat.v4.new_markdown_cell("An Exception was encountered at 'In [3]'.")
+    note.metadata["tags"] = ["papermill-error-cell-tag"]  # what papermill adds to a failed notebook
+    nb.cells.insert(0, note)
     error = "DataError: /srv/data/kinerja.csv, row 7, column target: expected a number, found 'abc'"
     page = render.render_notebook(
         nb,
@@ -146,7 +149,7 @@ def test_failure_page_speaks_to_people_without_traceback_or_paths():
         region="99.02 Kab. Contoh",
     )
     assert _headings(page)[0] == "h1"
-    assert "Traceback" not in page and "/srv/" not in page
+    assert "Traceback" not in page and "/srv/" not in page and "An Exception was encountered" not in page
     assert "tidak dapat diselesaikan" in page and "99.02 Kab. Contoh" in page
     assert "kinerja.csv, row 7, column target" in page  # the package's own message, for people
     assert "executed/04_region_report-99.02.ipynb" in page
