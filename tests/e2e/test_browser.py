@@ -200,3 +200,14 @@ def test_real_data_pages_in_chromium(browser, pemda_pages, request):
             check_reviewer(page, path)
         finally:
             page.close()
+
+
+def test_region_page_prints_to_half_its_former_length(demo_reports, tmp_path):
+    """[reviewer] item 12: a region page printed to 33 A4 pages, mostly one table repeating OPD and sasaran on
+    every row. With the grouped LKjIP table and the print stylesheet it must print to at most 16."""
+    import re
+
+    out, _ = demo_reports("en")
+    pdf = artefacts.print_pdf(out / "04_region_report-99.01.html", tmp_path / "r.pdf")
+    pages = len(re.findall(rb"/Type\s*/Page[^s]", pdf.read_bytes()))
+    assert 1 <= pages <= 16, pages
