@@ -112,7 +112,19 @@ def pytest_collection_modifyitems(config, items):
 @pytest.fixture(scope="session")
 def pemda_pages(tmp_path_factory):
     """Pemda pages (06) of two kab/kota of the invented fixture, the national page (07) and a page for an
-    unknown code, rendered once in Indonesian: (out folder, manifest). Shared by the e2e and browser tests."""
+    unknown code: a function ``lang -> (out folder, manifest)`` that renders each language once. Shared by the
+    e2e and browser tests."""
+    cache: dict = {}
+
+    def get(lang: str = "id"):
+        if lang not in cache:
+            cache[lang] = _render_pemda_pages(tmp_path_factory, lang)
+        return cache[lang]
+
+    return get
+
+
+def _render_pemda_pages(tmp_path_factory, lang: str):
     import shutil
 
     from kabkota_fixture import TRAPS
@@ -120,7 +132,7 @@ def pemda_pages(tmp_path_factory):
     from kinerja_analysis.run import plan, runner
 
     quarcs = paths.ROOT / "tests" / "fixtures" / "quarcs"
-    root = tmp_path_factory.mktemp("pemda-e2e")
+    root = tmp_path_factory.mktemp(f"pemda-e2e-{lang}")
     data = root / "data"
     shutil.copytree(TRAPS, data / "djpk-apbd-jaga")
     br = data / "kode-wilayah-bps-kemendagri"
@@ -134,18 +146,25 @@ def pemda_pages(tmp_path_factory):
     shutil.copyfile(quarcs / "invented-gdp-pc.csv", q / "gdp_pc.csv")
     shutil.copyfile(quarcs / "invented-map.geojson", q / "mapIdonesia514tp.geojson")
     wanted = {"07_national", "06_pemda-99.01", "06_pemda-99.71"}
-    jobs = [j for j in plan.for_folder(data, regions=["all"], lang="id") if j.name in wanted]
-    jobs += plan.for_folder(data, regions=["12.34"], lang="id")
+    jobs = [j for j in plan.for_folder(data, regions=["all"], lang=lang) if j.name in wanted]
+    jobs += plan.for_folder(data, regions=["12.34"], lang=lang)
     out = root / "out"
-    manifest = runner.run(jobs, out, n_jobs=2, lang="id")
+    manifest = runner.run(jobs, out, n_jobs=2, lang=lang)
     return out, manifest
 
 
 @pytest.fixture(scope="session")
 def province_pages(realdata, tmp_path_factory):
-    """The province report (05) on the real files, rendered once in English: (out folder, manifest)."""
+    """The province report (05) on the real files: a function ``lang -> (out folder, manifest)`` that renders
+    each language once."""
     from kinerja_analysis.run import plan, runner
 
-    out = tmp_path_factory.mktemp("province-e2e")
-    manifest = runner.run(plan.for_folder(realdata, lang="en"), out, n_jobs=1)
-    return out, manifest
+    cache: dict = {}
+
+    def get(lang: str = "en"):
+        if lang not in cache:
+            out = tmp_path_factory.mktemp(f"province-e2e-{lang}")
+            cache[lang] = out, runner.run(plan.for_folder(realdata, lang=lang), out, n_jobs=1)
+        return cache[lang]
+
+    return get

@@ -182,20 +182,21 @@ def test_hostile_names_show_as_text(browser, demo_dir, tmp_path):
         page.close()
 
 
-def test_real_data_pages_in_chromium(browser, pemda_pages, request):
-    """The real-data side through the same checks: pemda pages and the national page (Indonesian, invented
-    kab/kota fixture), the failure page of an unknown code, and the province page on the real files
-    (English) when they are present."""
-    out, manifest = pemda_pages
+@pytest.mark.parametrize("lang", ["en", "id"])
+def test_real_data_pages_in_chromium(browser, pemda_pages, request, lang):
+    """The real-data side through the same checks, in both languages: pemda pages and the national page
+    (invented kab/kota fixture), the failure page of an unknown code, and the province page on the real files
+    when they are present."""
+    out, manifest = pemda_pages(lang)
     pages = [out / "index.html"] + [out / r["html"] for r in manifest["reports"] if r.get("html")]
     assert any("12.34" in p.name for p in pages), "the failed page of the unknown code was not rendered"
     try:
-        province_out, province = request.getfixturevalue("province_pages")
+        province_out, province = request.getfixturevalue("province_pages")(lang)
         pages += [province_out / r["html"] for r in province["reports"] if r.get("html")]
     except pytest.skip.Exception:
         pass  # no real files here: the fixture pages still run
     for path in pages:
-        page, _ = _check_page(browser, path, f"real-{path.stem}")
+        page, _ = _check_page(browser, path, f"real-{lang}-{path.stem}")
         try:
             check_reviewer(page, path)
         finally:

@@ -28,7 +28,7 @@ KEYS = (
 
 @pytest.fixture(scope="module")
 def rendered(pemda_pages):
-    return pemda_pages
+    return pemda_pages("id")
 
 
 def test_pages_render_and_an_unknown_code_fails_alone(rendered):

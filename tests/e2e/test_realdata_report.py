@@ -92,7 +92,7 @@ def test_find_folder_and_plan(realdata, monkeypatch, tmp_path):
 
 @pytest.mark.slow
 def test_report_end_to_end(province_pages):
-    tmp_path, manifest = province_pages
+    tmp_path, manifest = province_pages("en")
     assert manifest["run"]["n_failed"] == 0, manifest["reports"][0].get("error")
     res = json.loads((tmp_path / "results.json").read_text())["reports"]["05_province_outcomes"]
     assert res["total_belanja_budget_2019"]["value"] > 0
