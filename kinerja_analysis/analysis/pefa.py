@@ -108,6 +108,30 @@ def no_score_reason(budget_total: float, spent_total: float) -> str:
     return ""
 
 
+def _group_years(table: pd.DataFrame, by: Sequence[str], group_col: str):
+    """(key values, totals) per group and full year: ``budget_revised`` and ``spent`` summed by ``group_col``
+    (spending type or revenue group), missing as 0; years flagged ``partial_year`` left out."""
+    d = table
+    if "partial_year" in d.columns:
+        d = d[~d["partial_year"].astype(bool)]
+    for key, g in d.groupby(list(by) + ["year"], observed=True, sort=True):
+        key = key if isinstance(key, tuple) else (key,)
+        yield (
+            key,
+            g.groupby(group_col, observed=True)[["budget_revised", "spent"]].sum(min_count=1).fillna(0.0),
+        )
+
+
+def _scores_3y(out: pd.DataFrame, keys: list[str], band_col: str) -> list:
+    """The two-of-three-years score of ``band_col`` for the window ending in each row's year (rows sorted
+    by ``keys`` and year)."""
+    scores = []
+    for _, g in out.groupby(keys, sort=False):
+        bands = {y: b if isinstance(b, str) else None for y, b in zip(g["year"], g[band_col])}
+        scores += [score_two_of_three([bands.get(y - 2), bands.get(y - 1), bands.get(y)]) for y in g["year"]]
+    return scores
+
+
 def yearly(anggaran: pd.DataFrame, *, by: Sequence[str] = ("region_code",)) -> pd.DataFrame:
     """Per group and year: PI-1 outturn (%), PI-2 composition variance (%, BTT excluded) and their
     one-year bands, plus the three-year score for the window ending in that year.
@@ -118,18 +142,9 @@ def yearly(anggaran: pd.DataFrame, *, by: Sequence[str] = ("region_code",)) -> p
     ``anggaran`` is the tidy table with ``budget_revised`` as the budget and ``spent`` as the outturn.
     Years flagged ``partial_year`` are left out (an incomplete realisation is not an outturn).
     """
-    d = anggaran
-    if "partial_year" in d.columns:
-        d = d[~d["partial_year"].astype(bool)]
     keys = list(by)
     rows = []
-    for key, g in d.groupby(keys + ["year"], observed=True, sort=True):
-        key = key if isinstance(key, tuple) else (key,)
-        t = (
-            g.groupby("spending_type", observed=True)[["budget_revised", "spent"]]
-            .sum(min_count=1)
-            .fillna(0.0)
-        )
+    for key, t in _group_years(anggaran, keys, "spending_type"):
         why = no_score_reason(t["budget_revised"].sum(), t["spent"].sum())
         pi1 = pi2 = float("nan")
         if not why:
@@ -151,13 +166,7 @@ def yearly(anggaran: pd.DataFrame, *, by: Sequence[str] = ("region_code",)) -> p
         return out.assign(pi1_score_3y=None, pi2_score_3y=None)
     out = out.sort_values(keys + ["year"]).reset_index(drop=True)
     for ind in ("pi1", "pi2"):
-        scores = []
-        for _, g in out.groupby(keys, sort=False):
-            years = g["year"].tolist()
-            bands = dict(zip(years, g[f"{ind}_band"]))
-            for y in years:
-                window = [bands.get(y - 2), bands.get(y - 1), bands.get(y)]
-                scores.append(score_two_of_three(window))
+        scores = _scores_3y(out, keys, f"{ind}_band")
         out[f"{ind}_score_3y"] = scores
     return out
 
@@ -200,18 +209,9 @@ def pi3_yearly(revenue: pd.DataFrame, *, by: Sequence[str] = ("region_code",)) -
     >>> float(round(r.pi3_outturn_pct, 6)), float(round(r.pi3_variance_pct, 4)), r.pi3_band, r.pi3_comp_band
     (99.0, 1.8182, 'A', 'A')
     """
-    d = revenue
-    if "partial_year" in d.columns:
-        d = d[~d["partial_year"].astype(bool)]
     keys = list(by)
     rows = []
-    for key, g in d.groupby(keys + ["year"], observed=True, sort=True):
-        key = key if isinstance(key, tuple) else (key,)
-        t = (
-            g.groupby("revenue_group", observed=True)[["budget_revised", "spent"]]
-            .sum(min_count=1)
-            .fillna(0.0)
-        )
+    for key, t in _group_years(revenue, keys, "revenue_group"):
         out_pct = ag.pefa_pi1(t["spent"].sum(), t["budget_revised"].sum())
         var_pct = ag.pefa_pi2(t["budget_revised"].to_numpy(), t["spent"].to_numpy())
         rows.append(
@@ -230,11 +230,6 @@ def pi3_yearly(revenue: pd.DataFrame, *, by: Sequence[str] = ("region_code",)) -
         return out
     out = out.sort_values(keys + ["year"]).reset_index(drop=True)
     for col in ("pi3_band", "pi3_comp_band"):
-        scores = []
-        for _, g in out.groupby(keys, sort=False):
-            bands = {y: b if isinstance(b, str) else None for y, b in zip(g["year"], g[col])}
-            scores += [
-                score_two_of_three([bands.get(y - 2), bands.get(y - 1), bands.get(y)]) for y in g["year"]
-            ]
+        scores = _scores_3y(out, keys, col)
         out[col.replace("_band", "") + "_score_3y"] = scores
     return out

@@ -11,31 +11,20 @@ import math
 import pandas as pd
 
 from .. import labels as L
+from ..analysis import twfe
 from ..analysis.estimates import ImpactResults
 from . import page as report
 
 #: an effect smaller than this (pp per 10 pp) reads as "no change" once rounded to one decimal
 FLAT_PP = 0.05
-#: the columns of a model row recorded beside value, ci_low and ci_high (when the row has them)
-RECORDED = (
-    "p_value",
-    "interval",
-    "se",
-    "ci_low_cr1",
-    "ci_high_cr1",
-    "p_cr1",
-    "se_cv3",
-    "ci_low_cv3",
-    "ci_high_cv3",
-    "p_cv3",
-    "p_wild",
-    "draws",
-    "strong",
-    "status",
-    "n_clusters",
-    "model",
-    "cluster_cr1",
-)
+#: the columns of a model row recorded beside value, ci_low and ci_high (when the row has them): the model
+#: table's inference columns (:data:`~kinerja_analysis.analysis.twfe.COLUMNS`; the wild interval is already
+#: ``ci_low``/``ci_high``), then what the row says about its model
+RECORDED = tuple(
+    c
+    for c in twfe.COLUMNS
+    if c not in ("term", "estimate", "ci_low", "ci_high", "ci_low_wild", "ci_high_wild")
+) + ("n_clusters", "model", "cluster_cr1")
 
 
 def ci_text(lo, hi, lang) -> str:
