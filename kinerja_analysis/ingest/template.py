@@ -14,13 +14,12 @@ its kernels); :func:`load_folder` then hands out a copy while the folder's files
 
 from __future__ import annotations
 
-import copy
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
 
-from .. import paths
+from .. import paths, store
 from ..errors import DataError
 from ..files import fingerprint, sha256
 from . import crosswalk as opd_crosswalk
@@ -35,8 +34,8 @@ TABLE_FILES = (
     ("regions", "regions"),
     ("opd_crosswalk", "opd_crosswalk"),
 )
-#: folder -> (its files' names, sizes and modification times, the parsed Dataset); see :func:`preload`
-_MEMO: dict[Path, tuple[tuple, Dataset]] = {}
+#: parsed data folders, handed out as copies while their files are unchanged; see :func:`preload`
+_MEMO = store.Memo()
 
 
 @dataclass
@@ -113,8 +112,8 @@ def load_folder(folder: str | Path, *, strict: bool = False) -> Dataset:
     folder = paths.resolve(folder)
     if not strict:
         hit = _MEMO.get(folder)
-        if hit is not None and hit[0] is not None and hit[0] == _stamp(folder):
-            return _copy(hit[1])
+        if hit is not None:
+            return hit
     return _parse(folder, strict=strict)
 
 
@@ -186,7 +185,7 @@ def preload(folders) -> None:
     for f in folders:
         try:
             folder = paths.resolve(f)
-            _MEMO[folder] = (_stamp(folder), _parse(folder))
+            _MEMO.put(folder, _parse(folder))
         except Exception:  # a folder that does not load is left to the report, which shows the error
             continue
 
@@ -194,24 +193,3 @@ def preload(folders) -> None:
 def forget() -> None:
     """Drop every data set remembered by :func:`preload`."""
     _MEMO.clear()
-
-
-def _stamp(folder: Path) -> tuple | None:
-    """Names, sizes and modification times of the files in ``folder`` (None when it cannot be listed)."""
-    try:
-        return tuple(
-            sorted((p.name, p.stat().st_size, p.stat().st_mtime_ns) for p in folder.iterdir() if p.is_file())
-        )
-    except OSError:
-        return None
-
-
-def _copy(ds: Dataset) -> Dataset:
-    """A copy of a remembered data set that shares nothing mutable with it."""
-    out = copy.copy(ds)
-    for name, value in vars(out).items():
-        if isinstance(value, pd.DataFrame):
-            setattr(out, name, value.copy())
-        elif isinstance(value, (dict, list)):
-            setattr(out, name, copy.deepcopy(value))
-    return out

@@ -11,10 +11,10 @@ import json
 import subprocess
 import sys
 from importlib import metadata
-from pathlib import Path
 
 from .. import __version__, paths
 from ..files import folder_fingerprint, sha256
+from ..store import code_hash
 from .notebooks import notebook_path
 
 #: libraries whose versions every manifest records
@@ -32,11 +32,6 @@ KEY_LIBRARIES = (
     "scipy",
 )
 
-#: the package folder (this file is in its run/ subfolder)
-PACKAGE = Path(__file__).resolve().parents[1]
-#: files of the package that make up its code (source, messages, page templates and assets)
-CODE_SUFFIXES = (".py", ".json", ".j2", ".css", ".js", ".tpl")
-
 
 def now() -> str:
     """The local time with its UTC offset, to the second (ISO 8601)."""
@@ -53,16 +48,6 @@ def versions() -> dict:
         except metadata.PackageNotFoundError:
             out[name] = None
     return out
-
-
-@functools.lru_cache(maxsize=1)
-def code_hash() -> str:
-    """SHA-256 over the whole package's own source files (provenance: which code made the reports)."""
-    h = hashlib.sha256()
-    for f in sorted(PACKAGE.rglob("*")):
-        if f.is_file() and f.suffix in CODE_SUFFIXES and "__pycache__" not in f.parts:
-            h.update(f.relative_to(PACKAGE).as_posix().encode() + b"\0" + f.read_bytes() + b"\0")
-    return h.hexdigest()
 
 
 def git_commit() -> str | None:
@@ -86,19 +71,17 @@ def git_commit() -> str | None:
 
 
 def job_fingerprint(job, cache: dict | None = None) -> str:
-    """What a report depends on: its notebook, parameters, data (and settings) files, and the versions of
-    this package and of the key libraries. ``--skip-unchanged`` re-runs a report when any of them changed.
-
-    The package's code hash is recorded in the manifest but not part of the fingerprint (the issue's
-    contract is the package *version*): in a development checkout, bump the version or leave
-    ``--skip-unchanged`` off after code changes. ``cache`` ({path: hash}) saves hashing a data folder
-    once per report of a set.
+    """What a report depends on: its notebook, parameters, data (and settings) files, the package's code
+    (:func:`kinerja_analysis.store.code_hash`: any edit of its source, messages or page assets, not only a
+    version bump) and the versions of the key libraries. ``--skip-unchanged`` re-runs a report when any of
+    them changed. ``cache`` ({path: hash}) saves hashing a data folder once per report of a set.
     """
     cache = {} if cache is None else cache
     parts = {
         "notebook": sha256(notebook_path(job.notebook)),
         "parameters": job.parameters,
         "versions": versions(),
+        "code": code_hash(),
     }
     for key in ("data_dir", "config_file"):
         value = job.parameters.get(key)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from kinerja_analysis import __version__, paths
+from kinerja_analysis import __version__, paths, store
 from kinerja_analysis.errors import ConfigError
 from kinerja_analysis.files import folder_fingerprint
 from kinerja_analysis.run import execute, notebooks, provenance, runner
@@ -27,8 +27,16 @@ def test_job_fingerprint_follows_parameters_data_and_notebook(tmp_path, demo_dir
 
 
 def test_code_hash_covers_the_whole_package():
-    assert provenance.PACKAGE == paths.ROOT / "kinerja_analysis"
-    assert len(provenance.code_hash()) == 64
+    assert store.PACKAGE == paths.ROOT / "kinerja_analysis"
+    assert len(provenance.code_hash()) == 64 and provenance.code_hash is store.code_hash
+
+
+def test_job_fingerprint_follows_the_package_code(monkeypatch):
+    """--skip-unchanged re-runs a report after an edit of the package, not only after a version bump."""
+    job = Job("x", "02_achievement_before_after", {"data_dir": "data/demo"})
+    before = provenance.job_fingerprint(job)
+    monkeypatch.setattr(provenance, "code_hash", lambda: "0" * 64)
+    assert provenance.job_fingerprint(job) != before
 
 
 def test_versions_name_the_package_and_key_libraries():

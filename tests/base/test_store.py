@@ -1,0 +1,163 @@
+"""The prepared store: computed once per key, read back from Parquet identically, keyed by content and
+code, switched off by KINERJA_PREPARED=off; the per-process memo hands out copies while files are unchanged."""
+
+from __future__ import annotations
+
+import json
+import shutil
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from kinerja_analysis import store
+
+
+@pytest.fixture(autouse=True)
+def _cache(tmp_path, monkeypatch):
+    monkeypatch.setenv("KINERJA_CACHE", str(tmp_path / "cache"))
+    monkeypatch.delenv(store.ENV, raising=False)
+    store.forget()
+    yield
+    store.forget()
+
+
+def _table():
+    return pd.DataFrame(
+        {
+            "region_code": ["11.01", "11.02", "11"],
+            "kind": ["kabupaten", "kota", "provinsi"],
+            "value": [1.5, np.nan, -2.25],
+            "year": [2020, 2021, 2022],
+            "label": ["a", None, "c"],
+        }
+    )
+
+
+def test_tables_computed_once_then_read_back_identically(tmp_path):
+    calls = []
+
+    def compute():
+        calls.append(1)
+        t = _table()
+        t.attrs["note"] = "kept"
+        return {"m": t}
+
+    first = store.tables("demo", {"data": "x"}, compute)["m"]
+    again = store.tables("demo", {"data": "x"}, compute)["m"]  # memory
+    store.forget()
+    disk = store.tables("demo", {"data": "x"}, compute)["m"]  # Parquet copy, as another process sees it
+    assert len(calls) == 1
+    for t in (again, disk):
+        pd.testing.assert_frame_equal(t, first)
+    assert disk.attrs == {"note": "kept"}
+    # a caller changing its copy does not change the next caller's
+    again.loc[0, "value"] = 99.0
+    assert store.tables("demo", {"data": "x"}, compute)["m"].loc[0, "value"] == 1.5
+    # other parts, another entry
+    store.tables("demo", {"data": "y"}, compute)
+    assert len(calls) == 2
+    assert len(list((tmp_path / "cache" / "prepared").iterdir())) == 2
+
+
+def test_key_follows_kind_parts_and_package_code(monkeypatch):
+    k = store.key("a", {"p": 1})
+    assert k == store.key("a", {"p": 1}) != store.key("a", {"p": 2}) != store.key("b", {"p": 1})
+    monkeypatch.setattr(store, "code_hash", lambda: "0" * 64)
+    assert store.key("a", {"p": 1}) != k
+
+
+def test_code_hash_changes_with_any_package_file(tmp_path, monkeypatch):
+    pkg = tmp_path / "pkg"
+    shutil.copytree(store.PACKAGE, pkg, ignore=shutil.ignore_patterns("__pycache__"))
+    monkeypatch.setattr(store, "PACKAGE", pkg)
+    store.code_hash.cache_clear()
+    try:
+        before = store.code_hash()
+        msg = pkg / "messages" / "core.json"
+        msg.write_text(msg.read_text(encoding="utf-8") + " ", encoding="utf-8")  # a message, not a .py file
+        store.code_hash.cache_clear()
+        assert store.code_hash() != before
+    finally:
+        store.code_hash.cache_clear()
+
+
+def test_off_computes_every_time_and_writes_nothing(tmp_path, monkeypatch):
+    monkeypatch.setenv(store.ENV, "off")
+    calls = []
+    for _ in range(2):
+        store.tables("demo", {}, lambda: calls.append(1) or {"m": _table()})
+    assert len(calls) == 2 and not (tmp_path / "cache").exists()
+
+
+def test_unreadable_copy_is_recomputed(tmp_path):
+    calls = []
+    store.tables("demo", {}, lambda: calls.append(1) or {"m": _table()})
+    store.forget()
+    (where,) = (tmp_path / "cache" / "prepared").iterdir()
+    (where / "m.parquet").write_bytes(b"not parquet")
+    out = store.tables("demo", {}, lambda: calls.append(1) or {"m": _table()})["m"]
+    assert len(calls) == 2
+    pd.testing.assert_frame_equal(out, _table())
+    # an index of another layout version is never read
+    store.forget()
+    index = json.loads((where / "index.json").read_text())
+    (where / "index.json").write_text(json.dumps({**index, "version": -1}))
+    store.tables("demo", {}, lambda: calls.append(1) or {"m": _table()})
+    assert len(calls) == 3
+
+
+def test_prepared_keys_on_the_content_of_its_arguments():
+    calls = []
+
+    @store.prepared("scaled")
+    def scaled(t: pd.DataFrame, factor: float, *, by=("region_code",)) -> pd.DataFrame:
+        calls.append(1)
+        return t.assign(value=t["value"] * factor)
+
+    a = scaled(_table(), 2.0)
+    b = scaled(_table().copy(), 2.0)  # another object, the same content
+    assert len(calls) == 1
+    pd.testing.assert_frame_equal(a, b)
+    assert b.loc[2, "value"] == -4.5
+    scaled(_table().assign(value=[1.0, 2.0, 3.0]), 2.0)  # other content
+    scaled(_table(), 3.0)  # other argument
+    scaled(_table(), 2.0, by=("kind",))
+    assert len(calls) == 4
+    pd.testing.assert_frame_equal(scaled.uncached(_table(), 2.0), a)
+
+
+def test_prepared_computes_uncached_what_it_cannot_key(tmp_path):
+    calls = []
+
+    @store.prepared("odd")
+    def odd(t, thing):
+        calls.append(1)
+        return t
+
+    odd(_table(), object())
+    odd(_table(), object())
+    assert len(calls) == 2 and not (tmp_path / "cache").exists()
+
+
+def test_memo_hands_out_copies_while_files_are_unchanged(tmp_path):
+    from dataclasses import dataclass, field
+
+    @dataclass
+    class Thing:
+        t: pd.DataFrame
+        names: list = field(default_factory=list)
+
+    folder = tmp_path / "data"
+    (folder / "sub").mkdir(parents=True)
+    (folder / "sub" / "a.csv").write_text("x\n1\n")
+    memo = store.Memo()
+    memo.put(folder, Thing(_table(), ["a"]), "kabkota")
+    got = memo.get(folder, "kabkota")
+    got.t.loc[0, "value"] = 0.0
+    got.names.append("b")
+    again = memo.get(folder, "kabkota")
+    assert again.t.loc[0, "value"] == 1.5 and again.names == ["a"]
+    assert memo.get(folder, "provinsi") is None  # other options: not remembered
+    (folder / "sub" / "a.csv").write_text("x\n1\n2\n")  # a file below the folder changed
+    assert memo.get(folder, "kabkota") is None
