@@ -110,6 +110,18 @@ class Settings:
         return dataclasses.replace(self, **changes)
 
 
+def for_page(config_file: str = "", *, periods: str = "", **overrides) -> Settings:
+    """The settings of a report page from its parameters: the settings file (empty: none), then the
+    page's ``periods`` text (empty: the file's or the defaults) and the other ``overrides`` (lang, ...).
+
+    >>> for_page(periods="2017-2019,2020-2021,2022-2024", lang="id").periods.pre
+    (2017, 2019)
+    """
+    if periods:
+        overrides["periods"] = parse_periods(periods)
+    return load(config_file or None, **overrides)
+
+
 def load(path: str | Path | None = None, **overrides) -> Settings:
     """Read settings from a TOML file's ``[settings]`` table (or the file's top level), then apply overrides."""
     values: dict = {}

@@ -149,6 +149,8 @@ def _read(where: Path) -> dict | None:
         out = {}
         for name in index["tables"]:
             t = pd.read_parquet(where / f"{name}.parquet")
+            for col in [c for c, d in index["objects"][name].items() if d == "object"]:
+                t[col] = _as_object(t[col])
             t.attrs = index["attrs"].get(name, {})
             out[name] = t
         return out
@@ -156,15 +158,30 @@ def _read(where: Path) -> dict | None:
         return None
 
 
+def _as_object(col: pd.Series) -> pd.Series:
+    """A column that was of object dtype, read back (Parquet gives strings or floats): object again,
+    missing values as None."""
+    out = col.astype(object)
+    return out.where(col.notna(), None)
+
+
 def _write(where: Path, tables_: dict, *, kind: str, parts: Mapping) -> None:
     tmp = where.with_name(f"{where.name}.tmp-{os.getpid()}")
     try:
         tmp.mkdir(parents=True, exist_ok=True)
-        attrs = {}
+        attrs, objects = {}, {}
         for name, t in tables_.items():
             t.to_parquet(tmp / f"{name}.parquet", index=False)
             attrs[name] = json.loads(json.dumps(t.attrs, default=str))
-        index = {"version": VERSION, "kind": kind, "parts": parts, "tables": list(tables_), "attrs": attrs}
+            objects[name] = {str(c): str(d) for c, d in t.dtypes.items()}
+        index = {
+            "version": VERSION,
+            "kind": kind,
+            "parts": parts,
+            "tables": list(tables_),
+            "attrs": attrs,
+            "objects": objects,
+        }
         (tmp / "index.json").write_text(json.dumps(index, default=str, indent=1), encoding="utf-8")
         os.replace(tmp, where)  # another process may have written it first: then keep theirs
     except Exception:  # unwritable cache, a table Parquet cannot hold: the caller still has its tables

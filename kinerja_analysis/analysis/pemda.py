@@ -15,6 +15,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from .. import store
 from ..config import Periods
 from . import pefa, province
 
@@ -164,6 +165,7 @@ def pefa_scores(anggaran: pd.DataFrame, revenue: pd.DataFrame, code: str | None 
     return s12.merge(s3, on=["region_code", "year"], how="outer").sort_values(["region_code", "year"])
 
 
+@store.prepared("national_measures")
 def national_measures(
     anggaran: pd.DataFrame,
     revenue: pd.DataFrame,
@@ -175,7 +177,10 @@ def national_measures(
     """One row per pemda with data: ``kind``, ``province_code``, ``bps_code`` and the measures of
     :data:`PEER_MEASURES`. "last" is the latest full year of each pemda; a PEFA gap is
     |outturn - 100| in pp; ``grdp_growth_refocusing_pct`` is the mean yearly GRDP per capita growth over
-    the refocusing years (``grdp``: bps_code, year, grdp_pc), NaN where not known."""
+    the refocusing years (``grdp``: bps_code, year, grdp_pc), NaN where not known.
+
+    The same for every page of a data folder: computed once per content of the arguments and package code,
+    then read from the prepared store (:func:`kinerja_analysis.store.prepared`; ``.uncached`` computes)."""
     complete = anggaran[~anggaran["partial_year"].astype(bool)] if "partial_year" in anggaran else anggaran
     cuts = province.cut_intensity(complete, periods).set_index("region_code")
     tot = (

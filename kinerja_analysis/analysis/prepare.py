@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 
 import pandas as pd
 
-from .. import capaian
+from .. import capaian, store
 from ..config import Settings
 from ..errors import DataError
 from ..ingest import template
@@ -48,6 +49,23 @@ def load(data_dir, *, settings: Settings | None = None, region: str = "") -> Pre
         known = ", ".join(sorted(ds.regions["region_code"].astype(str)))
         # the folder relative to the project: this text reaches the index page
         raise DataError(f"region {region!r} is not in {display_path(ds.folder)}; known regions: {known}")
+    derived = store.tables(
+        "folder",
+        {"data": ds.data_hash, "settings": _analysis_settings(settings)},
+        lambda: derive(ds, settings),
+    )
+    k, a, dose = derived["kinerja"], derived["anggaran"], derived["dose"]
+    if region:
+        k = k[k["region_code"] == region].reset_index(drop=True)
+        a = a[a["region_code"] == region].reset_index(drop=True)
+        dose = dose[dose["region_code"] == region].reset_index(drop=True)
+    return Prepared(dataset=ds, kinerja=k, anggaran=a, dose=dose, settings=settings, region=region)
+
+
+def derive(ds: template.Dataset, settings: Settings) -> dict[str, pd.DataFrame]:
+    """The whole folder's derived tables (``kinerja`` with capaian and period, ``anggaran`` with period,
+    ``dose`` with each OPD's sector): the same for every page of a folder and settings, so :func:`load`
+    keeps them in the prepared store (:mod:`kinerja_analysis.store`)."""
     k = capaian.compute(ds.kinerja, settings)
     k["period"] = k["year"].map(lambda y: settings.periods.of(int(y)) if pd.notna(y) else None)
     a = ds.anggaran.copy()
@@ -60,8 +78,9 @@ def load(data_dir, *, settings: Settings | None = None, region: str = "") -> Pre
         dose["sector"] = dose["sector"].astype(object).where(dose["sector"].notna(), None)
     else:
         dose["sector"] = None
-    if region:
-        k = k[k["region_code"] == region].reset_index(drop=True)
-        a = a[a["region_code"] == region].reset_index(drop=True)
-        dose = dose[dose["region_code"] == region].reset_index(drop=True)
-    return Prepared(dataset=ds, kinerja=k, anggaran=a, dose=dose, settings=settings, region=region)
+    return {"kinerja": k, "anggaran": a, "dose": dose}
+
+
+def _analysis_settings(settings: Settings) -> dict:
+    """The settings that change the derived tables: all but the page language."""
+    return {n: v for n, v in dataclasses.asdict(settings).items() if n != "lang"}

@@ -15,11 +15,13 @@ from pathlib import Path
 
 import pandas as pd
 
-from .. import errors, paths
+from .. import errors, paths, store
 from ..errors import DataError
 from ..files import atomic_path, atomic_write, fingerprint, sha256
 from . import bps, djpk, djpk_checks, regions
 
+#: folders loaded by :func:`preload`, handed out as copies while their files are unchanged
+_MEMO = store.Memo()
 DJPK_DIR, BPS_DIR, CODES_DIR = "djpk-apbd-jaga", "bps-provinsi-indikator-rkp", "kode-wilayah-bps-kemendagri"
 ENV_VAR = "KINERJA_REALDATA"
 
@@ -158,8 +160,12 @@ def load(folder: str | Path, *, cache: bool | str | Path = True, level: str | No
     """Load a real-data folder: DJPK accounts (Parquet-cached in :func:`kinerja_analysis.paths.cache_dir`,
     or the folder ``cache`` names; ``False``: no cache), code tables, BPS files. ``level`` ("provinsi" or
     "kabkota") keeps only that level's rows, so that a folder holding both never pools them; ``None``
-    keeps both (every table has a ``level`` column). Raises DataError when the level has no rows."""
+    keeps both (every table has a ``level`` column). Raises DataError when the level has no rows.
+    After :func:`preload`, a copy of the remembered load while the folder's files are unchanged."""
     folder = Path(folder)
+    hit = _MEMO.get(folder.resolve(), level, str(cache))
+    if hit is not None:
+        return hit
     dj = _djpk_dir(folder)
     codes = (
         regions.djpk_codes(dj)
@@ -202,3 +208,21 @@ def load(folder: str | Path, *, cache: bool | str | Path = True, level: str | No
         unmapped_names=ang.attrs.get("unmapped_names", []),
         files=_hashes(folder),
     )
+
+
+def preload(folder: str | Path, levels=(None, *djpk.LEVELS), *, cache: bool | str | Path = True) -> None:
+    """Load ``folder`` once per level of ``levels`` and remember it, for :func:`load` to hand out copies
+    (tables copied, lists and dicts deep-copied) while the folder's files are unchanged. The warm-kernel
+    process calls it before it forks the report kernels. A level without rows, or a folder that does not
+    load, is skipped: the report shows the error."""
+    for level in levels:
+        try:
+            rd = load(folder, cache=cache, level=level)
+        except Exception:  # left to the report, which shows the error
+            continue
+        _MEMO.put(Path(folder).resolve(), rd, level, str(cache))
+
+
+def forget() -> None:
+    """Drop every folder remembered by :func:`preload`."""
+    _MEMO.clear()

@@ -26,10 +26,7 @@ def start(
     With ``default_region=True`` an empty ``region`` means the first region in the data, so a region
     notebook runs on the demo data with no edits.
     """
-    overrides = {"lang": lang}
-    if periods:
-        overrides["periods"] = config.parse_periods(periods)
-    settings = config.load(config_file or None, **overrides)
+    settings = config.for_page(config_file, periods=periods, lang=lang)
     if default_region and not region:
         ds = template.load_folder(data_dir)
         region = str(sorted(ds.regions["region_code"].astype(str))[0])

@@ -72,7 +72,7 @@ def _zygote_main() -> (
             except ImportError:  # a module of the list that this checkout does not have: imported per report
                 pass
     _warm_figure()
-    _warm_data([d for d in os.environ.get("KINERJA_WARM_DATA", "").split(os.pathsep) if d])
+    _warm_data(json.loads(os.environ.get("KINERJA_WARM_SHARED") or "[]"))
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # forked kernels are reaped automatically
     cmd_in, reply = sys.stdin.buffer, os.fdopen(os.dup(sys.stdout.fileno()), "wb", buffering=0)
     os.dup2(sys.stderr.fileno(), sys.stdout.fileno())  # stray prints must not corrupt the replies
@@ -110,17 +110,17 @@ def _warm_figure() -> None:  # pragma: no cover - runs in the zygote
     fig.savefig(io.BytesIO(), format="png", bbox_inches="tight")
 
 
-def _warm_data(folders: list[str]) -> None:  # pragma: no cover - runs in the zygote
-    """Parse the data folders once (:func:`kinerja_analysis.ingest.template.preload`): kernels forked later
-    get a copy of the parsed tables from ``template.load_folder`` while the folder's files are unchanged.
-    Each kernel is a fork, so what one report does to its copy never reaches another. A folder that does
-    not parse is skipped there and left to the report, which shows the error.
+def _warm_data(groups: list) -> None:  # pragma: no cover - runs in the zygote
+    """Load what the pages share once (:func:`kinerja_analysis.run.shared.prepare` with ``remember``: the
+    parsed data folders and the prepared tables): kernels forked later get copies of them while the
+    folders' files are unchanged. Each kernel is a fork, so what one report does to its copy never reaches
+    another. A folder that does not load is skipped there and left to the report, which shows the error.
     """
-    if not folders:
+    if not groups:
         return
-    from ..ingest import template  # here, not at the top: the zygote imports only what it preloads
+    from . import shared  # here, not at the top: the zygote imports only what it preloads
 
-    template.preload(folders)
+    shared.prepare(groups, remember=True)
 
 
 def _child(req: dict, ready_fd: int) -> None:  # pragma: no cover - runs in a forked process

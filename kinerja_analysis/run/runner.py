@@ -20,7 +20,7 @@ from .. import __version__, paths
 from .. import labels as L
 from ..errors import ParameterError, check_option
 from ..files import atomic_write
-from . import executors, render
+from . import executors, render, shared
 from .execute import Job, engine_name, run_job
 from .notebooks import check_parameters
 from .plan import ReportSet
@@ -138,11 +138,11 @@ def run(
     if executor == "local" and n_jobs > 1:  # N kernels at once: share the cores, as joblib/loky does
         threads = str(max(1, (os.cpu_count() or 1) // n_jobs))
         env.update({v: threads for v in THREAD_VARS if v not in os.environ})
-    if engine == "warm":  # the warm process parses these data folders once, before it forks kernels
-        folders = sorted(
-            {str(paths.resolve(j.parameters["data_dir"])) for j in todo if j.parameters.get("data_dir")}
-        )
-        env["KINERJA_WARM_DATA"] = os.pathsep.join(folders)
+    # what the pages share, computed once here (into the prepared store) before any page runs
+    share = shared.groups(todo)
+    prepared = shared.prepare(share)
+    if engine == "warm":  # each warm process reads it (and parses the folders) once, before it forks kernels
+        env["KINERJA_WARM_SHARED"] = json.dumps(share)
     interrupted = False
     try:
         if executor == "dask":
@@ -176,6 +176,7 @@ def run(
         lang=lang,
         title=title,
         interrupted=interrupted,
+        prepared=prepared,
     )
     if interrupted:
         raise KeyboardInterrupt
@@ -195,6 +196,7 @@ def _write_outputs(
     lang,
     title,
     interrupted,
+    prepared=(),
 ) -> dict:
     manifest = {
         "run": {
@@ -217,6 +219,7 @@ def _write_outputs(
             "n_skipped": sum(e["status"] == "skipped" for e in ordered),
             "n_interrupted": sum(e["status"] == "interrupted" for e in ordered),
             "interrupted": interrupted,
+            "prepared": list(prepared),
         },
         "reports": ordered,
     }

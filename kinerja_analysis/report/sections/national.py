@@ -63,10 +63,7 @@ def start(
     data_dir: str = "", *, lang: str = "en", periods: str = "", config_file: str = ""
 ) -> NationalReport:
     """Load the folder, the settings and (when present) the district map and GRDP; declare the page."""
-    overrides = {"lang": lang}
-    if periods:
-        overrides["periods"] = config.parse_periods(periods)
-    settings = config.load(config_file or None, **overrides)
+    settings = config.for_page(config_file, periods=periods, lang=lang)
     rd = realdata.load(realdata.find_folder(data_dir))
     r = NationalReport(rd, settings)
     for attr, fn in (("districts", grdp.read_map), ("grdp", grdp.load)):

@@ -100,10 +100,7 @@ def start(
     data_dir: str = "", *, region: str, lang: str = "en", periods: str = "", config_file: str = ""
 ) -> PemdaReport:
     """Load the data and settings, resolve ``region``, declare the page; return the report state."""
-    overrides = {"lang": lang}
-    if periods:
-        overrides["periods"] = config.parse_periods(periods)
-    settings = config.load(config_file or None, **overrides)
+    settings = config.for_page(config_file, periods=periods, lang=lang)
     folder = realdata.find_folder(data_dir)
     dj = folder / realdata.DJPK_DIR if (folder / realdata.DJPK_DIR).is_dir() else folder
     code = resolve(region, regions.djpk_codes(dj), folder)

@@ -83,10 +83,7 @@ def start(
     Only province-level rows are read, even from a folder that also holds kab/kota files. ``cache``:
     True for the user cache folder (``paths.cache_dir``: $KINERJA_CACHE, ``kinerja report --cache``),
     a folder, or False."""
-    overrides = {"lang": lang, "n_bootstrap": n_boot}
-    if periods:
-        overrides["periods"] = config.parse_periods(periods)
-    settings = config.load(config_file or None, **overrides)
+    settings = config.for_page(config_file, periods=periods, lang=lang, n_bootstrap=n_boot)
     rd = realdata.load(realdata.find_folder(data_dir), cache=cache, level="provinsi")
     report.context(title=L.t("pv_title", lang), dataset=rd, lang=lang)
     return ProvinceReport(rd, settings)
