@@ -125,31 +125,14 @@ def pemda_pages(tmp_path_factory):
 
 
 def _render_pemda_pages(tmp_path_factory, lang: str):
-    import shutil
+    from kabkota_fixture import pemda_jobs, realdata_folder
 
-    from kabkota_fixture import TRAPS
+    from kinerja_analysis.run import runner
 
-    from kinerja_analysis.run import plan, runner
-
-    quarcs = paths.ROOT / "tests" / "fixtures" / "quarcs"
     root = tmp_path_factory.mktemp(f"pemda-e2e-{lang}")
-    data = root / "data"
-    shutil.copytree(TRAPS, data / "djpk-apbd-jaga")
-    br = data / "kode-wilayah-bps-kemendagri"
-    br.mkdir()
-    (br / "provinsi.csv").write_text("kode_bps,nama_bps,kode_dagri,nama_dagri\n99,FIKTIF,99,FIKTIF\n")
-    (br / "kabkota.csv").write_text(
-        "kode_bps,nama_bps,kode_dagri,nama_dagri\n9901,SATU,99.01,SATU\n9971,DUA,99.71,DUA\n"
-    )
-    q = data / "quarcs-indonesia514"
-    q.mkdir()
-    shutil.copyfile(quarcs / "invented-gdp-pc.csv", q / "gdp_pc.csv")
-    shutil.copyfile(quarcs / "invented-map.geojson", q / "mapIdonesia514tp.geojson")
-    wanted = {"07_national", "06_pemda-99.01", "06_pemda-99.71"}
-    jobs = [j for j in plan.for_folder(data, regions=["all"], lang=lang) if j.name in wanted]
-    jobs += plan.for_folder(data, regions=["12.34"], lang=lang)
+    data = realdata_folder(root)
     out = root / "out"
-    manifest = runner.run(jobs, out, n_jobs=2, lang=lang)
+    manifest = runner.run(pemda_jobs(data, lang), out, n_jobs=2, lang=lang)
     return out, manifest
 
 

@@ -56,3 +56,32 @@ def _build(names: dict, extra_codes: bool = False) -> Path:
 FOLDER = _build(REAL_NAMES)
 #: a temporary folder holding the extended fixture (both levels, every trap)
 TRAPS = _build(TRAP_NAMES, extra_codes=True)
+
+
+def realdata_folder(root: Path) -> Path:
+    """A real-data folder under ``root``/data: ``TRAPS`` as its DJPK files, a two-row BPS-Kemendagri bridge
+    and the invented district GRDP table and map (tests/fixtures/quarcs), as the pemda and national pages
+    (06, 07) read it."""
+    quarcs = Path(__file__).parent / "fixtures" / "quarcs"
+    data = root / "data"
+    shutil.copytree(TRAPS, data / "djpk-apbd-jaga")
+    br = data / "kode-wilayah-bps-kemendagri"
+    br.mkdir()
+    (br / "provinsi.csv").write_text("kode_bps,nama_bps,kode_dagri,nama_dagri\n99,FIKTIF,99,FIKTIF\n")
+    (br / "kabkota.csv").write_text(
+        "kode_bps,nama_bps,kode_dagri,nama_dagri\n9901,SATU,99.01,SATU\n9971,DUA,99.71,DUA\n"
+    )
+    q = data / "quarcs-indonesia514"
+    q.mkdir()
+    shutil.copyfile(quarcs / "invented-gdp-pc.csv", q / "gdp_pc.csv")
+    shutil.copyfile(quarcs / "invented-map.geojson", q / "mapIdonesia514tp.geojson")
+    return data
+
+
+def pemda_jobs(data: Path, lang: str) -> list:
+    """The national page (07), the pemda pages (06) of two kab/kota and a page for an unknown code."""
+    from kinerja_analysis.run import plan
+
+    wanted = {"07_national", "06_pemda-99.01", "06_pemda-99.71"}
+    jobs = [j for j in plan.for_folder(data, regions=["all"], lang=lang) if j.name in wanted]
+    return jobs + plan.for_folder(data, regions=["12.34"], lang=lang)
