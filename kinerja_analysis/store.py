@@ -197,9 +197,12 @@ def forget() -> None:
 
 # ---------------------------------------------------------------- parsed objects remembered per process
 def stamp(where: str | Path) -> tuple | None:
-    """Names, sizes and modification times of the files below ``where`` (None when it cannot be listed)."""
+    """Names, sizes and modification times of the files below ``where``, or of the file ``where`` (None when
+    it cannot be listed)."""
     try:
         where = Path(where)
+        if where.is_file():
+            return ((where.name, where.stat().st_size, where.stat().st_mtime_ns),)
         return tuple(
             sorted(
                 (p.relative_to(where).as_posix(), p.stat().st_size, p.stat().st_mtime_ns)
@@ -213,7 +216,9 @@ def stamp(where: str | Path) -> tuple | None:
 
 def copy_of(obj):
     """A copy of a dataclass-like object that shares nothing mutable with it: tables copied, dicts and lists
-    deep-copied."""
+    deep-copied; a table is copied."""
+    if isinstance(obj, pd.DataFrame):
+        return obj.copy()
     out = copy.copy(obj)
     for name, value in vars(out).items():
         if isinstance(value, pd.DataFrame):
@@ -224,8 +229,8 @@ def copy_of(obj):
 
 
 class Memo:
-    """Objects parsed once per process, keyed by a folder (and options), handed out as copies
-    (:func:`copy_of`) while the folder's files are unchanged (:func:`stamp`)."""
+    """Objects parsed once per process, keyed by a folder or file (and options), handed out as copies
+    (:func:`copy_of`) while its files are unchanged (:func:`stamp`)."""
 
     def __init__(self):
         self._items: dict = {}

@@ -25,10 +25,13 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from .. import store
 from ..errors import DataError
 
 CSV_NAME, MAP_NAME, FOLDER = "gdp_pc.csv", "mapIdonesia514tp.geojson", "quarcs-indonesia514"
 COLUMNS = ["bps_code", "district", "province_bps", "year", "grdp_pc", "grdp_pc_raw"]
+#: GRDP tables read in this process, by file
+_MEMO = store.Memo()
 _YEAR_COL = re.compile(r"^grdp_pc_(\d{4})$")
 _NUMBER = re.compile(r"^\d{1,3}(,\d{3})*(\.\d+)?$|^\d+(\.\d+)?$")
 
@@ -64,9 +67,19 @@ def load(folder_or_file) -> pd.DataFrame:
     (2-digit text), ``year`` (int), ``grdp_pc`` (float, thousand Rupiah; NaN where the cell is blank)
     and ``grdp_pc_raw`` (the cell as written). ``folder_or_file``: the csv, or a folder holding it
     (directly or in ``quarcs-indonesia514/``). Entirely blank rows are skipped; a cell that is not a
-    number raises :class:`DataError` naming file, row and column.
+    number raises :class:`DataError` naming file, row and column. Read once per process while the file is
+    unchanged (every pemda page of a run asks for it); each call gets its own copy.
     """
     path = _find(folder_or_file, CSV_NAME)
+    hit = _MEMO.get(path)
+    if hit is None:
+        hit = _read(path)
+        _MEMO.put(path, hit)
+        hit = hit.copy()
+    return hit
+
+
+def _read(path: Path) -> pd.DataFrame:
     try:
         with open(path, newline="", encoding="utf-8-sig") as fh:
             rows = list(csv.reader(fh))

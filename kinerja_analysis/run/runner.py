@@ -135,6 +135,9 @@ def run(
         pdf=pdf,
     )
     env = {"MPLBACKEND": os.environ.get("MPLBACKEND", "Agg"), "TQDM_DISABLE": "1"}
+    # one string-hash seed for every kernel, so that a page is the same from run to run: pyfixest orders
+    # the fixed effects of a formula through a set, and the order of demeaning moves the 10th digit
+    env["PYTHONHASHSEED"] = os.environ.get("PYTHONHASHSEED", "0")
     if executor == "local" and n_jobs > 1:  # N kernels at once: share the cores, as joblib/loky does
         threads = str(max(1, (os.cpu_count() or 1) // n_jobs))
         env.update({v: threads for v in THREAD_VARS if v not in os.environ})

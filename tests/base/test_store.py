@@ -161,3 +161,13 @@ def test_memo_hands_out_copies_while_files_are_unchanged(tmp_path):
     assert memo.get(folder, "provinsi") is None  # other options: not remembered
     (folder / "sub" / "a.csv").write_text("x\n1\n2\n")  # a file below the folder changed
     assert memo.get(folder, "kabkota") is None
+
+
+def test_memo_of_a_file_follows_the_file(tmp_path):
+    f = tmp_path / "t.csv"
+    f.write_text("x\n1\n")
+    memo = store.Memo()
+    memo.put(f, _table())
+    pd.testing.assert_frame_equal(memo.get(f), _table())
+    f.write_text("x\n1\n22\n")
+    assert memo.get(f) is None

@@ -31,6 +31,16 @@ def test_load_fixture_long_form():
     assert math.isnan(v.loc[("9971", 2020), "grdp_pc"]) and v.loc[("9971", 2020), "grdp_pc_raw"] == "  "
 
 
+def test_read_once_per_process_while_the_file_is_unchanged(tmp_path):
+    f = tmp_path / "gdp_pc.csv"
+    f.write_bytes(CSV.read_bytes())
+    a = grdp.load(f)
+    a.loc[0, "grdp_pc"] = -1.0  # a caller's copy: the next caller does not see it
+    assert grdp.load(tmp_path).loc[0, "grdp_pc"] == 8200.0
+    f.write_bytes(CSV.read_bytes().replace(b'" 8,200 "', b'" 9,100 "'))  # edited: read again
+    assert grdp.load(f).loc[0, "grdp_pc"] == 9100.0
+
+
 def test_non_numeric_cell_names_file_row_column(tmp_path):
     text = CSV.read_bytes().replace(b'" 7,950 "', b'"n/a"')
     bad = tmp_path / "bad.csv"

@@ -105,7 +105,7 @@ def start(
     dj = folder / realdata.DJPK_DIR if (folder / realdata.DJPK_DIR).is_dir() else folder
     code = resolve(region, regions.djpk_codes(dj), folder)
     rd = realdata.load(folder, level=regions.level_of(code))  # one level: never pooled with the other
-    if code not in set(rd.anggaran["region_code"]):
+    if not (rd.anggaran["region_code"] == code).any():
         raise DataError(f"region {region!r} ({code} {rd.region_name(code)}): no DJPK rows in {rd.folder}")
     row = rd.regions[rd.regions["region_code"] == code].iloc[0]
     r = PemdaReport(
