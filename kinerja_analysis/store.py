@@ -85,11 +85,15 @@ def folder(kind: str, k: str) -> Path:
 _TABLES: dict[str, dict[str, pd.DataFrame]] = {}
 
 
-def tables(kind: str, parts: Mapping, compute: Callable[[], dict]) -> dict[str, pd.DataFrame]:
+def tables(
+    kind: str, parts: Mapping, compute: Callable[[], dict], *, select: Mapping | None = None
+) -> dict[str, pd.DataFrame]:
     """``compute()`` (a dict of name -> DataFrame) once per key; later calls get copies of the same tables
-    from memory or from the Parquet copy. With the store off (:func:`enabled`), just ``compute()``."""
+    from memory or from the Parquet copy. ``select`` ({column: value}) returns only the rows of each table
+    that hold those values (index renumbered): a page copies its slice, not the whole table. With the
+    store off (:func:`enabled`), ``compute()`` sliced the same way."""
     if not enabled():
-        return compute()
+        return _select(compute(), select)
     k = key(kind, parts)
     hit = _TABLES.get(k)
     if hit is None:
@@ -99,7 +103,19 @@ def tables(kind: str, parts: Mapping, compute: Callable[[], dict]) -> dict[str, 
             hit = compute()
             _write(where, hit, kind=kind, parts=parts)
         _TABLES[k] = hit
-    return {name: t.copy() for name, t in hit.items()}
+    return _select(hit, select)
+
+
+def _select(tables_: dict, select: Mapping | None) -> dict[str, pd.DataFrame]:
+    if not select:
+        return {name: t.copy() for name, t in tables_.items()}
+    out = {}
+    for name, t in tables_.items():
+        keep = pd.Series(True, index=t.index)
+        for col, value in select.items():
+            keep &= t[col] == value
+        out[name] = t[keep.to_numpy()].reset_index(drop=True)
+    return out
 
 
 def prepared(kind: str) -> Callable:

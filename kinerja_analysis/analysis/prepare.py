@@ -53,12 +53,9 @@ def load(data_dir, *, settings: Settings | None = None, region: str = "") -> Pre
         "folder",
         {"data": ds.data_hash, "settings": _analysis_settings(settings)},
         lambda: derive(ds, settings),
+        select={"region_code": region} if region else None,  # a region page copies its own rows only
     )
     k, a, dose = derived["kinerja"], derived["anggaran"], derived["dose"]
-    if region:
-        k = k[k["region_code"] == region].reset_index(drop=True)
-        a = a[a["region_code"] == region].reset_index(drop=True)
-        dose = dose[dose["region_code"] == region].reset_index(drop=True)
     return Prepared(dataset=ds, kinerja=k, anggaran=a, dose=dose, settings=settings, region=region)
 
 

@@ -171,3 +171,13 @@ def test_memo_of_a_file_follows_the_file(tmp_path):
     pd.testing.assert_frame_equal(memo.get(f), _table())
     f.write_text("x\n1\n22\n")
     assert memo.get(f) is None
+
+
+@pytest.mark.parametrize("on", [True, False])
+def test_select_returns_only_the_rows_asked_for(monkeypatch, on):
+    if not on:
+        monkeypatch.setenv(store.ENV, "off")
+    for _ in range(2):  # computed, then remembered
+        out = store.tables("demo", {}, lambda: {"m": _table()}, select={"kind": "kota"})["m"]
+        assert out["region_code"].tolist() == ["11.02"] and out.index.tolist() == [0]
+    assert len(store.tables("demo", {}, lambda: {"m": _table()})["m"]) == 3
