@@ -52,7 +52,6 @@ from __future__ import annotations
 
 import hashlib
 import re
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import numpy as np
@@ -61,7 +60,7 @@ import pandas as pd
 from .. import paths as project_paths
 from ..errors import DataError
 from ..files import atomic_path
-from . import regions
+from . import djpk_files, regions
 from .djpk_checks import (  # noqa: F401  (djpk.issues etc. too)
     budget_identity,
     counted,
@@ -69,65 +68,12 @@ from .djpk_checks import (  # noqa: F401  (djpk.issues etc. too)
     partial_years,
     partial_years_by_level,
 )
+from .djpk_files import COLUMNS, JENIS, files  # noqa: F401  (djpk.files, djpk.COLUMNS)
 from .djpk_labels import LEVELS, classify, level_of_file, level_of_name, norm_label  # noqa: F401
 
-COLUMNS = ["namapemda", "provinsi", "tahun", "level1coa90", "level2coa90", "level3coa90", "jenis", "nilai"]
-JENIS = ("Anggaran", "Realisasi")
 #: bump when the parsed table or the checks change, so that stale caches (the Parquet copy and the check
 #: tables cached beside it by ``realdata.load``) are not reused
 CACHE_VERSION = "djpk-4"
-
-
-def files(paths) -> list[Path]:
-    """The DJPK CSVs named by ``paths``: a file, a folder (``data_apbd_*.csv`` in it or in a
-    ``djpk-apbd-jaga/`` subfolder) or a list of either. Sorted, without duplicates."""
-    items = [paths] if isinstance(paths, (str, Path)) else list(paths)
-    out: list[Path] = []
-    for item in items:
-        p = Path(item)
-        if p.is_dir():
-            found = sorted(p.glob("data_apbd_*.csv")) or sorted(p.glob("*/data_apbd_*.csv"))
-            if not found:
-                raise DataError(f"{p}: no DJPK files (data_apbd_*.csv) in this folder")
-            out.extend(found)
-        elif p.is_file():
-            out.append(p)
-        else:
-            raise DataError(f"{p}: file or folder not found")
-    return sorted(dict.fromkeys(q.resolve() for q in out))
-
-
-def _read_one(path: Path):
-    import pyarrow as pa
-    import pyarrow.csv as pacsv
-
-    try:
-        table = pacsv.read_csv(
-            path,
-            convert_options=pacsv.ConvertOptions(
-                column_types={c: pa.string() for c in COLUMNS}, strings_can_be_null=False
-            ),
-        )
-    except (OSError, pa.ArrowInvalid) as exc:
-        raise DataError(f"{path}: cannot read as a DJPK/JAGA CSV ({exc})") from exc
-    header = [c.lstrip("\ufeff") for c in table.column_names]
-    if header != COLUMNS:
-        raise DataError(f"{path.name}: header is {header}; expected the DJPK/JAGA columns {COLUMNS}")
-    n = table.num_rows
-    table = table.append_column("source_file", pa.array([path.name] * n, pa.string()))
-    # CSV line number (the header is line 1); labels never hold line breaks, so rows map to lines
-    return table.append_column("source_row", pa.array(np.arange(2, n + 2, dtype=np.int32)))
-
-
-def _read_all(paths: list[Path]):
-    """Read the files concurrently (pyarrow releases the GIL while parsing) and stack them."""
-    import pyarrow as pa
-
-    if len(paths) == 1:
-        return _read_one(paths[0])
-    with ThreadPoolExecutor(max_workers=min(4, len(paths))) as pool:
-        tables = list(pool.map(_read_one, paths))
-    return pa.concat_tables([t.rename_columns(COLUMNS + ["source_file", "source_row"]) for t in tables])
 
 
 def _cache_path(paths: list[Path], cache_dir: Path) -> Path:
@@ -160,33 +106,11 @@ def read_accounts(paths, *, cache: bool | str | Path = False) -> pd.DataFrame:
     $KINERJA_CACHE, else ~/.cache/kinerja), a path keeps it in that folder; keyed on the files' paths,
     sizes and modification times and on :data:`CACHE_VERSION`.
     """
-    import pyarrow as pa
-    import pyarrow.compute as pc
-
     paths = files(paths)
     target = cache_file(paths, cache)
     if target is not None and target.exists():
         return pd.read_parquet(target)
-    table = _read_all(paths)
-    _check_codes(table)
-    raw = table.column("nilai")
-    blank = pc.equal(pc.utf8_trim_whitespace(raw), "")
-    try:
-        value = pc.cast(pc.if_else(blank, pa.scalar(None, pa.string()), raw), pa.float64())
-    except pa.ArrowInvalid:
-        bad = [i for i, v in enumerate(raw.to_pylist()) if v.strip() and not _is_number(v)][0]
-        raise DataError(
-            f"{table.column('source_file')[bad].as_py()}, row {table.column('source_row')[bad].as_py()}, column nilai: "
-            f"expected a number, found {raw[bad].as_py()!r}"
-        ) from None
-    cols = {
-        c: pc.dictionary_encode(table.column(c)).combine_chunks()
-        for c in ("source_file", "namapemda", "provinsi", "level1coa90", "level2coa90", "level3coa90")
-    }
-    cols["tahun"] = pc.cast(pc.utf8_trim_whitespace(table.column("tahun")), pa.int16())
-    cols["is_budget"] = pc.equal(table.column("jenis"), "Anggaran")
-    cols["nilai"], cols["value"], cols["source_row"] = raw, value, table.column("source_row")
-    out = _pair(pa.table(cols))
+    out = _pair(djpk_files.read(paths))
     _level(out)
     _label(out)
     _flag_duplicates(out)
@@ -197,63 +121,20 @@ def read_accounts(paths, *, cache: bool | str | Path = False) -> pd.DataFrame:
     return out
 
 
-def _is_number(text: str) -> bool:
-    try:
-        float(text)
-        return True
-    except ValueError:
-        return False
-
-
-def _check_codes(table) -> None:
-    import pyarrow as pa
-    import pyarrow.compute as pc
-
-    jenis = table.column("jenis")
-    bad = pc.invert(pc.is_in(jenis, value_set=pa.array(list(JENIS))))
-    if pc.any(bad).as_py():
-        i = pc.index(bad, True).as_py()
-        raise DataError(
-            f"{table.column('source_file')[i].as_py()}, row {table.column('source_row')[i].as_py()}, column jenis: "
-            f"expected Anggaran or Realisasi, found {jenis[i].as_py()!r}"
-        )
-    year = table.column("tahun")
-    bad = pc.invert(pc.match_substring_regex(year, r"^\s*\d{4}\s*$"))
-    if pc.any(bad).as_py():
-        i = pc.index(bad, True).as_py()
-        raise DataError(
-            f"{table.column('source_file')[i].as_py()}, row {table.column('source_row')[i].as_py()}, column tahun: "
-            f"expected a year, found {year[i].as_py()!r}"
-        )
-
-
 KEY = ["source_file", "namapemda", "provinsi", "tahun", "level1coa90", "level2coa90", "level3coa90"]
 
 
-def _dict(arr) -> tuple[np.ndarray, np.ndarray]:
-    """(integer codes, dictionary values) of a dictionary-encoded arrow array."""
-    if hasattr(arr, "combine_chunks"):
-        arr = arr.combine_chunks()
-    return arr.indices.to_numpy(zero_copy_only=False).astype(np.int64), np.asarray(
-        arr.dictionary.to_pylist(), dtype=object
-    )
-
-
-def _pair(table) -> dict:
-    """One record per account with both jenis, as a dict of numpy arrays (labels as codes + values).
+def _pair(rows: dict) -> dict:
+    """One record per account with both jenis, as a dict of numpy arrays (labels as codes + values),
+    from the coded rows of :func:`djpk_files.read`.
 
     The scraper writes Anggaran then Realisasi for each account; that fast path is verified, and any
     other order is paired by key (a repeated key pairs in order of appearance)."""
     import pyarrow.compute as pc
 
-    n = table.num_rows
-    isb = table.column("is_budget").to_numpy(zero_copy_only=False)
-    col = {c: _dict(table.column(c)) for c in KEY if c != "tahun"}
-    codes = {c: v[0] for c, v in col.items()}
-    codes["tahun"] = table.column("tahun").to_numpy(zero_copy_only=False).astype(np.int64)
-    raw = table.column("nilai").combine_chunks()
-    value = table.column("value").to_numpy(zero_copy_only=False)
-    row = table.column("source_row").to_numpy(zero_copy_only=False)
+    codes, values = rows["codes"], rows["values"]
+    isb, raw, value, row = rows["is_budget"], rows["nilai"], rows["value"], rows["source_row"]
+    n = len(isb)
     if (
         n % 2 == 0
         and isb[0::2].all()
@@ -277,7 +158,7 @@ def _pair(table) -> dict:
     out = {
         "idx": ia,
         "codes": {c: codes[c][ia] for c in KEY},
-        "values": {c: v[1] for c, v in col.items()},
+        "values": values,
         "budget": value[ia],
         "budget_raw": raw.take(ia),
         "spent": value[ir],
