@@ -334,8 +334,14 @@ def _frame(rec: dict) -> pd.DataFrame:
     return pd.DataFrame(data)
 
 
-def _codes(acc: pd.DataFrame, codes: pd.DataFrame) -> tuple[list[str], list[str]]:
-    return regions.map_names(acc["region_name"], codes)
+def _codes(acc: pd.DataFrame, codes: pd.DataFrame):
+    """(region codes of the rows, unmapped names): each distinct name is mapped once."""
+    names = acc["region_name"]
+    if not isinstance(names.dtype, pd.CategoricalDtype) or not len(names):  # (an empty list: float column)
+        return regions.map_names(names, codes)
+    cats = [str(c) for c in names.cat.categories]
+    mapped, unmapped = regions.map_names(cats, codes)  # every category, used or not, as map_names does
+    return pd.array(mapped + [""], dtype="str").take(names.cat.codes.to_numpy()), unmapped
 
 
 def default_codes(paths) -> pd.DataFrame:
