@@ -200,15 +200,19 @@ def _level(rec: dict) -> None:
 
 
 def _label(rec: dict) -> None:
-    """Classify each distinct label triple once, then spread the result by integer codes."""
+    """Classify each distinct label triple once (in the order of their integer keys), then spread the
+    result by integer codes. ``flag`` holds codes into ``flag_names``."""
     c = rec["codes"]
     v = rec["values"]
     key = (c["level1coa90"] * (len(v["level2coa90"]) + 1) + c["level2coa90"]) * (
         len(v["level3coa90"]) + 1
     ) + c["level3coa90"]
-    uniq, first, inv = np.unique(key, return_index=True, return_inverse=True)
+    seen, uniq = pd.factorize(key)  # numbered in order of first appearance
+    # the first row of each distinct key: where the running number grows
+    first = np.flatnonzero(np.diff(np.maximum.accumulate(seen), prepend=-1) > 0)
+    order = np.argsort(uniq, kind="stable")  # classified (and the first unknown reported) by key
     hits = []
-    for i in first:
+    for i in first[order]:
         l1, l2, l3 = (v[k][c[k][i]] for k in ("level1coa90", "level2coa90", "level3coa90"))
         hit = classify(l1, l2, l3)
         if hit is None:
@@ -218,11 +222,14 @@ def _label(rec: dict) -> None:
                 f"{norm_label(l3) or norm_label(l2)!r} to kinerja_analysis/ingest/djpk_labels.py"
             )
         hits.append(hit)
-    inv = inv.ravel()
+    rank = np.empty(len(uniq), np.int64)
+    rank[order] = np.arange(len(uniq))
+    inv = rank[seen]
     for j, name in enumerate(("section", "group", "category")):
         small, uniques = pd.factorize(np.array([h[j] for h in hits], dtype=object))
         rec[name] = pd.Categorical.from_codes(small[inv], categories=pd.Index(uniques, dtype=str))
-    rec["flag"] = np.array([h[3] for h in hits], dtype=object)[inv]
+    small, rec["flag_names"] = pd.factorize(np.array([h[3] for h in hits], dtype=object))
+    rec["flag"] = small[inv]
 
 
 #: the repeated revenue label and its live code (see the module docstring: 434 wins over 422)
@@ -250,9 +257,7 @@ def _flag_duplicates(rec: dict) -> None:
     key = np.zeros(n, dtype=np.int64)
     for k in KEY:
         key = key * (int(c[k].max(initial=0)) + 1) + c[k]
-    _, first = np.unique(key, return_index=True)
-    dup_key = np.ones(n, bool)
-    dup_key[first] = False
+    dup_key = pd.Series(key).duplicated(keep="first").to_numpy()
     cats = v["level3coa90"]
     n3 = np.array([norm_label(x) for x in cats], dtype=object)
     code = np.array([label_code(x) for x in cats], dtype=object)
@@ -261,17 +266,20 @@ def _flag_duplicates(rec: dict) -> None:
     order = np.lexsort((code, ~live, n3))
     rank = np.empty(len(cats), dtype=np.int64)
     rank[order] = np.arange(len(cats))
-    sec = rec["section"].codes.astype(np.int64)
     l3 = c["level3coa90"]
-    pemda = rec["level"].codes.astype(np.int64) * (len(v["namapemda"]) + 1) + c["namapemda"]
-    grp = ((pemda * 10_000 + c["tahun"]) * 8 + sec) * (len(cats) + 1) + label_id[l3]
-    ok = n3[l3] != ""
-    # within a group the best-ranked code is kept, the other codes repeat it
-    gmin = pd.Series(rank[l3][ok]).groupby(grp[ok]).transform("min").to_numpy()
+    # only a label written under two or more codes can repeat: the groups are formed for those rows only
+    shared = pd.Series(n3).duplicated(keep=False).to_numpy() & (n3 != "")
+    rows = np.flatnonzero(shared[l3])
     dup_label = np.zeros(n, bool)
-    dup_label[np.flatnonzero(ok)] = rank[l3][ok] != gmin
+    if rows.size:
+        sec = rec["section"].codes[rows].astype(np.int64)
+        pemda = rec["level"].codes[rows].astype(np.int64) * (len(v["namapemda"]) + 1) + c["namapemda"][rows]
+        grp = ((pemda * 10_000 + c["tahun"][rows]) * 8 + sec) * (len(cats) + 1) + label_id[l3[rows]]
+        # within a group the best-ranked code is kept, the other codes repeat it
+        r = rank[l3[rows]]
+        dup_label[rows] = r != pd.Series(r).groupby(grp).transform("min").to_numpy()
     # rows with all three labels blank share one key by nature: each is its own row, never a repeat
-    blank = rec["flag"] == "blank_label"
+    blank = rec["flag_names"][rec["flag"]] == "blank_label" if n else np.zeros(0, bool)
     rec["dup_key"], rec["dup_label"] = dup_key & ~dup_label & ~blank, dup_label
 
 
@@ -284,7 +292,7 @@ def _flags(rec: dict) -> pd.Categorical:
         "duplicate_key": rec["dup_key"],
         "duplicate_label": rec["dup_label"],
     }
-    base, base_names = pd.factorize(rec["flag"])
+    base, base_names = rec["flag"], rec["flag_names"]
     bits = np.zeros(len(base), np.int64)
     for j, m in enumerate(parts.values()):
         bits |= m.astype(np.int64) << j
@@ -294,7 +302,12 @@ def _flags(rec: dict) -> pd.Categorical:
         b, m = divmod(int(u), 16)
         words = [base_names[b]] if base_names[b] else []
         names.append(";".join(words + [k for j, k in enumerate(parts) if m >> j & 1]))
-    return pd.Categorical(np.asarray(names, dtype=object)[combo])
+    if not names:
+        return pd.Categorical(np.asarray(names, dtype=object)[combo])
+    order = np.argsort(np.asarray(names, dtype=object), kind="stable")  # sorted, as Categorical sorts them
+    at = np.empty(len(names), np.int64)
+    at[order] = np.arange(len(names))
+    return pd.Categorical.from_codes(at[combo], categories=pd.Index([names[k] for k in order]))
 
 
 def _frame(rec: dict) -> pd.DataFrame:
