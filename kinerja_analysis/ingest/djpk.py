@@ -142,6 +142,7 @@ def _pair(rows: dict) -> dict:
         and all((codes[c][0::2] == codes[c][1::2]).all() for c in KEY)
     ):
         ia, ir = np.arange(0, n, 2), np.arange(1, n, 2)
+        pick_a, pick_r = slice(0, n, 2), slice(1, n, 2)  # the same rows, picked by strided copy
     else:
         key = np.zeros(n, dtype=np.int64)
         for c in KEY:  # one integer per key: mixed radix over the code ranges
@@ -155,16 +156,17 @@ def _pair(rows: dict) -> dict:
         ia = np.where(np.isnan(ia), ir, ia).astype(np.int64) if m["ia"].isna().any() else ia.astype(np.int64)
         miss_r = m["ir"].isna().to_numpy()
         ir = np.where(miss_r, ia, np.nan_to_num(ir)).astype(np.int64)
+        pick_a, pick_r = ia, ir
     out = {
         "idx": ia,
-        "codes": {c: codes[c][ia] for c in KEY},
+        "codes": {c: codes[c][pick_a].copy() for c in KEY},
         "values": values,
-        "budget": value[ia],
+        "budget": value[pick_a].copy(),
         "budget_raw": raw.take(ia),
-        "spent": value[ir],
+        "spent": value[pick_r].copy(),
         "spent_raw": raw.take(ir),
-        "source_row": row[ia],
-        "source_row_spent": row[ir],
+        "source_row": row[pick_a].copy(),
+        "source_row_spent": row[pick_r].copy(),
     }
     if n % 2 or not (isb[ia].all() and not isb[ir].any()):
         # unmatched rows: an Anggaran without Realisasi (or the reverse) leaves the other side missing
