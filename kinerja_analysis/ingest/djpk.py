@@ -354,7 +354,7 @@ def _codes(acc: pd.DataFrame, codes: pd.DataFrame):
     names = acc["region_name"]
     if not isinstance(names.dtype, pd.CategoricalDtype) or not len(names):  # (an empty list: float column)
         return regions.map_names(names, codes)
-    cats = [str(c) for c in names.cat.categories]
+    cats = [str(c) for c in names.cat.categories.to_numpy(dtype=object)]  # (iterating an Arrow Index is slow)
     mapped, unmapped = regions.map_names(cats, codes)  # every category, used or not, as map_names does
     return pd.array(mapped + [""], dtype="str").take(names.cat.codes.to_numpy()), unmapped
 
@@ -386,42 +386,44 @@ def load_revenue(
     return revenue_from_accounts(read_accounts(paths, cache=cache), codes)
 
 
+#: accounts columns carried into the tidy anggaran table, under these names
+ANGGARAN_KEEP = {
+    "level": "level",
+    "region_name": "region_name",
+    "province_name": "province_name",
+    "level1": "label_level1",
+    "level2": "label_level2",
+    "level3": "label_level3",
+    "budget_raw": "budget_raw",
+    "spent_raw": "spent_raw",
+    "source_file": "source_file",
+    "source_row": "source_row",
+    "flag": "flag",
+}
+
+
 def anggaran_from_accounts(acc: pd.DataFrame, codes: pd.DataFrame) -> pd.DataFrame:
     """:func:`load` on an already read accounts table."""
-    b = acc[(acc["section"] == "belanja").to_numpy() & counted(acc)].reset_index(drop=True)
+    cols = ["section", "year", "category", "budget", "spent", *ANGGARAN_KEEP]
+    b = acc[cols][(acc["section"] == "belanja").to_numpy() & counted(acc)].reset_index(drop=True)
     region_code, unmapped = _codes(b, codes)
-    out = pd.DataFrame(
-        {
-            "region_code": region_code,
-            "year": b["year"].astype("int64"),
-            "opd": "",
-            "program": "",
-            "spending_type": b["category"].astype(object),
-            "budget_original": np.nan,
-            "budget_revised": b["budget"],
-            "spent": b["spent"],
-        }
-    )
-    rest = b[
-        [
-            "level",
-            "region_name",
-            "province_name",
-            "level1",
-            "level2",
-            "level3",
-            "budget_raw",
-            "spent_raw",
-            "source_file",
-            "source_row",
-            "flag",
-        ]
-    ].rename(columns={"level1": "label_level1", "level2": "label_level2", "level3": "label_level3"})
-    out = pd.concat([out, rest], axis=1)
-    partial = np.zeros(len(out), bool)
+    year = b["year"].to_numpy().astype(np.int64)
+    data = {
+        "region_code": region_code,
+        "year": year,
+        "opd": "",
+        "program": "",
+        "spending_type": b["category"].astype(object),
+        "budget_original": np.nan,
+        "budget_revised": b["budget"],
+        "spent": b["spent"],
+    }
+    data.update({new: b[old] for old, new in ANGGARAN_KEEP.items()})
+    partial = np.zeros(len(b), bool)
     for level, years in partial_years_by_level(acc).items():  # judged per level, never pooled
-        partial |= (out["level"] == level).to_numpy() & out["year"].isin(years).to_numpy()
-    out["partial_year"] = partial
+        partial |= (b["level"] == level).to_numpy() & np.isin(year, years)
+    data["partial_year"] = partial
+    out = pd.DataFrame(data)
     out.attrs["unmapped_names"] = unmapped
     return out
 
