@@ -52,6 +52,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import numpy as np
@@ -373,8 +374,18 @@ def load(paths, *, codes: pd.DataFrame | None = None, cache: bool | str | Path =
     tables (``codes``: a regions table; by default the ``kode_*.csv`` beside the files); names that
     fail to map get an empty code and are listed in ``df.attrs["unmapped_names"]``.
     """
-    codes = default_codes(paths) if codes is None else codes
-    return anggaran_from_accounts(read_accounts(paths, cache=cache), codes)
+    if codes is not None or cache:
+        codes = default_codes(paths) if codes is None else codes
+        return anggaran_from_accounts(read_accounts(paths, cache=cache), codes)
+    # without a cache to write, the code tables (Python) are read while pyarrow reads the data files
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        near = pool.submit(default_codes, paths)
+        try:
+            acc = read_accounts(paths)
+        except Exception:
+            near.result()  # a bad code table is reported first, as when it was read first
+            raise
+        return anggaran_from_accounts(acc, near.result())
 
 
 def load_revenue(

@@ -9,6 +9,7 @@ order a reader meets them: a file that cannot be read (or has another header), t
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import numpy as np
@@ -92,6 +93,32 @@ def _encoded(column) -> tuple[np.ndarray, np.ndarray]:
     )
 
 
+def _years_values(table, paths: list[Path], counts: np.ndarray):
+    """(distinct years as int16, their code per row, nilai as float64, nilai text) of the stacked files;
+    a ``tahun`` that is not a year, or a ``nilai`` that is not a number, raises naming file and row."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    tahun = pc.dictionary_encode(table.column("tahun")).unify_dictionaries().combine_chunks()
+    bad_year = pc.invert(pc.match_substring_regex(tahun.dictionary, _YEAR))
+    if pc.any(bad_year).as_py():  # only a few distinct years: checked once each, then found by code
+        i = _first(pc.take(bad_year, tahun.indices))
+        raise DataError(
+            f"{_where(paths, counts, i)}, column tahun: expected a year, found {tahun[i].as_py()!r}"
+        )
+    years = pc.cast(pc.utf8_trim_whitespace(tahun.dictionary), pa.int16()).to_numpy(zero_copy_only=False)
+    raw = table.column("nilai").combine_chunks()
+    blank = pc.or_(pc.equal(pc.binary_length(raw), 0), pc.utf8_is_space(raw))
+    try:
+        value = pc.cast(pc.if_else(blank, pa.scalar(None, pa.string()), raw), pa.float64())
+    except pa.ArrowInvalid:
+        bad = [i for i, v in enumerate(raw.to_pylist()) if v.strip() and not _is_number(v)][0]
+        raise DataError(
+            f"{_where(paths, counts, bad)}, column nilai: expected a number, found {raw[bad].as_py()!r}"
+        ) from None
+    return years, tahun.indices.to_numpy(zero_copy_only=False), value, raw
+
+
 def read(paths: list[Path]) -> dict:
     """Every row of the files (in file order), checked and coded.
 
@@ -115,30 +142,20 @@ def read(paths: list[Path]) -> dict:
         raise DataError(
             f"{_where(paths, counts, i)}, column jenis: expected Anggaran or Realisasi, found {jenis[i].as_py()!r}"
         )
-    tahun = pc.dictionary_encode(table.column("tahun")).unify_dictionaries().combine_chunks()
-    bad_year = pc.invert(pc.match_substring_regex(tahun.dictionary, _YEAR))
-    if pc.any(bad_year).as_py():  # only a few distinct years: checked once each, then found by code
-        i = _first(pc.take(bad_year, tahun.indices))
-        raise DataError(
-            f"{_where(paths, counts, i)}, column tahun: expected a year, found {tahun[i].as_py()!r}"
-        )
-    years = pc.cast(pc.utf8_trim_whitespace(tahun.dictionary), pa.int16()).to_numpy(zero_copy_only=False)
-    raw = table.column("nilai").combine_chunks()
-    blank = pc.or_(pc.equal(pc.binary_length(raw), 0), pc.utf8_is_space(raw))
-    try:
-        value = pc.cast(pc.if_else(blank, pa.scalar(None, pa.string()), raw), pa.float64())
-    except pa.ArrowInvalid:
-        bad = [i for i, v in enumerate(raw.to_pylist()) if v.strip() and not _is_number(v)][0]
-        raise DataError(
-            f"{_where(paths, counts, bad)}, column nilai: expected a number, found {raw[bad].as_py()!r}"
-        ) from None
+    # the account labels are hashed on the other core while this thread checks tahun, parses nilai and
+    # hashes the names (pyarrow releases the GIL); an error below still waits for them, raised as before
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        accounts = LABELS[2:]
+        coding = pool.submit(lambda: {c: _encoded(table.column(c)) for c in accounts})
+        years, year_codes, value, raw = _years_values(table, paths, counts)
+        coded = {c: _encoded(table.column(c)) for c in LABELS[:2]}
+        coded.update(coding.result())
     used = [p.name for p, n in zip(paths, counts) if n]
     names = list(dict.fromkeys(used))
-    coded = {c: _encoded(table.column(c)) for c in LABELS}
     codes, values = {c: v[0] for c, v in coded.items()}, {c: v[1] for c, v in coded.items()}
     codes["source_file"] = np.repeat(np.array([names.index(x) for x in used], np.int64), counts[counts > 0])
     values["source_file"] = np.asarray(names, dtype=object)
-    codes["tahun"] = years.astype(np.int64)[tahun.indices.to_numpy(zero_copy_only=False)]
+    codes["tahun"] = years.astype(np.int64)[year_codes]
     return {
         "codes": codes,
         "values": values,
