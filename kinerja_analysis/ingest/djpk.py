@@ -431,7 +431,8 @@ def anggaran_from_accounts(acc: pd.DataFrame, codes: pd.DataFrame) -> pd.DataFra
     }
     data.update({new: b[old] for old, new in ANGGARAN_KEEP.items()})
     partial = np.zeros(len(b), bool)
-    for level, years in partial_years_by_level(acc).items():  # judged per level, never pooled
+    # judged per level, never pooled; b holds exactly the rows partial_years_by_level(acc) sums
+    for level, years in partial_years_by_level(b).items():
         partial |= (b["level"] == level).to_numpy() & np.isin(year, years)
     data["partial_year"] = partial
     out = pd.DataFrame(data)
