@@ -280,7 +280,10 @@ def _flag_duplicates(rec: dict) -> None:
         grp = ((pemda * 10_000 + c["tahun"][rows]) * 8 + sec) * (len(cats) + 1) + label_id[l3[rows]]
         # within a group the best-ranked code is kept, the other codes repeat it
         r = rank[l3[rows]]
-        dup_label[rows] = r != pd.Series(r).groupby(grp).transform("min").to_numpy()
+        _, at = np.unique(grp, return_inverse=True)
+        best = np.full(int(at.max()) + 1, np.iinfo(np.int64).max)
+        np.minimum.at(best, at.ravel(), r)
+        dup_label[rows] = r != best[at.ravel()]
     # rows with all three labels blank share one key by nature: each is its own row, never a repeat
     blank = rec["flag_names"][rec["flag"]] == "blank_label" if n else np.zeros(0, bool)
     rec["dup_key"], rec["dup_label"] = dup_key & ~dup_label & ~blank, dup_label
