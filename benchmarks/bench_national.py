@@ -20,59 +20,32 @@ from __future__ import annotations
 
 import argparse
 import os
-import statistics
-import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-import pandas as pd
-
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from _batchbench import floor_time  # noqa: E402
+from _ingestbench import peak_rss_kb, vs_pyarrow  # noqa: E402
 
-from kinerja_analysis.ingest import djpk, national  # noqa: E402
+from kinerja_analysis.ingest import national  # noqa: E402
 from kinerja_analysis.run import plan, runner  # noqa: E402
 
 #: the pages of the whole national folder: the national page and one per pemda (34 provinces, 508 kab/kota)
 ALL_PAGES = 543
 
-_PEAK = """
-import resource, sys
-from kinerja_analysis.ingest import djpk
-djpk.load(sys.argv[1])
-print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
-"""
-
 
 def ingest(folder: Path, repeat: int) -> dict:
-    files = djpk.files(folder)
-    rows = sum(len(pd.read_csv(f, engine="pyarrow")) for f in files)  # warm-up: imports, file cache
-    djpk.load(files)
-    t_bare, t_ours = [], []
-    for _ in range(repeat):
-        for fn, acc in (
-            (lambda: [pd.read_csv(f, engine="pyarrow") for f in files], t_bare),
-            (lambda: djpk.load(files), t_ours),
-        ):
-            t0 = time.perf_counter()
-            fn()
-            acc.append(time.perf_counter() - t0)
-    peak_kb = int(
-        subprocess.run(
-            [sys.executable, "-c", _PEAK, str(folder)], capture_output=True, text=True, check=True
-        ).stdout.split()[-1]
-    )
+    """The ingest figures of the national folder (``_ingestbench.vs_pyarrow`` and ``peak_rss_kb``)."""
+    got = vs_pyarrow(folder, repeat)
     return {
-        "national_rows": rows,
-        "national_bare_pyarrow_s": round(min(t_bare), 3),
-        "national_djpk_load_s": round(min(t_ours), 3),
-        "national_ingest_ratio_vs_pyarrow": round(
-            statistics.median(o / b for o, b in zip(t_ours, t_bare)), 2
-        ),
-        "national_ingest_peak_rss_mb": round(peak_kb / 1024, 1),
+        "national_rows": got["rows"],
+        "national_bare_pyarrow_s": round(got["bare_s"], 3),
+        "national_djpk_load_s": round(got["load_s"], 3),
+        "national_ingest_ratio_vs_pyarrow": round(got["ratio"], 2),
+        "national_ingest_peak_rss_mb": round(peak_rss_kb(folder) / 1024, 1),
     }
 
 

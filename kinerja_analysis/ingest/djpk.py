@@ -61,7 +61,7 @@ import pandas as pd
 from .. import paths as project_paths
 from ..errors import DataError
 from ..files import atomic_path
-from . import regions
+from . import djpk_files, regions
 from .djpk_checks import (  # noqa: F401  (djpk.issues etc. too)
     budget_identity,
     counted,
@@ -69,65 +69,12 @@ from .djpk_checks import (  # noqa: F401  (djpk.issues etc. too)
     partial_years,
     partial_years_by_level,
 )
+from .djpk_files import COLUMNS, JENIS, files  # noqa: F401  (djpk.files, djpk.COLUMNS)
 from .djpk_labels import LEVELS, classify, level_of_file, level_of_name, norm_label  # noqa: F401
 
-COLUMNS = ["namapemda", "provinsi", "tahun", "level1coa90", "level2coa90", "level3coa90", "jenis", "nilai"]
-JENIS = ("Anggaran", "Realisasi")
 #: bump when the parsed table or the checks change, so that stale caches (the Parquet copy and the check
 #: tables cached beside it by ``realdata.load``) are not reused
 CACHE_VERSION = "djpk-4"
-
-
-def files(paths) -> list[Path]:
-    """The DJPK CSVs named by ``paths``: a file, a folder (``data_apbd_*.csv`` in it or in a
-    ``djpk-apbd-jaga/`` subfolder) or a list of either. Sorted, without duplicates."""
-    items = [paths] if isinstance(paths, (str, Path)) else list(paths)
-    out: list[Path] = []
-    for item in items:
-        p = Path(item)
-        if p.is_dir():
-            found = sorted(p.glob("data_apbd_*.csv")) or sorted(p.glob("*/data_apbd_*.csv"))
-            if not found:
-                raise DataError(f"{p}: no DJPK files (data_apbd_*.csv) in this folder")
-            out.extend(found)
-        elif p.is_file():
-            out.append(p)
-        else:
-            raise DataError(f"{p}: file or folder not found")
-    return sorted(dict.fromkeys(q.resolve() for q in out))
-
-
-def _read_one(path: Path):
-    import pyarrow as pa
-    import pyarrow.csv as pacsv
-
-    try:
-        table = pacsv.read_csv(
-            path,
-            convert_options=pacsv.ConvertOptions(
-                column_types={c: pa.string() for c in COLUMNS}, strings_can_be_null=False
-            ),
-        )
-    except (OSError, pa.ArrowInvalid) as exc:
-        raise DataError(f"{path}: cannot read as a DJPK/JAGA CSV ({exc})") from exc
-    header = [c.lstrip("\ufeff") for c in table.column_names]
-    if header != COLUMNS:
-        raise DataError(f"{path.name}: header is {header}; expected the DJPK/JAGA columns {COLUMNS}")
-    n = table.num_rows
-    table = table.append_column("source_file", pa.array([path.name] * n, pa.string()))
-    # CSV line number (the header is line 1); labels never hold line breaks, so rows map to lines
-    return table.append_column("source_row", pa.array(np.arange(2, n + 2, dtype=np.int32)))
-
-
-def _read_all(paths: list[Path]):
-    """Read the files concurrently (pyarrow releases the GIL while parsing) and stack them."""
-    import pyarrow as pa
-
-    if len(paths) == 1:
-        return _read_one(paths[0])
-    with ThreadPoolExecutor(max_workers=min(4, len(paths))) as pool:
-        tables = list(pool.map(_read_one, paths))
-    return pa.concat_tables([t.rename_columns(COLUMNS + ["source_file", "source_row"]) for t in tables])
 
 
 def _cache_path(paths: list[Path], cache_dir: Path) -> Path:
@@ -160,33 +107,11 @@ def read_accounts(paths, *, cache: bool | str | Path = False) -> pd.DataFrame:
     $KINERJA_CACHE, else ~/.cache/kinerja), a path keeps it in that folder; keyed on the files' paths,
     sizes and modification times and on :data:`CACHE_VERSION`.
     """
-    import pyarrow as pa
-    import pyarrow.compute as pc
-
     paths = files(paths)
     target = cache_file(paths, cache)
     if target is not None and target.exists():
         return pd.read_parquet(target)
-    table = _read_all(paths)
-    _check_codes(table)
-    raw = table.column("nilai")
-    blank = pc.equal(pc.utf8_trim_whitespace(raw), "")
-    try:
-        value = pc.cast(pc.if_else(blank, pa.scalar(None, pa.string()), raw), pa.float64())
-    except pa.ArrowInvalid:
-        bad = [i for i, v in enumerate(raw.to_pylist()) if v.strip() and not _is_number(v)][0]
-        raise DataError(
-            f"{table.column('source_file')[bad].as_py()}, row {table.column('source_row')[bad].as_py()}, column nilai: "
-            f"expected a number, found {raw[bad].as_py()!r}"
-        ) from None
-    cols = {
-        c: pc.dictionary_encode(table.column(c)).combine_chunks()
-        for c in ("source_file", "namapemda", "provinsi", "level1coa90", "level2coa90", "level3coa90")
-    }
-    cols["tahun"] = pc.cast(pc.utf8_trim_whitespace(table.column("tahun")), pa.int16())
-    cols["is_budget"] = pc.equal(table.column("jenis"), "Anggaran")
-    cols["nilai"], cols["value"], cols["source_row"] = raw, value, table.column("source_row")
-    out = _pair(pa.table(cols))
+    out = _pair(djpk_files.read(paths))
     _level(out)
     _label(out)
     _flag_duplicates(out)
@@ -197,63 +122,20 @@ def read_accounts(paths, *, cache: bool | str | Path = False) -> pd.DataFrame:
     return out
 
 
-def _is_number(text: str) -> bool:
-    try:
-        float(text)
-        return True
-    except ValueError:
-        return False
-
-
-def _check_codes(table) -> None:
-    import pyarrow as pa
-    import pyarrow.compute as pc
-
-    jenis = table.column("jenis")
-    bad = pc.invert(pc.is_in(jenis, value_set=pa.array(list(JENIS))))
-    if pc.any(bad).as_py():
-        i = pc.index(bad, True).as_py()
-        raise DataError(
-            f"{table.column('source_file')[i].as_py()}, row {table.column('source_row')[i].as_py()}, column jenis: "
-            f"expected Anggaran or Realisasi, found {jenis[i].as_py()!r}"
-        )
-    year = table.column("tahun")
-    bad = pc.invert(pc.match_substring_regex(year, r"^\s*\d{4}\s*$"))
-    if pc.any(bad).as_py():
-        i = pc.index(bad, True).as_py()
-        raise DataError(
-            f"{table.column('source_file')[i].as_py()}, row {table.column('source_row')[i].as_py()}, column tahun: "
-            f"expected a year, found {year[i].as_py()!r}"
-        )
-
-
 KEY = ["source_file", "namapemda", "provinsi", "tahun", "level1coa90", "level2coa90", "level3coa90"]
 
 
-def _dict(arr) -> tuple[np.ndarray, np.ndarray]:
-    """(integer codes, dictionary values) of a dictionary-encoded arrow array."""
-    if hasattr(arr, "combine_chunks"):
-        arr = arr.combine_chunks()
-    return arr.indices.to_numpy(zero_copy_only=False).astype(np.int64), np.asarray(
-        arr.dictionary.to_pylist(), dtype=object
-    )
-
-
-def _pair(table) -> dict:
-    """One record per account with both jenis, as a dict of numpy arrays (labels as codes + values).
+def _pair(rows: dict) -> dict:
+    """One record per account with both jenis, as a dict of numpy arrays (labels as codes + values),
+    from the coded rows of :func:`djpk_files.read`.
 
     The scraper writes Anggaran then Realisasi for each account; that fast path is verified, and any
     other order is paired by key (a repeated key pairs in order of appearance)."""
     import pyarrow.compute as pc
 
-    n = table.num_rows
-    isb = table.column("is_budget").to_numpy(zero_copy_only=False)
-    col = {c: _dict(table.column(c)) for c in KEY if c != "tahun"}
-    codes = {c: v[0] for c, v in col.items()}
-    codes["tahun"] = table.column("tahun").to_numpy(zero_copy_only=False).astype(np.int64)
-    raw = table.column("nilai").combine_chunks()
-    value = table.column("value").to_numpy(zero_copy_only=False)
-    row = table.column("source_row").to_numpy(zero_copy_only=False)
+    codes, values = rows["codes"], rows["values"]
+    isb, raw, value, row = rows["is_budget"], rows["nilai"], rows["value"], rows["source_row"]
+    n = len(isb)
     if (
         n % 2 == 0
         and isb[0::2].all()
@@ -261,6 +143,7 @@ def _pair(table) -> dict:
         and all((codes[c][0::2] == codes[c][1::2]).all() for c in KEY)
     ):
         ia, ir = np.arange(0, n, 2), np.arange(1, n, 2)
+        pick_a, pick_r = slice(0, n, 2), slice(1, n, 2)  # the same rows, picked by strided copy
     else:
         key = np.zeros(n, dtype=np.int64)
         for c in KEY:  # one integer per key: mixed radix over the code ranges
@@ -274,16 +157,17 @@ def _pair(table) -> dict:
         ia = np.where(np.isnan(ia), ir, ia).astype(np.int64) if m["ia"].isna().any() else ia.astype(np.int64)
         miss_r = m["ir"].isna().to_numpy()
         ir = np.where(miss_r, ia, np.nan_to_num(ir)).astype(np.int64)
+        pick_a, pick_r = ia, ir
     out = {
         "idx": ia,
-        "codes": {c: codes[c][ia] for c in KEY},
-        "values": {c: v[1] for c, v in col.items()},
-        "budget": value[ia],
+        "codes": {c: codes[c][pick_a].copy() for c in KEY},
+        "values": values,
+        "budget": value[pick_a].copy(),
         "budget_raw": raw.take(ia),
-        "spent": value[ir],
+        "spent": value[pick_r].copy(),
         "spent_raw": raw.take(ir),
-        "source_row": row[ia],
-        "source_row_spent": row[ir],
+        "source_row": row[pick_a].copy(),
+        "source_row_spent": row[pick_r].copy(),
     }
     if n % 2 or not (isb[ia].all() and not isb[ir].any()):
         # unmatched rows: an Anggaran without Realisasi (or the reverse) leaves the other side missing
@@ -319,15 +203,19 @@ def _level(rec: dict) -> None:
 
 
 def _label(rec: dict) -> None:
-    """Classify each distinct label triple once, then spread the result by integer codes."""
+    """Classify each distinct label triple once (in the order of their integer keys), then spread the
+    result by integer codes. ``flag`` holds codes into ``flag_names``."""
     c = rec["codes"]
     v = rec["values"]
     key = (c["level1coa90"] * (len(v["level2coa90"]) + 1) + c["level2coa90"]) * (
         len(v["level3coa90"]) + 1
     ) + c["level3coa90"]
-    uniq, first, inv = np.unique(key, return_index=True, return_inverse=True)
+    seen, uniq = pd.factorize(key)  # numbered in order of first appearance
+    # the first row of each distinct key: where the running number grows
+    first = np.flatnonzero(np.diff(np.maximum.accumulate(seen), prepend=-1) > 0)
+    order = np.argsort(uniq, kind="stable")  # classified (and the first unknown reported) by key
     hits = []
-    for i in first:
+    for i in first[order]:
         l1, l2, l3 = (v[k][c[k][i]] for k in ("level1coa90", "level2coa90", "level3coa90"))
         hit = classify(l1, l2, l3)
         if hit is None:
@@ -337,11 +225,14 @@ def _label(rec: dict) -> None:
                 f"{norm_label(l3) or norm_label(l2)!r} to kinerja_analysis/ingest/djpk_labels.py"
             )
         hits.append(hit)
-    inv = inv.ravel()
+    rank = np.empty(len(uniq), np.int64)
+    rank[order] = np.arange(len(uniq))
+    inv = rank[seen]
     for j, name in enumerate(("section", "group", "category")):
         small, uniques = pd.factorize(np.array([h[j] for h in hits], dtype=object))
         rec[name] = pd.Categorical.from_codes(small[inv], categories=pd.Index(uniques, dtype=str))
-    rec["flag"] = np.array([h[3] for h in hits], dtype=object)[inv]
+    small, rec["flag_names"] = pd.factorize(np.array([h[3] for h in hits], dtype=object))
+    rec["flag"] = small[inv]
 
 
 #: the repeated revenue label and its live code (see the module docstring: 434 wins over 422)
@@ -369,9 +260,7 @@ def _flag_duplicates(rec: dict) -> None:
     key = np.zeros(n, dtype=np.int64)
     for k in KEY:
         key = key * (int(c[k].max(initial=0)) + 1) + c[k]
-    _, first = np.unique(key, return_index=True)
-    dup_key = np.ones(n, bool)
-    dup_key[first] = False
+    dup_key = pd.Series(key).duplicated(keep="first").to_numpy()
     cats = v["level3coa90"]
     n3 = np.array([norm_label(x) for x in cats], dtype=object)
     code = np.array([label_code(x) for x in cats], dtype=object)
@@ -380,17 +269,23 @@ def _flag_duplicates(rec: dict) -> None:
     order = np.lexsort((code, ~live, n3))
     rank = np.empty(len(cats), dtype=np.int64)
     rank[order] = np.arange(len(cats))
-    sec = rec["section"].codes.astype(np.int64)
     l3 = c["level3coa90"]
-    pemda = rec["level"].codes.astype(np.int64) * (len(v["namapemda"]) + 1) + c["namapemda"]
-    grp = ((pemda * 10_000 + c["tahun"]) * 8 + sec) * (len(cats) + 1) + label_id[l3]
-    ok = n3[l3] != ""
-    # within a group the best-ranked code is kept, the other codes repeat it
-    gmin = pd.Series(rank[l3][ok]).groupby(grp[ok]).transform("min").to_numpy()
+    # only a label written under two or more codes can repeat: the groups are formed for those rows only
+    shared = pd.Series(n3).duplicated(keep=False).to_numpy() & (n3 != "")
+    rows = np.flatnonzero(shared[l3])
     dup_label = np.zeros(n, bool)
-    dup_label[np.flatnonzero(ok)] = rank[l3][ok] != gmin
+    if rows.size:
+        sec = rec["section"].codes[rows].astype(np.int64)
+        pemda = rec["level"].codes[rows].astype(np.int64) * (len(v["namapemda"]) + 1) + c["namapemda"][rows]
+        grp = ((pemda * 10_000 + c["tahun"][rows]) * 8 + sec) * (len(cats) + 1) + label_id[l3[rows]]
+        # within a group the best-ranked code is kept, the other codes repeat it
+        r = rank[l3[rows]]
+        _, at = np.unique(grp, return_inverse=True)
+        best = np.full(int(at.max()) + 1, np.iinfo(np.int64).max)
+        np.minimum.at(best, at.ravel(), r)
+        dup_label[rows] = r != best[at.ravel()]
     # rows with all three labels blank share one key by nature: each is its own row, never a repeat
-    blank = rec["flag"] == "blank_label"
+    blank = rec["flag_names"][rec["flag"]] == "blank_label" if n else np.zeros(0, bool)
     rec["dup_key"], rec["dup_label"] = dup_key & ~dup_label & ~blank, dup_label
 
 
@@ -403,7 +298,7 @@ def _flags(rec: dict) -> pd.Categorical:
         "duplicate_key": rec["dup_key"],
         "duplicate_label": rec["dup_label"],
     }
-    base, base_names = pd.factorize(rec["flag"])
+    base, base_names = rec["flag"], rec["flag_names"]
     bits = np.zeros(len(base), np.int64)
     for j, m in enumerate(parts.values()):
         bits |= m.astype(np.int64) << j
@@ -413,7 +308,12 @@ def _flags(rec: dict) -> pd.Categorical:
         b, m = divmod(int(u), 16)
         words = [base_names[b]] if base_names[b] else []
         names.append(";".join(words + [k for j, k in enumerate(parts) if m >> j & 1]))
-    return pd.Categorical(np.asarray(names, dtype=object)[combo])
+    if not names:
+        return pd.Categorical(np.asarray(names, dtype=object)[combo])
+    order = np.argsort(np.asarray(names, dtype=object), kind="stable")  # sorted, as Categorical sorts them
+    at = np.empty(len(names), np.int64)
+    at[order] = np.arange(len(names))
+    return pd.Categorical.from_codes(at[combo], categories=pd.Index([names[k] for k in order]))
 
 
 def _frame(rec: dict) -> pd.DataFrame:
@@ -453,8 +353,14 @@ def _frame(rec: dict) -> pd.DataFrame:
     return pd.DataFrame(data)
 
 
-def _codes(acc: pd.DataFrame, codes: pd.DataFrame) -> tuple[list[str], list[str]]:
-    return regions.map_names(acc["region_name"], codes)
+def _codes(acc: pd.DataFrame, codes: pd.DataFrame):
+    """(region codes of the rows, unmapped names): each distinct name is mapped once."""
+    names = acc["region_name"]
+    if not isinstance(names.dtype, pd.CategoricalDtype) or not len(names):  # (an empty list: float column)
+        return regions.map_names(names, codes)
+    cats = [str(c) for c in names.cat.categories.to_numpy(dtype=object)]  # (iterating an Arrow Index is slow)
+    mapped, unmapped = regions.map_names(cats, codes)  # every category, used or not, as map_names does
+    return pd.array(mapped + [""], dtype="str").take(names.cat.codes.to_numpy()), unmapped
 
 
 def default_codes(paths) -> pd.DataFrame:
@@ -471,8 +377,18 @@ def load(paths, *, codes: pd.DataFrame | None = None, cache: bool | str | Path =
     tables (``codes``: a regions table; by default the ``kode_*.csv`` beside the files); names that
     fail to map get an empty code and are listed in ``df.attrs["unmapped_names"]``.
     """
-    codes = default_codes(paths) if codes is None else codes
-    return anggaran_from_accounts(read_accounts(paths, cache=cache), codes)
+    if codes is not None or cache:
+        codes = default_codes(paths) if codes is None else codes
+        return anggaran_from_accounts(read_accounts(paths, cache=cache), codes)
+    # without a cache to write, the code tables (Python) are read while pyarrow reads the data files
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        near = pool.submit(default_codes, paths)
+        try:
+            acc = read_accounts(paths)
+        except Exception:
+            near.result()  # a bad code table is reported first, as when it was read first
+            raise
+        return anggaran_from_accounts(acc, near.result())
 
 
 def load_revenue(
@@ -484,42 +400,45 @@ def load_revenue(
     return revenue_from_accounts(read_accounts(paths, cache=cache), codes)
 
 
+#: accounts columns carried into the tidy anggaran table, under these names
+ANGGARAN_KEEP = {
+    "level": "level",
+    "region_name": "region_name",
+    "province_name": "province_name",
+    "level1": "label_level1",
+    "level2": "label_level2",
+    "level3": "label_level3",
+    "budget_raw": "budget_raw",
+    "spent_raw": "spent_raw",
+    "source_file": "source_file",
+    "source_row": "source_row",
+    "flag": "flag",
+}
+
+
 def anggaran_from_accounts(acc: pd.DataFrame, codes: pd.DataFrame) -> pd.DataFrame:
     """:func:`load` on an already read accounts table."""
-    b = acc[(acc["section"] == "belanja").to_numpy() & counted(acc)].reset_index(drop=True)
+    cols = ["section", "year", "category", "budget", "spent", *ANGGARAN_KEEP]
+    b = acc[cols][(acc["section"] == "belanja").to_numpy() & counted(acc)].reset_index(drop=True)
     region_code, unmapped = _codes(b, codes)
-    out = pd.DataFrame(
-        {
-            "region_code": region_code,
-            "year": b["year"].astype("int64"),
-            "opd": "",
-            "program": "",
-            "spending_type": b["category"].astype(object),
-            "budget_original": np.nan,
-            "budget_revised": b["budget"],
-            "spent": b["spent"],
-        }
-    )
-    rest = b[
-        [
-            "level",
-            "region_name",
-            "province_name",
-            "level1",
-            "level2",
-            "level3",
-            "budget_raw",
-            "spent_raw",
-            "source_file",
-            "source_row",
-            "flag",
-        ]
-    ].rename(columns={"level1": "label_level1", "level2": "label_level2", "level3": "label_level3"})
-    out = pd.concat([out, rest], axis=1)
-    partial = np.zeros(len(out), bool)
-    for level, years in partial_years_by_level(acc).items():  # judged per level, never pooled
-        partial |= (out["level"] == level).to_numpy() & out["year"].isin(years).to_numpy()
-    out["partial_year"] = partial
+    year = b["year"].to_numpy().astype(np.int64)
+    data = {
+        "region_code": region_code,
+        "year": year,
+        "opd": "",
+        "program": "",
+        "spending_type": b["category"].astype(object),
+        "budget_original": np.nan,
+        "budget_revised": b["budget"],
+        "spent": b["spent"],
+    }
+    data.update({new: b[old] for old, new in ANGGARAN_KEEP.items()})
+    partial = np.zeros(len(b), bool)
+    # judged per level, never pooled; b holds exactly the rows partial_years_by_level(acc) sums
+    for level, years in partial_years_by_level(b).items():
+        partial |= (b["level"] == level).to_numpy() & np.isin(year, years)
+    data["partial_year"] = partial
+    out = pd.DataFrame(data)
     out.attrs["unmapped_names"] = unmapped
     return out
 

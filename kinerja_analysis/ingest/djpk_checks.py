@@ -142,10 +142,21 @@ def _serapan(acc: pd.DataFrame, by: list[str]) -> pd.DataFrame:
 def partial_years_by_level(accounts: pd.DataFrame, *, ratio: float = 0.6) -> dict[str, list[int]]:
     """:func:`partial_years` for each level separately: {level: [year]}."""
     acc = _with_level(accounts)
-    by = _serapan(acc, ["level", "year"])
+    m = (acc["section"] == "belanja").to_numpy() & counted(acc)
+    lv = _cat(acc["level"])
+    code = np.asarray(lv.codes, np.int64)[m]
+    keep = code >= 0  # a row without a level is in no level's sums
+    b, s = (np.asarray(acc[c].to_numpy()[m], float)[keep] for c in ("budget", "spent"))
+    sums = (
+        pd.DataFrame({"budget": np.where(np.isnan(b), 0.0, b), "spent": np.where(np.isnan(s), 0.0, s)})
+        .groupby([code[keep], acc["year"].to_numpy()[m].astype(np.int64)[keep]])
+        .sum()
+    )
+    codes, years = (sums.index.get_level_values(k).to_numpy() for k in (0, 1))
     out = {}
-    for level, part in by.groupby(level=0):
-        share = part["spent"].droplevel(0) / part["budget"].droplevel(0)
+    for j, level in sorted(((int(j), str(lv.categories[j])) for j in np.unique(codes)), key=lambda x: x[1]):
+        at = codes == j
+        share = pd.Series(sums["spent"].to_numpy()[at] / sums["budget"].to_numpy()[at], index=years[at])
         out[level] = _partial(share, ratio)
     return out
 
