@@ -1,7 +1,9 @@
 """PEFA 2016 PI-1 (aggregate expenditure outturn) and PI-2 dimension 2.2 (expenditure composition outturn
 by economic type) scores per pemda-year, on the tidy ``anggaran`` table.
 
-The raw figures come from :func:`kinerja_analysis.analysis.anggaran.pefa_pi1` and :func:`~kinerja_analysis.analysis.anggaran.pefa_pi2`.
+The formulas are :func:`kinerja_analysis.analysis.anggaran.pefa_pi1` and :func:`~kinerja_analysis.analysis.anggaran.pefa_pi2`
+(the scalar references). The tables compute them for all groups and years at once (one groupby, numpy on
+the aggregated frame), with the same operations in the same order as those functions, so with the same bits.
 Thresholds (PEFA Secretariat, *Framework for assessing public financial management*, February 2016,
 Pillar I "Budget reliability"):
 
@@ -31,8 +33,6 @@ from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
-
-from . import anggaran as ag
 
 #: (score, lower %, upper %), inclusive bounds: "between 95 % and 105 %"
 PI1_BANDS = [("A", 95.0, 105.0), ("B", 90.0, 110.0), ("C", 85.0, 115.0)]
@@ -108,28 +108,140 @@ def no_score_reason(budget_total: float, spent_total: float) -> str:
     return ""
 
 
-def _group_years(table: pd.DataFrame, by: Sequence[str], group_col: str):
-    """(key values, totals) per group and full year: ``budget_revised`` and ``spent`` summed by ``group_col``
-    (spending type or revenue group), missing as 0; years flagged ``partial_year`` left out."""
+#: ``numpy.sum`` adds up to this many values in one pairwise block (more would be split recursively)
+_PAIRWISE_BLOCK = 128
+#: score labels by rank; rank -1 (no score) gives None
+_LABELS = np.array([*SCORES, None], dtype=object)
+
+
+def _numpy_row_sums(m: np.ndarray, n: np.ndarray) -> np.ndarray:
+    """Per row i, the sum of ``m[i, :n[i]]`` added up exactly as ``numpy.sum`` adds a 1-D array (pairwise
+    summation: one running sum for fewer than 8 values, else 8 running sums over blocks of 8, combined in
+    pairs, then the rest one by one). The tables below thus give the same bits as the scalar reference
+    functions (:func:`~kinerja_analysis.analysis.anggaran.pefa_pi2` sums each group's array with numpy).
+
+    >>> x = np.array([1e16, 1.0, -1e16, 1.0, 3.0, 1e-3, 7.0, 2.5, 1.0, 9.0])
+    >>> m = np.vstack([x, np.r_[x[:5], np.zeros(5)]])
+    >>> _numpy_row_sums(m, np.array([10, 5])).tolist() == [x.sum(), x[:5].sum()]
+    True
+    """
+    rows, width = m.shape
+    if width > _PAIRWISE_BLOCK:  # numpy splits longer arrays recursively: never that many types
+        raise ValueError(f"at most {_PAIRWISE_BLOCK} values per group can be summed here, found {width}")
+    out = np.zeros(rows)
+    small = n < 8
+    for j in range(min(width, 7)):
+        take = small & (j < n)
+        out[take] += m[take, j]
+    big = ~small
+    if big.any():
+        mb, nb = m[big], n[big]
+        full = nb - nb % 8
+        r = mb[:, :8].copy()
+        for i in range(8, width - 7, 8):
+            take = i + 8 <= full
+            r[take] += mb[take, i : i + 8]
+        res = ((r[:, 0] + r[:, 1]) + (r[:, 2] + r[:, 3])) + ((r[:, 4] + r[:, 5]) + (r[:, 6] + r[:, 7]))
+        for k in range(7):
+            take = full + k < nb
+            res[take] += mb[take, (full + k)[take]]
+        out[big] = res
+    return out + 0.0
+
+
+def _group_years(table: pd.DataFrame, keys: list[str], group_col: str):
+    """The (group, full year) index and, per group, its ``budget_revised`` and ``spent`` summed by
+    ``group_col`` (spending type or revenue group; missing as 0) in sorted order, as ``(n, budget, spent,
+    econ)``: ``n`` values per group, left-aligned in the rows of the two matrices, and the same without
+    :data:`CONTINGENCY`. Years flagged ``partial_year`` are left out. One groupby over the whole table."""
     d = table
     if "partial_year" in d.columns:
         d = d[~d["partial_year"].astype(bool)]
-    for key, g in d.groupby(list(by) + ["year"], observed=True, sort=True):
-        key = key if isinstance(key, tuple) else (key,)
-        yield (
-            key,
-            g.groupby(group_col, observed=True)[["budget_revised", "spent"]].sum(min_count=1).fillna(0.0),
-        )
+    by_year = keys + ["year"]
+    groups = d.groupby(by_year, observed=True, sort=True).size().index
+    sums = d.groupby(by_year + [group_col], observed=True, sort=True)[["budget_revised", "spent"]]
+    sums = sums.sum(min_count=1).fillna(0.0)
+    gid = groups.get_indexer(sums.index.droplevel(group_col))
+    values = sums.to_numpy(dtype=float)
+    econ = ~sums.index.get_level_values(group_col).isin(CONTINGENCY)
+    return groups, _matrices(gid, values, len(groups)), _matrices(gid[econ], values[econ], len(groups))
+
+
+def _matrices(gid: np.ndarray, values: np.ndarray, n_groups: int):
+    """(n per group, budget matrix, spent matrix): the rows of ``values`` (budget, spent) of group ``gid``
+    left-aligned in row ``gid``, in their order, zeros after them."""
+    order = np.argsort(gid, kind="stable")
+    g = gid[order]
+    n = np.bincount(g, minlength=n_groups)
+    pos = np.arange(len(g)) - (np.cumsum(n) - n)[g]
+    width = max(int(n.max(initial=0)), 1)
+    mats = []
+    for col in values[order].T:
+        m = np.zeros((n_groups, width))
+        m[g, pos] = col
+        mats.append(m)
+    return n, mats[0], mats[1]
+
+
+def _outturn_pct(spent_total: np.ndarray, budget_total: np.ndarray) -> np.ndarray:
+    """:func:`~kinerja_analysis.analysis.anggaran.pefa_pi1` per element: actual / budget x 100, NaN
+    where the budget is 0."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(budget_total != 0, spent_total / budget_total * 100, np.nan)
+
+
+def _composition_variance(n: np.ndarray, budget: np.ndarray, spent: np.ndarray) -> np.ndarray:
+    """:func:`~kinerja_analysis.analysis.anggaran.pefa_pi2` per row of the matrices of :func:`_matrices`,
+    with the same operations in the same order (so the same bits); NaN where the budget sums to 0."""
+    b_total, a_total = _numpy_row_sums(budget, n), _numpy_row_sums(spent, n)
+    inside = np.arange(budget.shape[1]) < n[:, None]
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        adjusted = np.where(inside, budget * (a_total / b_total)[:, None], 0.0)
+        deviation = np.where(inside, np.abs(spent - adjusted), 0.0)
+        out = _numpy_row_sums(deviation, n) / _numpy_row_sums(adjusted, n) * 100
+    return np.where(b_total == 0, np.nan, out)
+
+
+def _in_range(values, band):
+    return (band[1] <= values) & (values <= band[2])
+
+
+def _below(values, band):
+    return values < band[1]
+
+
+def _band_labels(values: np.ndarray, bands: list, test) -> list:
+    """The band per value (A-D, None when missing), as :func:`pi1_band` / :func:`pi2_band` give it."""
+    rank = np.full(len(values), SCORES.index("D"))
+    for band in reversed(bands):  # the best band that holds wins, as in the scalar loop
+        rank = np.where(test(values, band), SCORES.index(band[0]), rank)
+    return _LABELS[np.where(np.isnan(values), -1, rank)].tolist()
+
+
+def _key_columns(groups: pd.Index) -> dict:
+    """The group keys as plain Python values per column, so that their dtypes are inferred as from rows."""
+    return {name: groups.get_level_values(i).tolist() for i, name in enumerate(groups.names)}
 
 
 def _scores_3y(out: pd.DataFrame, keys: list[str], band_col: str) -> list:
     """The two-of-three-years score of ``band_col`` for the window ending in each row's year (rows sorted
-    by ``keys`` and year)."""
-    scores = []
-    for _, g in out.groupby(keys, sort=False):
-        bands = {y: b if isinstance(b, str) else None for y, b in zip(g["year"], g[band_col])}
-        scores += [score_two_of_three([bands.get(y - 2), bands.get(y - 1), bands.get(y)]) for y in g["year"]]
-    return scores
+    by ``keys`` and year, one row per year): :func:`score_two_of_three` is the middle of the three ranks."""
+    rank = pd.Categorical(out[band_col], categories=SCORES).codes.astype(int)  # -1: no score
+    gid = out.groupby(keys, sort=False).ngroup().to_numpy()
+    year = out["year"].to_numpy()
+    row = np.arange(len(out))
+    window = [rank]
+    for lag in (1, 2):  # the year ``lag`` before is at most ``lag`` rows up in the same group
+        found = np.full(len(out), -1)
+        for up in range(1, lag + 1):
+            j = row - up
+            ok = j >= 0
+            ok[ok] = (gid[j[ok]] == gid[ok]) & (year[j[ok]] == year[ok] - lag)
+            found[ok] = rank[j[ok]]
+        window.append(found)
+    w = np.vstack(window)
+    middle = np.sort(w, axis=0)[1]
+    return _LABELS[np.where((w >= 0).all(axis=0), middle, -1)].tolist()
 
 
 def yearly(anggaran: pd.DataFrame, *, by: Sequence[str] = ("region_code",)) -> pd.DataFrame:
@@ -143,31 +255,31 @@ def yearly(anggaran: pd.DataFrame, *, by: Sequence[str] = ("region_code",)) -> p
     Years flagged ``partial_year`` are left out (an incomplete realisation is not an outturn).
     """
     keys = list(by)
-    rows = []
-    for key, t in _group_years(anggaran, keys, "spending_type"):
-        why = no_score_reason(t["budget_revised"].sum(), t["spent"].sum())
-        pi1 = pi2 = float("nan")
-        if not why:
-            pi1 = ag.pefa_pi1(t["spent"].sum(), t["budget_revised"].sum())
-            econ = t.drop(index=[c for c in CONTINGENCY if c in t.index])
-            pi2 = ag.pefa_pi2(econ["budget_revised"].to_numpy(), econ["spent"].to_numpy())
-        rows.append(
-            dict(
-                zip(keys + ["year"], key),
-                pi1_outturn_pct=pi1,
-                pi2_variance_pct=pi2,
-                pi1_band=pi1_band(pi1),
-                pi2_band=pi2_band(pi2),
-                no_score=why,
-            )
-        )
-    out = pd.DataFrame(rows, columns=keys + ["year", *YEARLY_COLUMNS])
-    if out.empty:
-        return out.assign(pi1_score_3y=None, pi2_score_3y=None)
+    cols = keys + ["year", *YEARLY_COLUMNS]
+    groups, (n, budget, spent), (n_econ, budget_econ, spent_econ) = _group_years(
+        anggaran, keys, "spending_type"
+    )
+    if not len(groups):
+        return pd.DataFrame([], columns=cols).assign(pi1_score_3y=None, pi2_score_3y=None)
+    budget_total, spent_total = _numpy_row_sums(budget, n), _numpy_row_sums(spent, n)
+    why = np.where(~(spent_total > 0), "no_realisasi", np.where(~(budget_total > 0), "no_anggaran", ""))
+    scored = why == ""
+    pi1 = np.where(scored, _outturn_pct(spent_total, budget_total), np.nan)
+    pi2 = np.where(scored, _composition_variance(n_econ, budget_econ, spent_econ), np.nan)
+    out = pd.DataFrame(
+        {
+            **_key_columns(groups),
+            "pi1_outturn_pct": pi1,
+            "pi2_variance_pct": pi2,
+            "pi1_band": _band_labels(pi1, PI1_BANDS, _in_range),
+            "pi2_band": _band_labels(pi2, PI2_BANDS, _below),
+            "no_score": why.tolist(),
+        },
+        columns=cols,
+    )
     out = out.sort_values(keys + ["year"]).reset_index(drop=True)
     for ind in ("pi1", "pi2"):
-        scores = _scores_3y(out, keys, f"{ind}_band")
-        out[f"{ind}_score_3y"] = scores
+        out[f"{ind}_score_3y"] = _scores_3y(out, keys, f"{ind}_band")
     return out
 
 
@@ -210,26 +322,23 @@ def pi3_yearly(revenue: pd.DataFrame, *, by: Sequence[str] = ("region_code",)) -
     (99.0, 1.8182, 'A', 'A')
     """
     keys = list(by)
-    rows = []
-    for key, t in _group_years(revenue, keys, "revenue_group"):
-        out_pct = ag.pefa_pi1(t["spent"].sum(), t["budget_revised"].sum())
-        var_pct = ag.pefa_pi2(t["budget_revised"].to_numpy(), t["spent"].to_numpy())
-        rows.append(
-            dict(
-                zip(keys + ["year"], key),
-                pi3_outturn_pct=out_pct,
-                pi3_variance_pct=var_pct,
-                pi3_band=pi3_band(out_pct),
-                pi3_comp_band=pi2_band(var_pct),
-            )
-        )
+    cols = keys + ["year", "pi3_outturn_pct", "pi3_variance_pct", "pi3_band", "pi3_comp_band"]
+    groups, (n, budget, spent), _ = _group_years(revenue, keys, "revenue_group")
+    if not len(groups):
+        return pd.DataFrame([], columns=cols)
+    out_pct = _outturn_pct(_numpy_row_sums(spent, n), _numpy_row_sums(budget, n))
+    var_pct = _composition_variance(n, budget, spent)
     out = pd.DataFrame(
-        rows, columns=keys + ["year", "pi3_outturn_pct", "pi3_variance_pct", "pi3_band", "pi3_comp_band"]
+        {
+            **_key_columns(groups),
+            "pi3_outturn_pct": out_pct,
+            "pi3_variance_pct": var_pct,
+            "pi3_band": _band_labels(out_pct, PI3_BANDS, _in_range),
+            "pi3_comp_band": _band_labels(var_pct, PI2_BANDS, _below),
+        },
+        columns=cols,
     )
-    if out.empty:
-        return out
     out = out.sort_values(keys + ["year"]).reset_index(drop=True)
     for col in ("pi3_band", "pi3_comp_band"):
-        scores = _scores_3y(out, keys, col)
-        out[col.replace("_band", "") + "_score_3y"] = scores
+        out[col.replace("_band", "") + "_score_3y"] = _scores_3y(out, keys, col)
     return out

@@ -190,9 +190,9 @@ def national_measures(
     ref = tot[tot["year"].isin(periods.years("refocusing"))].groupby("region_code")["serapan"].mean()
     last = tot.sort_values("year").groupby("region_code").tail(1).set_index("region_code")
     sc = pefa_scores(complete, revenue)
-    sc = sc[sc["year"].isin(set(complete["year"]))] if len(sc) else sc
+    sc = sc[sc["year"].isin(complete["year"].unique())] if len(sc) else sc
     out = regions.drop_duplicates("region_code").set_index("region_code")
-    out = out.loc[out.index.isin(set(complete["region_code"]))]
+    out = out.loc[out.index.isin(complete["region_code"].unique())]  # not set(): iterating is slow
     keep = [c for c in ("region_name", "kind", "province_code", "bps_code") if c in out.columns]
     out = out[keep].copy()
     out["cut_intensity_pp"] = cuts["cut_intensity_pp"].reindex(out.index)
