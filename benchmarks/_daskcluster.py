@@ -80,13 +80,22 @@ def _stop(procs: list[subprocess.Popen], grace: float = 5.0) -> None:
 
 
 @contextlib.contextmanager
-def cli_cluster(n_workers: int = 2, *, nthreads: int = 1, env: dict | None = None, timeout: float = 60):
+def cli_cluster(
+    n_workers: int = 2,
+    *,
+    nthreads: int | None = 1,
+    worker_args: tuple[str, ...] = (),
+    env: dict | None = None,
+    timeout: float = 60,
+):
     """Start ``dask scheduler`` and ``n_workers`` ``dask worker ADDRESS --nthreads N`` processes on
     127.0.0.1; yield the scheduler address once every worker has joined; stop them all on exit.
 
-    ``env`` is the environment of the cluster processes (default: this process's). The processes run in a
-    temporary folder (their cwd and ``--local-directory``), which is removed afterwards with their logs;
-    when the cluster does not come up, the error quotes the logs.
+    ``nthreads=None`` leaves ``--nthreads`` out (the worker's default: one thread per core);
+    ``worker_args`` are more ``dask worker`` options (``--no-nanny``). ``env`` is the environment of the
+    cluster processes (default: this process's). They run in a temporary folder (their cwd and
+    ``--local-directory``), removed afterwards with their logs; when the cluster does not come up, the
+    error quotes the logs.
     """
     from distributed import Client
 
@@ -116,8 +125,8 @@ def cli_cluster(n_workers: int = 2, *, nthreads: int = 1, env: dict | None = Non
                         cli,
                         "worker",
                         address,
-                        "--nthreads",
-                        str(nthreads),
+                        *(("--nthreads", str(nthreads)) if nthreads else ()),
+                        *worker_args,
                         "--host",
                         "127.0.0.1",
                         "--no-dashboard",

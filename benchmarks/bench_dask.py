@@ -13,6 +13,11 @@ the execution (kernel start or fork, papermill, nbclient), ``render`` the page, 
 written by the worker process after the kernel finished.
 
     .venv/bin/python benchmarks/bench_dask.py [--repeat 3] [--engine warm|fresh] [--set region|demo] [--reports N]
+        [--nthreads 1] [--no-nanny]
+
+``--nthreads 0`` and ``--no-nanny`` start the workers the ways the README does not ask for, to see what
+they cost: without ``--nthreads`` each worker runs one report per core at once; without the nanny the
+kernels get no ``OMP/MKL/OPENBLAS_NUM_THREADS=1`` from Dask.
 """
 
 from __future__ import annotations
@@ -76,6 +81,10 @@ def main() -> None:
         "--set", default="region", choices=("region", "demo"), help="region reports or the demo set"
     )
     ap.add_argument("--reports", type=int, default=6, help="at most this many reports (0: all of the set)")
+    ap.add_argument(
+        "--nthreads", type=int, default=1, help="dask worker --nthreads (0: left out, the worker's default)"
+    )
+    ap.add_argument("--no-nanny", action="store_true", help="start the workers with dask worker --no-nanny")
     args = ap.parse_args()
     os.environ.setdefault("MPLBACKEND", "Agg")
     jobs = _jobs(args.set, args.reports or None)
@@ -83,7 +92,8 @@ def main() -> None:
     times: dict[str, list[float]] = {"local": [], "dask": []}
     parts: dict[str, dict] = {"local": {}, "dask": {}}
     t_cluster = time.perf_counter()
-    with cli_cluster(2, nthreads=1) as address:
+    worker_args = ("--no-nanny",) if args.no_nanny else ()
+    with cli_cluster(2, nthreads=args.nthreads or None, worker_args=worker_args) as address:
         cluster_s = time.perf_counter() - t_cluster
         for i in range(args.repeat):
             for executor in ("local", "dask"):
@@ -99,6 +109,8 @@ def main() -> None:
     print(f"load_average_1min: {os.getloadavg()[0]:.2f}")
     print(f"reports: {len(jobs)}")
     print(f"engine: {args.engine}")
+    print(f"worker_nthreads: {args.nthreads or 'default'}")
+    print(f"worker_nanny: {not args.no_nanny}")
     print(f"repeat: {args.repeat}")
     print(f"cluster_start_s: {cluster_s:.2f}")
     print(f"local_s: {statistics.median(times['local']):.2f}")
