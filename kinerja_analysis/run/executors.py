@@ -118,6 +118,10 @@ def run_dask(
 
     The workers need this package installed and the data and output folders at the same paths (a shared
     file system). ``client`` may be an existing ``distributed.Client`` (tests use a LocalCluster).
+
+    A local worker inherits this process's environment; a Dask worker was started elsewhere, so the
+    package's own settings (``KINERJA_*``: the cache folder of ``--cache``, the time zone of the pages)
+    are sent with every task, together with ``env``, and set on the worker before the report runs.
     """
     try:
         from distributed import Client, as_completed
@@ -134,7 +138,7 @@ def run_dask(
     old_term = signal.signal(signal.SIGTERM, _raise_stop) if in_main else None
     futures = {}
     try:
-        task = _with_env(fn, env or {})
+        task = _with_env(fn, {**forwarded_env(), **(env or {})})
         futures = {
             client.submit(task, job, pure=False, key=f"kinerja-report-{job.name}-{os.getpid()}-{i}"): job
             for i, job in enumerate(jobs)
@@ -154,6 +158,15 @@ def run_dask(
             signal.signal(signal.SIGTERM, old_term)
         if own:
             client.close()
+
+
+def forwarded_env() -> dict:
+    """The ``KINERJA_*`` variables of this process: what a Dask task sets on its worker.
+
+    >>> sorted(forwarded_env()) == sorted(k for k in os.environ if k.startswith("KINERJA_"))
+    True
+    """
+    return {k: v for k, v in os.environ.items() if k.startswith("KINERJA_")}
 
 
 class _with_env:
