@@ -141,6 +141,10 @@ def run(
     if executor == "local" and n_jobs > 1:  # N kernels at once: share the cores, as joblib/loky does
         threads = str(max(1, (os.cpu_count() or 1) // n_jobs))
         env.update({v: threads for v in THREAD_VARS if v not in os.environ})
+    if (
+        executor == "dask"
+    ):  # workers read the prepared store where this process writes it (a shared file system)
+        env[paths.CACHE_ENV] = str(paths.cache_dir())
     # what the pages share, computed once here (into the prepared store) before any page runs
     share = shared.groups(todo)
     prepared = shared.prepare(share)
