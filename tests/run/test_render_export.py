@@ -131,3 +131,30 @@ def test_agg_figure_draws_the_same_png_as_a_bare_figure():
     assert type(fig.canvas).__name__ == "FigureCanvasAgg"
     a, b = png(fig), png(Figure(figsize=(4, 3)))
     assert a.shape == b.shape and np.array_equal(a, b)
+
+
+def test_killed_kernel_is_gone_when_shutdown_returns():
+    """IPCKernelManager looks for a killed kernel every 10 ms: shutdown still waits until it is gone."""
+    import asyncio
+
+    from kinerja_analysis.run import kernels
+
+    async def go():
+        km = kernels.manager_for("test-quick-ready")(kernel_name=kernels.KERNEL_NAME)
+        await km.start_kernel()
+        kc = km.client()
+        kc.start_channels()
+        try:
+            await kc.wait_for_ready(timeout=60)
+            reply = await kc.execute_interactive("print(6 * 7)", timeout=60, output_hook=seen.append)
+            assert reply["content"]["status"] == "ok"
+        finally:
+            kc.stop_channels()
+            await km.shutdown_kernel(now=True)  # waits (IPCKernelManager._async_wait) until it is gone
+        assert not await km.is_alive()
+
+    seen: list = []
+    asyncio.run(go())
+    streams = [m["content"]["text"] for m in seen if m["msg_type"] == "stream"]
+    assert streams == ["42\n"]
+    assert kernels.live_kernels("test-quick-ready") == []
