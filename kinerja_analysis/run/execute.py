@@ -68,11 +68,10 @@ def _is_start_failure(exc: BaseException) -> bool:
     )
 
 
-def _execute(job: Job, executed: Path, *, timeout, engine: str, kernel_manager_class):
-    """Run the notebook; return the executed notebook (papermill also wrote it to ``executed``)."""
+def _execute(job: Job, executed: Path, *, timeout, engine: str, kernel_manager_class) -> None:
     import papermill
 
-    return papermill.execute_notebook(
+    papermill.execute_notebook(
         str(notebook_path(job.notebook)),
         str(executed),
         parameters=job.parameters,
@@ -143,12 +142,11 @@ def run_job(
         watchdog.daemon = True
         watchdog.start()
     attempts = 0
-    nb = None  # the executed notebook as papermill returns it: not read back from disk when it finished
     try:
         while True:
             attempts += 1
             try:
-                nb = _execute(job, executed, timeout=timeout, engine=engine, kernel_manager_class=kmc)
+                _execute(job, executed, timeout=timeout, engine=engine, kernel_manager_class=kmc)
             except PapermillExecutionError as exc:
                 entry["status"] = "failed"
                 entry["error"] = f"{exc.ename}: {exc.evalue}"
@@ -175,8 +173,7 @@ def run_job(
     if executed.exists():
         t1 = time.perf_counter()
         try:
-            if nb is None or entry["status"] != "ok":  # failed: papermill wrote the notebook with its error
-                nb = nbformat.read(executed, as_version=4)
+            nb = nbformat.read(executed, as_version=4)
             entry["results"] = report.results_from_notebook(nb)
             ctx = report.context_from_notebook(nb)
             entry["title"] = ctx.get("title", job.name)
