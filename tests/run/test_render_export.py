@@ -3,8 +3,12 @@ HTMLExporter makes, up to that pass's re-serialisation, and an image without alt
 
 from __future__ import annotations
 
+import io
+
 import nbformat
+import numpy as np
 import pytest
+from matplotlib.figure import Figure
 
 from kinerja_analysis.paths import TEMPLATES
 from kinerja_analysis.report import page as report
@@ -107,6 +111,26 @@ def test_a_page_with_a_jp_notebook_element_gets_nbconvert_own_pass():
     ours, _ = render.exporter(False).from_notebook_node(nb, resources=dict(_RESOURCES))
     stock, _ = _stock_exporter(False).from_notebook_node(nb, resources=dict(_RESOURCES))
     assert ours == stock and 'tabindex="0"' in ours
+
+
+def test_agg_figure_draws_the_same_png_as_a_bare_figure():
+    from PIL import Image
+
+    def png(fig):
+        ax = fig.subplots()
+        ax.bar(["a", "b"], [3, 1], hatch="//", label="bars")
+        ax.set_title("A title", loc="left")
+        ax.legend(loc="upper left", bbox_to_anchor=(0, -0.12))
+        fig.text(0.01, 0.01, "Source: x", fontsize=8)
+        fig.tight_layout(rect=(0, 0.04, 1, 1))
+        buf = io.BytesIO()
+        fig.savefig(buf, format="png", bbox_inches="tight")
+        return np.asarray(Image.open(io.BytesIO(buf.getvalue())))
+
+    fig = base.agg_figure(figsize=(4, 3))
+    assert type(fig.canvas).__name__ == "FigureCanvasAgg"
+    a, b = png(fig), png(Figure(figsize=(4, 3)))
+    assert a.shape == b.shape and np.array_equal(a, b)
 
 
 def test_killed_kernel_is_gone_when_shutdown_returns():
