@@ -52,6 +52,11 @@ class IPCKernelManager(AsyncKernelManager):
 
     _launch_kernel = _async_launch_kernel
 
+    async def _async_wait(self, pollinterval: float = 0.1) -> None:
+        """Wait for a killed kernel to go, looking every 10 ms (jupyter_client: every 100 ms, so a report
+        whose kernel is stopped with ``shutdown_kernel="immediate"`` usually waits 0.1 s for nothing)."""
+        await super()._async_wait(pollinterval=min(pollinterval, 0.01))
+
     async def _async_cleanup_resources(self, restart: bool = False) -> None:
         pid = getattr(self.provisioner, "pid", None)
         await super()._async_cleanup_resources(restart=restart)

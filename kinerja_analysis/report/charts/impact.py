@@ -8,7 +8,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from ... import labels as L
-from .base import PALETTE, STYLE, finish, new_figure
+from .base import PALETTE, STYLE, agg_figure, finish, new_figure
 
 
 def dose_response(bins: pd.DataFrame, points: pd.DataFrame, *, lang="en", source="") -> Figure:
@@ -201,7 +201,7 @@ def efficiency_quadrants(
     """Capaian (%) against serapan (%) per OPD, split into four quadrants at the thresholds (dashed); the
     ``n_labels`` OPDs furthest from the centre are numbered on the chart and named in a key beside it."""
     with matplotlib.rc_context(STYLE):
-        fig = Figure(figsize=(10, 5.2))
+        fig = agg_figure(figsize=(10, 5.2))
         ax, kax = fig.subplots(1, 2, gridspec_kw={"width_ratios": [3, 1]})
         colours = {
             "high_capaian_low_serapan": PALETTE[0],
