@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import nbformat
 import pytest
+from jupyter_client.utils import run_sync
 from nbclient import NotebookClient
 
 from kinerja_analysis.run import kernels
@@ -23,7 +24,12 @@ def test_first_cell_outputs_arrive_in_full():
         nbformat.v4.new_code_cell("print('second')"),
     ]
     km = kernels.IPCKernelManager(kernel_name=kernels.KERNEL_NAME)
-    NotebookClient(nb, km=km, timeout=60).execute()
+    try:
+        NotebookClient(nb, km=km, timeout=60).execute()
+    finally:  # the kernel goes, and leaves nothing in the registry for the next test
+        if km.has_kernel:
+            run_sync(km.shutdown_kernel)(now=True)
+    assert kernels.live_kernels() == []
     first = nb.cells[0].outputs
     assert [o.get("text") for o in first if o["output_type"] == "stream"] == ["first\n", "err\n"]
     assert [o["data"]["text/plain"] for o in first if o["output_type"] == "execute_result"] == ["42"]
