@@ -143,7 +143,7 @@ def run(
         env.update({v: threads for v in THREAD_VARS if v not in os.environ})
     if (
         executor == "dask"
-    ):  # workers read the prepared store where this process writes it (a shared file system)
+    ):  # workers read the prepared store where this process writes it (shared file system)
         env[paths.CACHE_ENV] = str(paths.cache_dir())
     # what the pages share, computed once here (into the prepared store) before any page runs
     share = shared.groups(todo)

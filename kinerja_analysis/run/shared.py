@@ -32,22 +32,19 @@ TEMPLATE_NOTEBOOKS = (
 #: the notebooks whose pages share a real-data folder's national measures: per level, and both together
 PEMDA_NOTEBOOKS = ("06_pemda",)
 NATIONAL_NOTEBOOKS = ("07_national",)
+#: notebook -> the family of pages that share its prepared tables
+FAMILY = {
+    **dict.fromkeys(TEMPLATE_NOTEBOOKS, "template"),
+    **dict.fromkeys(PEMDA_NOTEBOOKS, "pemda"),
+    **dict.fromkeys(NATIONAL_NOTEBOOKS, "national"),
+}
 
 
 def groups(jobs) -> list[dict]:
     """The distinct (notebook family, data folder, periods, settings file) of ``jobs``, in job order."""
     out: dict[tuple, dict] = {}
     for job in jobs:
-        nb = Path(job.notebook).stem
-        family = (
-            "template"
-            if nb in TEMPLATE_NOTEBOOKS
-            else "pemda"
-            if nb in PEMDA_NOTEBOOKS
-            else "national"
-            if nb in NATIONAL_NOTEBOOKS
-            else None
-        )
+        family = FAMILY.get(Path(job.notebook).stem)
         if family is None:
             continue
         p = job.parameters
@@ -72,11 +69,9 @@ def prepare(groups_: list[dict], *, remember: bool = False) -> list[dict]:
         record = {k: g[k] for k in ("family", "periods", "config_file", "n_pages")}
         record["data_dir"] = display_path(g["data_dir"]) if g["data_dir"] else ""
         try:
-            if store.enabled():
+            if store.enabled() or remember:  # with the store off a warm process still parses the folders once
                 _PREPARE[g["family"]](g, remember=remember)
-                record["status"] = "ok"
-            else:
-                record["status"] = "off"
+            record["status"] = "ok" if store.enabled() else "off"
         except Exception as exc:  # bad data: each page reports it in its own words
             record.update(status="failed", error=f"{type(exc).__name__}: {exc}")
         record["seconds"] = round(time.perf_counter() - t0, 3)
