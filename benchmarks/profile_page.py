@@ -38,7 +38,7 @@ from pathlib import Path
 import nbformat
 
 from kinerja_analysis import paths
-from kinerja_analysis.run import artefacts, execute, render
+from kinerja_analysis.run import artefacts, execute, render, shared
 from kinerja_analysis.run.notebooks import notebook_path
 
 _SETUP = """\
@@ -184,6 +184,10 @@ def main() -> None:
     job = execute.Job(
         name=f"{args.notebook}-{args.region or 'all'}", notebook=str(nb_path), parameters=params
     )
+    # as the runner does: the shared tables prepared once, and a warm process holds them before it forks
+    share = shared.groups([execute.Job(name=job.name, notebook=args.notebook, parameters=params)])
+    shared.prepare(share)
+    os.environ["KINERJA_WARM_SHARED"] = json.dumps(share)
     t0 = time.perf_counter()
     execute.run_job(job, tmp / "warmup", engine=args.engine)
     warmup = time.perf_counter() - t0

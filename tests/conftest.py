@@ -12,6 +12,8 @@ from kinerja_analysis import paths
 REALDATA = Path(os.environ.get("KINERJA_REALDATA", paths.ROOT.parent / "shared" / "realdata"))
 
 os.environ.setdefault("MPLBACKEND", "Agg")
+# every laid-out figure of every page a test renders must draw inside its edges (report.page.check_inside)
+os.environ.setdefault("KINERJA_CHECK_FIGURES", "1")
 
 
 @pytest.fixture(scope="session", autouse=True)

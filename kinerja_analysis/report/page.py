@@ -12,6 +12,7 @@ import html
 import io
 import json
 import math
+import os
 import re
 import sys
 from typing import Any
@@ -188,16 +189,57 @@ def bullets(items) -> None:
     _display({"text/html": f"<ul>{lis}</ul>", "text/plain": "\n".join(f"- {i}" for i in items)})
 
 
+#: set (to anything) to check that every laid-out figure draws inside its edges; the test suite sets it
+CHECK_FIGURES_ENV = "KINERJA_CHECK_FIGURES"
+
+
+def check_inside(fig, tolerance_in: float = 0.02) -> None:
+    """Raise ValueError when what ``fig`` draws reaches past its edges (a legend wider than the figure, a
+    title longer than it, a y label taller than its axes): a laid-out figure is saved uncropped, so that part would be cut off.
+    Costs one more pass over the figure's text, so :func:`figure` runs it only under ``KINERJA_CHECK_FIGURES``."""
+    from matplotlib.transforms import Bbox
+
+    renderer = fig.canvas.get_renderer()
+    boxes = [fig.get_tightbbox(renderer)]  # inches; counts an axis label only across its axis, so add them:
+    for ax in fig.axes:
+        for label in (ax.xaxis.label, ax.yaxis.label):
+            if ax.get_visible() and label.get_visible() and label.get_text():
+                boxes.append(label.get_window_extent(renderer).transformed(fig.dpi_scale_trans.inverted()))
+    box = Bbox.union(boxes)
+    width, height = fig.get_size_inches()
+    over = {
+        "left": -box.x0,
+        "bottom": -box.y0,
+        "right": box.x1 - width,
+        "top": box.y1 - height,
+    }
+    out = {side: round(v, 2) for side, v in over.items() if v > tolerance_in}
+    if out:
+        title = fig.axes[0].get_title(loc="left") if fig.axes else ""
+        title = title or fig.get_suptitle()
+        raise ValueError(
+            f"figure {title!r} ({width:.2f} x {height:.2f} in) draws past its edges by "
+            + ", ".join(f"{v} in at the {side}" for side, v in out.items())
+        )
+
+
 def figure(fig, *, reading: str = "", alt: str = "") -> None:
-    """Embed a figure as PNG inside <figure> with alt text and a one-line reading, then close it."""
+    """Embed a figure as PNG inside <figure> with alt text and a one-line reading, then close it.
+
+    A figure with a layout engine (the report's charts: tight layout as it is drawn) is saved as laid out;
+    any other figure (an analyst's own) is cropped to what it draws. Cropping costs a second pass over
+    every label, about a fifth of the time a chart takes."""
     buf = io.BytesIO()
-    fig.savefig(buf, format="png", bbox_inches="tight")
+    laid_out = fig.get_layout_engine() is not None
+    fig.savefig(buf, format="png", bbox_inches=None if laid_out else "tight")
+    if laid_out and os.environ.get(CHECK_FIGURES_ENV):
+        check_inside(fig)
     if "matplotlib.pyplot" in sys.modules:  # a figure an analyst made with pyplot: release it
         sys.modules["matplotlib.pyplot"].close(fig)
     b64 = base64.b64encode(buf.getvalue()).decode()
     title = ""
     if fig.axes and fig.axes[0].get_title(loc="left"):
-        title = fig.axes[0].get_title(loc="left")
+        title = " ".join(fig.axes[0].get_title(loc="left").split())  # a long title is wrapped over lines
     alt_text = alt or " ".join(x for x in (title, reading) if x)
     cap = f"<figcaption>{html.escape(reading)}</figcaption>" if reading else ""
     _display(

@@ -86,11 +86,32 @@ def localise(fig, lang: str) -> None:
                 axis.set_major_formatter(FuncFormatter(_decimal_comma))
 
 
+def fit_width(fig, text, room_in: float) -> None:
+    """Break ``text`` (a title or an axis label) into lines when it is longer than ``room_in`` inches.
+
+    The report's figures are saved as laid out, not cropped to what they draw (:func:`report.page.figure`),
+    so a title wider than the figure, or a y label taller than its axes, would be cut off; Indonesian
+    titles and labels often are that long. Measured with the figure's renderer (one text, no layout)."""
+    import textwrap
+
+    label = text.get_text()
+    if not label or "\n" in label:
+        return
+    px, _, _ = fig.canvas.get_renderer().get_text_width_height_descent(
+        label, text.get_fontproperties(), ismath=False
+    )
+    length = px / fig.dpi
+    if length > room_in:
+        text.set_text(textwrap.fill(label, max(int(len(label) * room_in / length), 20)))
+
+
 def finish(fig, ax, title, source, lang):
     localise(fig, lang)
-    ax.set_title(title, loc="left")
+    fit_width(fig, ax.set_title(title, loc="left"), 0.8 * fig.get_figwidth())  # it starts where the axes do
+    for a in fig.axes:  # a y label runs along its axes, which the layout leaves at about 60 % of the height
+        fit_width(fig, a.yaxis.label, 0.6 * fig.get_figheight() * a.get_position().height / 0.775)
     fig.text(0.01, 0.01, L.t("source_line", lang, source=source), fontsize=8, color="#555555", ha="left")
-    fig.tight_layout(rect=(0, 0.04, 1, 1))
+    fig.set_layout_engine("tight", rect=(0, 0.04, 1, 1))  # laid out as it is drawn: one pass over the text
     return fig
 
 

@@ -49,7 +49,8 @@ def dose_response(bins: pd.DataFrame, points: pd.DataFrame, *, lang="en", source
         ax.axhline(0, color="black", lw=0.8)
         ax.set_xlabel(L.t("imp_ax_dose", lang))
         ax.set_ylabel(L.t("imp_ax_change", lang))
-        ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(0, -0.14), ncols=2)
+        # one column: two columns of the Indonesian labels are wider than the figure
+        ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(0, -0.14), ncols=1)
         return finish(fig, ax, L.t("imp_fig_dose_response", lang), source, lang)
 
 
@@ -101,7 +102,9 @@ def event_study(es: pd.DataFrame, *, lang="en", source="", refocusing=(2020, 202
         ax.set_xticks(years)
         ax.set_xlabel(L.t("year", lang))
         ax.set_ylabel(L.t("imp_ax_effect", lang))
-        ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(0, -0.14), ncols=2)  # below: never over a bar
+        ax.legend(
+            fontsize=8, loc="upper left", bbox_to_anchor=(0, -0.14), ncols=1
+        )  # below the bars; 2 columns: too wide in id
         return finish(fig, ax, L.t("imp_fig_event_study", lang), source, lang)
 
 

@@ -8,7 +8,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from ... import labels as L
-from .base import PALETTE, STYLE, finish, localise, new_figure
+from .base import PALETTE, STYLE, finish, fit_width, localise, new_figure
 
 #: the order of the APBD's belanja (operasi, modal, transfers, tidak terduga); tables and stacks follow it
 APBD_ORDER = [
@@ -145,7 +145,7 @@ def composition(comp: pd.DataFrame, *, lang="en", source="", title_key="pv_fig_c
         ax.set_xlabel(L.t("year", lang))
         ax.set_ylabel(L.t("share_pct", lang))
         # the legend under the bars, so that on a phone the bars keep the figure's width
-        ax.legend(loc="upper left", bbox_to_anchor=(0, -0.14), ncols=4, fontsize=8)
+        ax.legend(loc="upper left", bbox_to_anchor=(0, -0.14), ncols=3, fontsize=8)
         return finish(fig, ax, L.t(title_key, lang), source, lang)
 
 
@@ -212,9 +212,13 @@ def scatter_fits(panels: list[dict], *, lang="en", source="", title="") -> Figur
         for ax in axes.ravel()[n:]:
             ax.set_visible(False)
         localise(fig, lang)
-        fig.suptitle(title, x=0.01, ha="left", fontweight="bold", fontsize=11)
+        fit_width(
+            fig,
+            fig.suptitle(title, x=0.01, ha="left", fontweight="bold", fontsize=11),
+            0.97 * fig.get_figwidth(),
+        )
         fig.text(0.01, 0.005, L.t("source_line", lang, source=source), fontsize=8, color="#555555", ha="left")
-        fig.tight_layout(rect=(0, 0.03, 1, 0.97))
+        fig.set_layout_engine("tight", rect=(0, 0.03, 1, 0.97))
         return fig
 
 

@@ -1,0 +1,99 @@
+"""Laid-out charts are saved uncropped (one pass over their text, [speed]); these tests make sure nothing
+they draw is cut off: :func:`report.page.check_inside` finds what reaches past the edges, and
+:func:`charts.base.fit_width` breaks titles and y labels that would."""
+
+from __future__ import annotations
+
+import base64
+import io
+import re
+import struct
+
+import matplotlib
+import pytest
+
+from kinerja_analysis.report import page
+from kinerja_analysis.report.charts import base
+
+LONG_ID_TITLE = "Perubahan realisasi belanja menurut jenis: rata-rata 2020–2021 dikurangi 2019 per kelompok"
+LONG_ID_YLABEL = "Perubahan rata-rata capaian vs sebelum periode refocusing (poin persen)"
+
+
+def _laid_out(title="Judul", ylabel="", legend_cols=0, width=8.0, height=4.2, fit=True):
+    with matplotlib.rc_context(base.STYLE):
+        fig, ax = base.new_figure(width, height)
+        for i in range(max(legend_cols, 1)):
+            ax.plot([0, 1], [i, i + 1], label=f"seri dengan nama yang panjang {i}")
+        if legend_cols:
+            ax.legend(loc="upper left", bbox_to_anchor=(0, -0.14), ncols=legend_cols)
+        ax.set_ylabel(ylabel)
+        if fit:
+            return base.finish(fig, ax, title, "uji", "id")
+        ax.set_title(title, loc="left")
+        fig.set_layout_engine("tight", rect=(0, 0.04, 1, 1))
+        return fig
+
+
+def _drawn(fig):
+    fig.savefig(io.BytesIO(), format="png")
+    return fig
+
+
+def test_a_plain_chart_is_inside():
+    page.check_inside(_drawn(_laid_out()))
+
+
+def test_a_legend_wider_than_the_figure_is_found():
+    with pytest.raises(ValueError, match=r"draws past its edges by .*[0-9.]+ in at the right"):
+        page.check_inside(_drawn(_laid_out(legend_cols=4)))
+
+
+def test_a_long_title_is_found_and_fit_width_breaks_it():
+    with pytest.raises(ValueError, match="at the right"):
+        page.check_inside(_drawn(_laid_out(LONG_ID_TITLE, fit=False)))
+    fig = _drawn(_laid_out(LONG_ID_TITLE))
+    title = fig.axes[0].get_title(loc="left")
+    assert "\n" in title and title.replace("\n", " ") == LONG_ID_TITLE  # no word lost
+    page.check_inside(fig)
+
+
+def test_a_y_label_taller_than_its_axes_is_found_and_broken():
+    # the figure's own tight box counts an axis label only across its axis; check_inside counts all of it
+    with pytest.raises(ValueError, match="at the (top|bottom)"):
+        page.check_inside(_drawn(_laid_out(ylabel=LONG_ID_YLABEL, height=3.0, fit=False)))
+    fig = _drawn(_laid_out(ylabel=LONG_ID_YLABEL, height=3.0))
+    assert "\n" in fig.axes[0].get_ylabel()
+    page.check_inside(fig)
+
+
+def test_a_short_title_is_left_alone():
+    fig = _laid_out("Serapan (%)")
+    assert fig.axes[0].get_title(loc="left") == "Serapan (%)"
+
+
+def _png_size(monkeypatch, fig):
+    shown = []
+    monkeypatch.setattr(page, "_display", lambda bundle: shown.append(bundle))
+    page.figure(fig)
+    b64 = re.search(r"base64,([A-Za-z0-9+/=]+)", shown[0]["text/html"]).group(1)
+    return struct.unpack(">II", base64.b64decode(b64)[16:24])
+
+
+def test_laid_out_figures_keep_their_size_and_others_are_cropped(monkeypatch):
+    monkeypatch.delenv(page.CHECK_FIGURES_ENV, raising=False)
+    assert _png_size(monkeypatch, _laid_out(width=8, height=4.2)) == (800, 420)
+    from matplotlib.figure import Figure
+
+    own = Figure(figsize=(8, 4.2))  # an analyst's figure without a layout engine: cropped to what it draws
+    own.add_subplot().plot([0, 1])
+    w, h = _png_size(monkeypatch, own)
+    assert (w, h) != (800, 420) and w < 800
+
+
+def test_figure_raises_under_the_check_variable(monkeypatch):
+    monkeypatch.setenv(page.CHECK_FIGURES_ENV, "1")
+    monkeypatch.setattr(page, "_display", lambda bundle: None)
+    with pytest.raises(ValueError, match="past its edges"):
+        page.figure(_laid_out(legend_cols=4))
+    monkeypatch.delenv(page.CHECK_FIGURES_ENV)
+    page.figure(_laid_out(legend_cols=4))  # without it, no extra pass and no error
