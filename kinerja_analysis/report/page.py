@@ -195,8 +195,9 @@ CHECK_FIGURES_ENV = "KINERJA_CHECK_FIGURES"
 
 def check_inside(fig, tolerance_in: float = 0.02) -> None:
     """Raise ValueError when what ``fig`` draws reaches past its edges (a legend wider than the figure, a
-    title longer than it, a y label taller than its axes): a laid-out figure is saved uncropped, so that part would be cut off.
-    Costs one more pass over the figure's text, so :func:`figure` runs it only under ``KINERJA_CHECK_FIGURES``."""
+    title longer than it, a y label taller than its axes): a laid-out figure is saved uncropped, so that
+    part would be cut off. Costs one more pass over the figure's text, so :func:`figure` runs it only under
+    ``KINERJA_CHECK_FIGURES``."""
     from matplotlib.transforms import Bbox
 
     renderer = fig.canvas.get_renderer()
@@ -237,9 +238,8 @@ def figure(fig, *, reading: str = "", alt: str = "") -> None:
     if "matplotlib.pyplot" in sys.modules:  # a figure an analyst made with pyplot: release it
         sys.modules["matplotlib.pyplot"].close(fig)
     b64 = base64.b64encode(buf.getvalue()).decode()
-    title = ""
-    if fig.axes and fig.axes[0].get_title(loc="left"):
-        title = " ".join(fig.axes[0].get_title(loc="left").split())  # a long title is wrapped over lines
+    # a long title is broken over lines (charts.base.fit_width); the alt text reads it as one
+    title = " ".join(fig.axes[0].get_title(loc="left").split()) if fig.axes else ""
     alt_text = alt or " ".join(x for x in (title, reading) if x)
     cap = f"<figcaption>{html.escape(reading)}</figcaption>" if reading else ""
     _display(

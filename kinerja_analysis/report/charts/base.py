@@ -108,8 +108,9 @@ def fit_width(fig, text, room_in: float) -> None:
 def finish(fig, ax, title, source, lang):
     localise(fig, lang)
     fit_width(fig, ax.set_title(title, loc="left"), 0.8 * fig.get_figwidth())  # it starts where the axes do
+    full = fig.subplotpars.top - fig.subplotpars.bottom  # the height one axes alone would get
     for a in fig.axes:  # a y label runs along its axes, which the layout leaves at about 60 % of the height
-        fit_width(fig, a.yaxis.label, 0.6 * fig.get_figheight() * a.get_position().height / 0.775)
+        fit_width(fig, a.yaxis.label, 0.6 * fig.get_figheight() * a.get_position().height / full)
     fig.text(0.01, 0.01, L.t("source_line", lang, source=source), fontsize=8, color="#555555", ha="left")
     fig.set_layout_engine("tight", rect=(0, 0.04, 1, 1))  # laid out as it is drawn: one pass over the text
     return fig

@@ -102,9 +102,8 @@ def event_study(es: pd.DataFrame, *, lang="en", source="", refocusing=(2020, 202
         ax.set_xticks(years)
         ax.set_xlabel(L.t("year", lang))
         ax.set_ylabel(L.t("imp_ax_effect", lang))
-        ax.legend(
-            fontsize=8, loc="upper left", bbox_to_anchor=(0, -0.14), ncols=1
-        )  # below the bars; 2 columns: too wide in id
+        # below the bars, in one column: two columns of the Indonesian labels are wider than the figure
+        ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(0, -0.14), ncols=1)
         return finish(fig, ax, L.t("imp_fig_event_study", lang), source, lang)
 
 
