@@ -8,8 +8,9 @@ warm up (zygote, imports, exporter), then ``--repeat`` more times timed, and pri
   notebook, kernel start, the cells, kernel shutdown, the final write of the executed notebook, the
   re-read of it (if any), the HTML page (nbconvert export and post-processing), companions, open data;
 - kernel side, from a copy of the notebook with one first cell (tagged ``remove_cell``, so the page does
-  not show it) that wraps ``report.page.figure`` and ``Figure.savefig`` with timers, and one last cell
-  that writes the totals to a file: the time figures take, of which ``savefig``, and the PNG sizes;
+  not show it) that wraps ``report.page.figure`` and ``report.page.png`` with timers, and one last cell
+  that writes the totals to a file: the time figures take, of which drawing and encoding the PNG
+  (``png``, which includes the layout), and the PNG sizes;
 - per cell, papermill's ``duration`` from the executed notebook's metadata; the time between cells
   (nbclient/papermill bookkeeping and message traffic) is what remains of the execution.
 
@@ -43,10 +44,9 @@ from kinerja_analysis.run.notebooks import notebook_path
 
 _SETUP = """\
 import json as _kj, time as _kt
-from matplotlib.figure import Figure as _KF
 from kinerja_analysis.report import page as _KP
-_KT = {"figure_s": 0.0, "savefig_s": 0.0, "n_figures": 0}
-_k_fig, _k_save = _KP.figure, _KF.savefig
+_KT = {"figure_s": 0.0, "png_s": 0.0, "n_figures": 0}
+_k_fig, _k_png0 = _KP.figure, _KP.png
 def _k_figure(*a, **k):
     t = _kt.perf_counter()
     try:
@@ -54,13 +54,13 @@ def _k_figure(*a, **k):
     finally:
         _KT["figure_s"] += _kt.perf_counter() - t
         _KT["n_figures"] += 1
-def _k_savefig(*a, **k):
+def _k_png(*a, **k):
     t = _kt.perf_counter()
     try:
-        return _k_save(*a, **k)
+        return _k_png0(*a, **k)
     finally:
-        _KT["savefig_s"] += _kt.perf_counter() - t
-_KP.figure, _KF.savefig = _k_figure, _k_savefig
+        _KT["png_s"] += _kt.perf_counter() - t
+_KP.figure, _KP.png = _k_figure, _k_png
 """
 _DUMP = "open({path!r}, 'w').write(_kj.dumps(_KT))\n"
 
@@ -223,7 +223,7 @@ def main() -> None:
         print(f"{k}: {med(k):.3f}")
     print(f"papermill_between_cells_and_rest: {med('papermill_total') - shown:.3f}")
     print(f"papermill_total: {med('papermill_total'):.3f}")
-    for k in ("kernel_figure_s", "kernel_savefig_s", "kernel_n_figures", "n_png", "png_bytes"):
+    for k in ("kernel_figure_s", "kernel_png_s", "kernel_n_figures", "n_png", "png_bytes"):
         v = med(k)
         print(
             f"{k}: {v:.3f}"

@@ -224,20 +224,42 @@ def check_inside(fig, tolerance_in: float = 0.02) -> None:
         )
 
 
-def figure(fig, *, reading: str = "", alt: str = "") -> None:
-    """Embed a figure as PNG inside <figure> with alt text and a one-line reading, then close it.
+def png(fig) -> bytes:
+    """``fig`` as PNG bytes. A figure with a layout engine (the report's charts: tight layout as it is
+    drawn) is saved as laid out; any other figure (an analyst's own) is cropped to what it draws.
 
-    A figure with a layout engine (the report's charts: tight layout as it is drawn) is saved as laid out;
-    any other figure (an analyst's own) is cropped to what it draws. Cropping costs a second pass over
-    every label, about a fifth of the time a chart takes."""
+    A laid-out figure on its own Agg canvas (not a pyplot figure, whose save settings may differ) is drawn
+    once and encoded here: ``savefig`` would first draw it once more with drawing turned off, and
+    matplotlib writes RGBA at zlib level 6. An opaque figure is written as RGB at level 3: the same
+    pixels, a tenth smaller, in about half the encoding time. Cropping, by contrast, costs a second pass
+    over every label."""
+    import numpy as np
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
     buf = io.BytesIO()
     laid_out = fig.get_layout_engine() is not None
-    fig.savefig(buf, format="png", bbox_inches=None if laid_out else "tight")
-    if laid_out and os.environ.get(CHECK_FIGURES_ENV):
+    canvas = fig.canvas
+    if not (laid_out and type(canvas) is FigureCanvasAgg and canvas.manager is None):
+        fig.savefig(buf, format="png", bbox_inches=None if laid_out else "tight")
+        return buf.getvalue()
+    from PIL import Image
+
+    canvas.draw()  # runs the layout engine, then draws
+    rgba = np.asarray(canvas.buffer_rgba())
+    pixels = rgba[..., :3] if rgba[..., 3].min() == 255 else rgba
+    Image.fromarray(pixels).save(buf, format="png", compress_level=3, dpi=(fig.dpi, fig.dpi))
+    return buf.getvalue()
+
+
+def figure(fig, *, reading: str = "", alt: str = "") -> None:
+    """Embed a figure as PNG (:func:`png`) inside <figure> with alt text and a one-line reading, then
+    close it."""
+    data = png(fig)
+    if fig.get_layout_engine() is not None and os.environ.get(CHECK_FIGURES_ENV):
         check_inside(fig)
     if "matplotlib.pyplot" in sys.modules:  # a figure an analyst made with pyplot: release it
         sys.modules["matplotlib.pyplot"].close(fig)
-    b64 = base64.b64encode(buf.getvalue()).decode()
+    b64 = base64.b64encode(data).decode()
     # a long title is broken over lines (charts.base.fit_width); the alt text reads it as one
     title = " ".join(fig.axes[0].get_title(loc="left").split()) if fig.axes else ""
     alt_text = alt or " ".join(x for x in (title, reading) if x)

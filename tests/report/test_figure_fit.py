@@ -97,3 +97,42 @@ def test_figure_raises_under_the_check_variable(monkeypatch):
         page.figure(_laid_out(legend_cols=4))
     monkeypatch.delenv(page.CHECK_FIGURES_ENV)
     page.figure(_laid_out(legend_cols=4))  # without it, no extra pass and no error
+
+
+def _pixels(data: bytes):
+    import numpy as np
+    from PIL import Image
+
+    return np.asarray(Image.open(io.BytesIO(data)).convert("RGBA"))
+
+
+def test_png_of_a_chart_has_the_pixels_savefig_draws():
+    """png() draws a laid-out chart once and writes it as RGB; savefig draws it twice and writes RGBA:
+    the pixels must be the same, in a long Indonesian title and legend too."""
+    import numpy as np
+    from PIL import Image
+
+    for kwargs in ({}, {"title": LONG_ID_TITLE, "legend_cols": 2}):
+        ours = page.png(_laid_out(**kwargs))
+        buf = io.BytesIO()
+        _laid_out(**kwargs).savefig(buf, format="png")
+        assert Image.open(io.BytesIO(ours)).mode == "RGB"  # opaque: no alpha channel written
+        assert np.array_equal(_pixels(ours), _pixels(buf.getvalue()))
+
+
+def test_png_keeps_transparency_and_leaves_pyplot_figures_to_savefig(monkeypatch):
+    from PIL import Image
+
+    fig = _laid_out()
+    fig.patch.set_alpha(0)  # a transparent background must not be flattened
+    assert Image.open(io.BytesIO(page.png(fig))).mode == "RGBA"
+
+    import matplotlib.pyplot as plt
+
+    saved = []
+    pyfig = plt.figure(figsize=(4, 3), layout="tight")  # has a manager: saved with its own save settings
+    pyfig.add_subplot().plot([0, 1])
+    monkeypatch.setattr(type(pyfig), "savefig", lambda self, *a, **k: saved.append(k) or None)
+    page.png(pyfig)
+    plt.close(pyfig)
+    assert saved == [{"format": "png", "bbox_inches": None}]
