@@ -136,3 +136,39 @@ def test_png_keeps_transparency_and_leaves_pyplot_figures_to_savefig(monkeypatch
     page.png(pyfig)
     plt.close(pyfig)
     assert saved == [{"format": "png", "bbox_inches": None}]
+
+
+@pytest.mark.parametrize(
+    ("rows", "cols", "rect"),
+    [
+        (1, 1, (0, 0.04, 1, 1)),
+        (1, 2, (0, 0.04, 1, 1)),
+        (2, 3, (0, 0.03, 1, 0.97)),
+        (3, 1, (0.02, 0.1, 0.9, 0.9)),
+        (2, 2, (0.05, 0.1, 0.9, 0.95)),
+    ],
+)
+def test_tight_into_lays_out_as_matplotlibs_tight_layout_with_rect(rows, cols, rect):
+    """base.TightInto measures once where TightLayoutEngine(rect=...) measures twice: same pixels, in
+    grids with gaps to work out again in both directions."""
+    import numpy as np
+
+    def grid(engine):
+        with matplotlib.rc_context(base.STYLE):
+            fig, axes = base.new_figure(3.2 * cols, 2.6 * rows + 0.6, nrows=rows, ncols=cols)
+            for i, ax in enumerate(axes.ravel()):
+                ax.plot([0, 1000 * (i + 1)], [0, 1])
+                ax.set_title(f"Panel {i} dengan judul", loc="left")
+                ax.set_ylabel("Capaian (%)")
+                ax.set_xlabel("Pemotongan (pp)")
+            fig.suptitle("Judul gambar", x=0.01, ha="left")
+            fig.set_layout_engine(engine)
+            return fig
+
+    ours = grid(base.TightInto(rect))
+    theirs = grid(matplotlib.layout_engine.TightLayoutEngine(rect=rect))
+    assert np.array_equal(_pixels(page.png(ours)), _pixels(page.png(theirs)))
+    params = ("left", "bottom", "right", "top", "wspace", "hspace")
+    got = [getattr(ours.subplotpars, k) for k in params]
+    assert got == pytest.approx([getattr(theirs.subplotpars, k) for k in params], abs=1e-12)
+    assert ours.subplotpars.bottom > rect[1]  # the layout did run, into the rect

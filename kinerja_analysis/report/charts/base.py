@@ -11,6 +11,7 @@ import matplotlib
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
+from matplotlib.layout_engine import TightLayoutEngine
 
 from ... import labels as L
 
@@ -52,6 +53,67 @@ def agg_figure(**kwargs) -> Figure:
     fig = Figure(**kwargs)
     FigureCanvasAgg(fig)
     return fig
+
+
+class TightInto(TightLayoutEngine):
+    """matplotlib's tight layout with the axes and their labels fitted into ``rect`` (left, bottom,
+    right, top as fractions of the figure), measured once.
+
+    ``TightLayoutEngine(rect=...)`` measures every axes twice, and a chart's layout is about half the time
+    it takes to draw. The two measurements are the same: the second pass takes the outer margins from
+    the first and only works the spaces between subplots out again for the smaller area. This engine
+    measures once (no ``rect``) and does that arithmetic itself (:func:`_into_rect`), so the figure is
+    laid out where matplotlib would put it, pixel for pixel: ``tests/report/test_figure_fit.py`` compares
+    them. Like matplotlib's own engine it calls the private ``matplotlib._tight_layout``; a change there
+    fails that test."""
+
+    def __init__(self, rect):
+        super().__init__(rect=None)
+        self.into = tuple(rect)
+
+    def execute(self, fig):
+        from contextlib import nullcontext
+
+        from matplotlib._tight_layout import get_subplotspec_list, get_tight_layout_figure
+
+        p = self._params
+        renderer = fig._get_renderer()
+        with getattr(renderer, "_draw_disabled", nullcontext)():
+            specs = get_subplotspec_list(fig.axes)
+            kw = get_tight_layout_figure(
+                fig, fig.axes, specs, renderer, pad=p["pad"], h_pad=p["h_pad"], w_pad=p["w_pad"]
+            )
+        if not kw:  # matplotlib gave up (and said why)
+            return
+        grids = [s.get_gridspec().get_geometry() for s in specs if s is not None]
+        into = _into_rect(kw, self.into, max(r for r, _ in grids), max(c for _, c in grids))
+        if into:
+            fig.subplots_adjust(**into)
+
+
+def _into_rect(kw: dict, rect, rows: int, cols: int) -> dict | None:
+    """The subplot parameters of a tight layout into ``rect`` from those of one into the whole figure
+    (``kw``, for a grid of ``rows`` x ``cols``), as matplotlib's ``get_tight_layout_figure`` works them
+    out; ``None`` where it would give up (no room left)."""
+    left, bottom, right, top = rect
+    m_left, m_bottom = left + kw["left"], bottom + kw["bottom"]
+    m_right, m_top = 1 - (right - (1 - kw["right"])), 1 - (top - (1 - kw["top"]))
+    if m_left + m_right >= 1 or m_bottom + m_top >= 1:
+        return None
+    out = {"left": m_left, "right": 1 - m_right, "top": 1 - m_top, "bottom": m_bottom}
+    if cols > 1:  # the gap between columns (figure fraction) is what the one pass measured
+        gap = kw["wspace"] * (kw["right"] - kw["left"]) / (cols + kw["wspace"] * (cols - 1))
+        width = (1 - m_right - m_left - gap * (cols - 1)) / cols
+        if width < 0:
+            return None
+        out["wspace"] = gap / width
+    if rows > 1:
+        gap = kw["hspace"] * (kw["top"] - kw["bottom"]) / (rows + kw["hspace"] * (rows - 1))
+        height = (1 - m_top - m_bottom - gap * (rows - 1)) / rows
+        if height < 0:
+            return None
+        out["hspace"] = gap / height
+    return out
 
 
 def new_figure(width=8.0, height=4.2, nrows=None, ncols=None):
@@ -112,7 +174,7 @@ def finish(fig, ax, title, source, lang):
     for a in fig.axes:  # a y label runs along its axes, which the layout leaves at about 60 % of the height
         fit_width(fig, a.yaxis.label, 0.6 * fig.get_figheight() * a.get_position().height / full)
     fig.text(0.01, 0.01, L.t("source_line", lang, source=source), fontsize=8, color="#555555", ha="left")
-    fig.set_layout_engine("tight", rect=(0, 0.04, 1, 1))  # laid out as it is drawn: one pass over the text
+    fig.set_layout_engine(TightInto((0, 0.04, 1, 1)))  # laid out as it is drawn: one pass over the text
     return fig
 
 

@@ -8,7 +8,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from ... import labels as L
-from .base import PALETTE, STYLE, finish, fit_width, localise, new_figure
+from .base import PALETTE, STYLE, TightInto, finish, fit_width, localise, new_figure
 
 #: the order of the APBD's belanja (operasi, modal, transfers, tidak terduga); tables and stacks follow it
 APBD_ORDER = [
@@ -218,7 +218,7 @@ def scatter_fits(panels: list[dict], *, lang="en", source="", title="") -> Figur
             0.97 * fig.get_figwidth(),
         )
         fig.text(0.01, 0.005, L.t("source_line", lang, source=source), fontsize=8, color="#555555", ha="left")
-        fig.set_layout_engine("tight", rect=(0, 0.03, 1, 0.97))
+        fig.set_layout_engine(TightInto((0, 0.03, 1, 0.97)))
         return fig
 
 
