@@ -179,8 +179,9 @@ def _run_in_lab(base: str, token: str, notebook: str) -> None:
             page.keyboard.press("b")  # a new code cell below, in edit mode after Enter
             page.keyboard.press("Enter")
             page.keyboard.type("import matplotlib.pyplot as plt\nplt.plot([1, 2]); plt.show()")
-            page.keyboard.press("Shift+Enter")
+            page.keyboard.press("Control+Enter")  # run in place: Shift+Enter would add one more empty cell
             wait(n_code + 1, seconds=60)
+            assert done(n_code + 1), page.locator(".jp-InputPrompt").all_inner_texts()
             page.wait_for_timeout(1000)
             page.screenshot(path=str(ARTIFACTS / f"jupyterlab-{notebook}-own-plot.png"), full_page=False)
             last = page.locator(".jp-Notebook .jp-CodeCell").nth(n_code)
