@@ -48,9 +48,13 @@ def normalise(out: pd.DataFrame, table: str, issues: Issues, fname: str, sheet: 
             index=out.index,
         )
         bad = mapped.isna()
+        known, hints = sorted(set(vocab)), {}
         for i in out.index[bad]:
-            close = difflib.get_close_matches(str(key[i]), sorted(set(vocab)), n=1, cutoff=0.6)
-            hint = f"; did you mean {show(vocab[close[0]])!r}?" if close else ""
+            k = str(key[i])
+            if k not in hints:  # the nearest allowed value once per spelling, not per row
+                close = difflib.get_close_matches(k, known, n=1, cutoff=0.6)
+                hints[k] = f"; did you mean {show(vocab[close[0]])!r}?" if close else ""
+            hint = hints[k]
             issues.add(
                 rule,
                 "error",
