@@ -196,8 +196,8 @@ CHECK_FIGURES_ENV = "KINERJA_CHECK_FIGURES"
 def check_inside(fig, tolerance_in: float = 0.02) -> None:
     """Raise ValueError when what ``fig`` draws reaches past its edges (a legend wider than the figure, a
     title longer than it, a y label taller than its axes): a laid-out figure is saved uncropped, so that
-    part would be cut off. Costs one more pass over the figure's text, so :func:`figure` runs it only under
-    ``KINERJA_CHECK_FIGURES``."""
+    part would be cut off; or when a legend lies on an axis label or a tick label. Costs one more pass
+    over the figure's text, so :func:`figure` runs it only under ``KINERJA_CHECK_FIGURES``."""
     from matplotlib.transforms import Bbox
 
     renderer = fig.canvas.get_renderer()
@@ -215,13 +215,24 @@ def check_inside(fig, tolerance_in: float = 0.02) -> None:
         "top": box.y1 - height,
     }
     out = {side: round(v, 2) for side, v in over.items() if v > tolerance_in}
+    title = fig.axes[0].get_title(loc="left") if fig.axes else ""
+    title = title or fig.get_suptitle()
     if out:
-        title = fig.axes[0].get_title(loc="left") if fig.axes else ""
-        title = title or fig.get_suptitle()
         raise ValueError(
             f"figure {title!r} ({width:.2f} x {height:.2f} in) draws past its edges by "
             + ", ".join(f"{v} in at the {side}" for side, v in out.items())
         )
+    # a legend placed outside its axes must not sit on the axis labels or tick labels it shares room with
+    for ax in fig.axes:
+        legend = ax.get_legend()
+        if legend is None or not ax.get_visible():
+            continue
+        box = legend.get_window_extent(renderer)
+        texts = [ax.xaxis.label, ax.yaxis.label]
+        texts += [*ax.get_xticklabels(), *ax.get_yticklabels()]
+        for text in texts:
+            if text.get_visible() and text.get_text() and box.overlaps(text.get_window_extent(renderer)):
+                raise ValueError(f"figure {title!r}: its legend overlaps the label {text.get_text()!r}")
 
 
 def png(fig) -> bytes:

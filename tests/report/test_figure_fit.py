@@ -66,6 +66,23 @@ def test_a_y_label_taller_than_its_axes_is_found_and_broken():
     page.check_inside(fig)
 
 
+def test_a_legend_on_the_x_label_is_found_and_below_clears_it():
+    """A legend hung below the axes by an axes fraction lies on the x label when the axes are short;
+    base.below hangs it in inches, under the label."""
+
+    def chart(legend):
+        with matplotlib.rc_context(base.STYLE):
+            fig, ax = base.new_figure(8, 2.6)
+            ax.plot([2019, 2023], [0, 1], label="seri")
+            ax.set_xlabel("Tahun")
+            ax.legend(**legend(ax))
+            return _drawn(base.finish(fig, ax, LONG_ID_TITLE, "uji", "id"))
+
+    with pytest.raises(ValueError, match="legend overlaps the label"):
+        page.check_inside(chart(legend=lambda ax: {"loc": "upper left", "bbox_to_anchor": (0, -0.12)}))
+    page.check_inside(chart(legend=base.below))
+
+
 def test_a_short_title_is_left_alone():
     fig = _laid_out("Serapan (%)")
     assert fig.axes[0].get_title(loc="left") == "Serapan (%)"

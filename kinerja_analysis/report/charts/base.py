@@ -116,6 +116,16 @@ def _into_rect(kw: dict, rect, rows: int, cols: int) -> dict | None:
     return out
 
 
+def below(ax, drop_in: float = 0.5) -> dict:
+    """Legend keywords that hang a legend ``drop_in`` inches below the bottom-left corner of ``ax``: under
+    its tick labels and x label whatever the height of the axes. An offset in axes fractions is not: the
+    same -0.15 that clears the x label of a tall chart lies on it when a two-line title shortens the axes."""
+    from matplotlib.transforms import ScaledTranslation
+
+    shift = ScaledTranslation(0, -drop_in, ax.figure.dpi_scale_trans)
+    return {"loc": "upper left", "bbox_to_anchor": (0, 0), "bbox_transform": ax.transAxes + shift}
+
+
 def new_figure(width=8.0, height=4.2, nrows=None, ncols=None):
     """A figure in the report style, made without pyplot: it never touches the global backend or pyplot's
     list of open figures, so an analyst's own ``plt.plot(...)`` in JupyterLab works as usual and no chart
@@ -202,7 +212,7 @@ def budget_by_year(df: pd.DataFrame, *, lang="en", source="", refocusing=(2020, 
         ax.set_xticks(x, [str(y) for y in years])
         ax.set_xlabel(L.t("year", lang))
         ax.set_ylabel(L.t("rp_billion", lang))
-        ax.legend(ncols=3, loc="upper left", bbox_to_anchor=(0, -0.12))
+        ax.legend(ncols=3, **below(ax))
         _shade_refocusing(ax, years, x, refocusing)
         return finish(fig, ax, L.t("fig_budget_years", lang), source, lang)
 

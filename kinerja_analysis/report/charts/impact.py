@@ -8,7 +8,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from ... import labels as L
-from .base import PALETTE, STYLE, agg_figure, finish, new_figure
+from .base import PALETTE, STYLE, agg_figure, below, finish, new_figure
 
 
 def dose_response(bins: pd.DataFrame, points: pd.DataFrame, *, lang="en", source="") -> Figure:
@@ -50,7 +50,7 @@ def dose_response(bins: pd.DataFrame, points: pd.DataFrame, *, lang="en", source
         ax.set_xlabel(L.t("imp_ax_dose", lang))
         ax.set_ylabel(L.t("imp_ax_change", lang))
         # one column: two columns of the Indonesian labels are wider than the figure
-        ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(0, -0.14), ncols=1)
+        ax.legend(fontsize=8, ncols=1, **below(ax))
         return finish(fig, ax, L.t("imp_fig_dose_response", lang), source, lang)
 
 
@@ -103,7 +103,7 @@ def event_study(es: pd.DataFrame, *, lang="en", source="", refocusing=(2020, 202
         ax.set_xlabel(L.t("year", lang))
         ax.set_ylabel(L.t("imp_ax_effect", lang))
         # below the bars, in one column: two columns of the Indonesian labels are wider than the figure
-        ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(0, -0.14), ncols=1)
+        ax.legend(fontsize=8, ncols=1, **below(ax))
         return finish(fig, ax, L.t("imp_fig_event_study", lang), source, lang)
 
 
@@ -154,7 +154,7 @@ def ceiling_terciles(df: pd.DataFrame, *, lang="en", source="") -> Figure:
         ax.set_xticks(x, [str(y) for y in years])
         ax.set_xlabel(L.t("year", lang))
         ax.set_ylabel(L.t("share_pct", lang))
-        ax.legend(fontsize=8, ncols=3, loc="upper left", bbox_to_anchor=(0, -0.15))
+        ax.legend(fontsize=8, ncols=3, **below(ax))
         return finish(fig, ax, L.t("imp_fig_ceiling_terciles", lang), source, lang)
 
 
