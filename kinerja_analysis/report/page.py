@@ -17,6 +17,7 @@ import re
 import sys
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from .. import labels as L
@@ -227,11 +228,14 @@ def check_inside(fig, tolerance_in: float = 0.02) -> None:
         legend = ax.get_legend()
         if legend is None or not ax.get_visible():
             continue
-        box = legend.get_window_extent(renderer)
-        texts = [ax.xaxis.label, ax.yaxis.label]
-        texts += [*ax.get_xticklabels(), *ax.get_yticklabels()]
+        legend_box = legend.get_window_extent(renderer)
+        texts = [ax.xaxis.label, ax.yaxis.label, *ax.get_xticklabels(), *ax.get_yticklabels()]
         for text in texts:
-            if text.get_visible() and text.get_text() and box.overlaps(text.get_window_extent(renderer)):
+            if (
+                text.get_visible()
+                and text.get_text()
+                and legend_box.overlaps(text.get_window_extent(renderer))
+            ):
                 raise ValueError(f"figure {title!r}: its legend overlaps the label {text.get_text()!r}")
 
 
@@ -244,7 +248,6 @@ def png(fig) -> bytes:
     matplotlib writes RGBA at zlib level 6. An opaque figure is written as RGB at level 3: the same
     pixels, a tenth smaller, in about half the encoding time. Cropping, by contrast, costs a second pass
     over every label."""
-    import numpy as np
     from matplotlib.backends.backend_agg import FigureCanvasAgg
 
     buf = io.BytesIO()

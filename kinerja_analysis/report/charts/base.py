@@ -76,7 +76,7 @@ class TightInto(TightLayoutEngine):
 
         from matplotlib._tight_layout import get_subplotspec_list, get_tight_layout_figure
 
-        p = self._params
+        p = self.get()
         renderer = fig._get_renderer()
         with getattr(renderer, "_draw_disabled", nullcontext)():
             specs = get_subplotspec_list(fig.axes)
