@@ -61,6 +61,7 @@ def summary(p: Prepared, *, lang: str | None = None) -> None:
         report.record("capaian_verdict", code.removeprefix("s_"), share_of_fall_regained=regained)
 
 
+@report.batch()
 def capaian_periods(
     means: pd.DataFrame, yearly: pd.DataFrame, p: Prepared, *, lang: str | None = None
 ) -> None:

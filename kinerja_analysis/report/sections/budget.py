@@ -85,6 +85,7 @@ def _money_headers(lang: str) -> dict:
     }
 
 
+@report.batch()
 def budget_years(yearly: pd.DataFrame, total: pd.DataFrame, p: Prepared, *, lang: str | None = None) -> None:
     """Murni, perubahan and realisasi per year (:func:`~kinerja_analysis.analysis.anggaran.summarise` by year),
     and the total cut over the refocusing years (:func:`~kinerja_analysis.analysis.anggaran.period_total`)."""
@@ -111,6 +112,7 @@ def budget_years(yearly: pd.DataFrame, total: pd.DataFrame, p: Prepared, *, lang
     )
 
 
+@report.batch()
 def cuts_by_type(
     per_year: pd.DataFrame, pooled: pd.DataFrame, p: Prepared, *, lang: str | None = None
 ) -> None:

@@ -45,6 +45,7 @@ def summary_facts(p: Prepared, issues: pd.DataFrame | None = None) -> dict:
     }
 
 
+@report.batch()
 def summary(p: Prepared, issues: pd.DataFrame | None = None, *, lang: str | None = None) -> None:
     """The page's opening findings: counts in boxes, then generated sentences with their numbers
     (:func:`summary_facts`, :func:`~kinerja_analysis.report.narrative.quality_reading`)."""
@@ -74,6 +75,7 @@ def summary(p: Prepared, issues: pd.DataFrame | None = None, *, lang: str | None
     report.record("n_targets_revised_refocusing", f["n_revised"], n_rows=f["n_period_rows"])
 
 
+@report.batch()
 def coverage(cov: pd.DataFrame, p: Prepared, *, lang: str | None = None) -> None:
     """Indicator rows per region and year (:func:`~kinerja_analysis.analysis.diagnostics.coverage`)."""
     lang = lang or p.settings.lang
@@ -87,6 +89,7 @@ def coverage(cov: pd.DataFrame, p: Prepared, *, lang: str | None = None) -> None
     report.record("n_regions", int(p.kinerja["region_code"].nunique()))
 
 
+@report.batch()
 def validation_issues(issues: pd.DataFrame, p: Prepared, *, lang: str | None = None) -> None:
     """The validator's issues (:func:`~kinerja_analysis.ingest.validate.validate_dataset`): counts per check,
     then every error and warning with its file, sheet and row."""

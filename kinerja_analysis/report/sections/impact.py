@@ -39,6 +39,7 @@ NO_ESTIMATE = (
 
 
 # ---------------------------------------------------------------- sections
+@report.batch()
 def summary(r: ImpactResults, p: Prepared, *, lang: str | None = None) -> None:
     """Key numbers in boxes, one paragraph in words that follow the numbers, the verdict and its rule, and
     a sentence for every edge of the data (few clusters, no dose variation, missing years, dropped OPDs)."""
@@ -125,6 +126,7 @@ def _few(r: ImpactResults) -> bool:
     return int(r.did["n_clusters"].iloc[0]) < impact.MIN_CLUSTERS
 
 
+@report.batch()
 def before_after(r: ImpactResults, p: Prepared, *, lang: str | None = None) -> None:
     """Means per period and the differences, from regressions with the main model's inference (wild-cluster
     bootstrap, CV3 beside it), for capaian and the share of targets met."""
@@ -170,6 +172,7 @@ def before_after(r: ImpactResults, p: Prepared, *, lang: str | None = None) -> N
     report.para(L.t(key, lang, g=g, cluster=cluster_word(r, lang)), css="ka-note")
 
 
+@report.batch()
 def terciles(r: ImpactResults, p: Prepared, *, lang: str | None = None) -> None:
     """Capaian per year for the least-, middle- and most-cut thirds of OPDs, and the crude DiD T3 − T1."""
     lang = lang or p.settings.lang
@@ -285,6 +288,7 @@ def did(r: ImpactResults, p: Prepared, *, lang: str | None = None) -> None:
     report.publish("did", pd.concat([r.did, r.did_sector], ignore_index=True), title=L.t("imp_sec_did", lang))
 
 
+@report.batch()
 def event_study(r: ImpactResults, p: Prepared, *, lang: str | None = None) -> None:
     """Event-study coefficients (reference year at 0) with pointwise CV3 intervals and a Bonferroni band."""
     lang = lang or p.settings.lang

@@ -25,6 +25,7 @@ ROBUST_KEYS = {
 }
 
 
+@report.batch()
 def checks(r: ImpactResults, p: Prepared, *, lang: str | None = None) -> None:
     """Diagnostics as a table of checks, then the detail behind each: ceiling, target revision, continuity."""
     lang = lang or p.settings.lang

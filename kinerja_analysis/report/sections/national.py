@@ -100,6 +100,7 @@ def _centres(folder) -> dict:
     return {}
 
 
+@report.batch()
 def introduction(measures: pd.DataFrame, r: NationalReport) -> None:
     """How many pemda of each kind the folder holds, and what the page shows."""
     lang = r.lang
@@ -131,6 +132,7 @@ def _district_values(measures: pd.DataFrame, column: str, level: str, r: Nationa
     return pd.Series({d: by_prov.get(pv) for d, pv in prov_of.items()}, dtype=float)
 
 
+@report.batch()
 def maps_section(measures: pd.DataFrame, r: NationalReport) -> None:
     """One choropleth per measure and level (districts, provinces); districts without data are hatched
     and counted in the caption. Without the district map the section says so."""
@@ -163,6 +165,7 @@ def maps_section(measures: pd.DataFrame, r: NationalReport) -> None:
             report.record(f"map_{level}_{column}_districts_without_data", n_missing)
 
 
+@report.batch()
 def tables(measures: pd.DataFrame, r: NationalReport) -> None:
     """Sortable tables of every province and every kab/kota with their measures."""
     lang = r.lang

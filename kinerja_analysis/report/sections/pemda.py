@@ -143,6 +143,7 @@ def _level_full_years(r: PemdaReport) -> list[int]:
 
 
 # ---------------------------------------------------------------- sections
+@report.batch()
 def overview(totals: pd.DataFrame, r: PemdaReport) -> None:
     """Key figures of the latest full year, belanja Anggaran vs Realisasi per year with serapan, revenue;
     records the Rupiah keys of results.json for every full year of the data."""
@@ -192,6 +193,7 @@ def overview(totals: pd.DataFrame, r: PemdaReport) -> None:
     report.publish("totals_by_year", totals, title=L.t("pd_sec_totals", lang))
 
 
+@report.batch()
 def spending(types: pd.DataFrame, status: str, shift: pd.DataFrame, r: PemdaReport) -> None:
     """Composition of realised belanja per year and what moved in the refocusing years (``status`` and
     ``shift``: :func:`kinerja_analysis.analysis.pemda.refocusing_shift`)."""
@@ -253,6 +255,7 @@ def spending(types: pd.DataFrame, status: str, shift: pd.DataFrame, r: PemdaRepo
     report.publish("refocusing_shift", shift, title=L.t("pd_fig_shift", lang, base=base, ref=ref))
 
 
+@report.batch()
 def peers(table: pd.DataFrame, measures: pd.DataFrame, r: PemdaReport) -> None:
     """The pemda beside the other kab/kota of its province and all pemda of its kind (``table``:
     :func:`kinerja_analysis.analysis.pemda.peers`; ``measures``: national_measures)."""
@@ -313,6 +316,7 @@ def peers(table: pd.DataFrame, measures: pd.DataFrame, r: PemdaReport) -> None:
     report.publish("peers", table, title=L.t("pd_sec_peers", lang))
 
 
+@report.batch()
 def pefa(scores: pd.DataFrame, r: PemdaReport) -> None:
     """PEFA-style PI-1, PI-2 and PI-3 per year with the two-of-three-years scores (``scores``:
     :func:`kinerja_analysis.analysis.pemda.pefa_scores` of this pemda); records pefa_pi1/2/3_YYYY."""

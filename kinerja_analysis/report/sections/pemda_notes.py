@@ -16,6 +16,7 @@ from .real_cells import measure_cells, rp, rp_cell
 _OUTCOME_DECIMALS = 2
 
 
+@report.batch()
 def outcomes(frame: pd.DataFrame, cut_pp: float, r: PemdaReport) -> None:
     """Outcomes beside the cut. For a kab/kota ``frame`` is :func:`kinerja_analysis.analysis.pemda.grdp_growth`
     of this district (GRDP per capita, quarcs data); for a province it is
@@ -109,6 +110,7 @@ def _repeat_table(repeats: pd.DataFrame, lang: str) -> pd.DataFrame:
     return pd.DataFrame(cols)
 
 
+@report.batch()
 def caveats(unclassified: pd.DataFrame, missing: list[int], r: PemdaReport) -> None:
     """The data caveats for this pemda (``unclassified``: :func:`kinerja_analysis.analysis.pemda.unclassified`;
     ``missing``: :func:`~kinerja_analysis.analysis.pemda.missing_years`): blank-label rows, 422/434

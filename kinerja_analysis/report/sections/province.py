@@ -116,6 +116,7 @@ def introduction(r: ProvinceReport) -> None:
     report.para(L.t("pv_descriptive", lang, n=n), css="ka-caveat")
 
 
+@report.batch()
 def data_checks(failures: pd.DataFrame, repaired: pd.DataFrame, r: ProvinceReport) -> None:
     """Files, budget identity (``failures``: where it fails), the double-counting trap (``repaired``: where
     counting the repeat once closes it), blanks, partial years, unmapped names."""
@@ -243,6 +244,7 @@ def anggaran_meaning(by_year: pd.DataFrame, r: ProvinceReport) -> None:
     report.publish("anggaran_by_year", y, title=L.t("pv_sec_meaning", lang))
 
 
+@report.batch()
 def totals(yearly: pd.DataFrame, by_province: pd.DataFrame, r: ProvinceReport) -> None:
     """Total belanja Anggaran vs Realisasi per year (``yearly``) and absorption per province and year
     (``by_province``)."""
@@ -274,6 +276,7 @@ def totals(yearly: pd.DataFrame, by_province: pd.DataFrame, r: ProvinceReport) -
         report.record(f"total_belanja_spent_{row.year}", float(row.spent))
 
 
+@report.batch()
 def composition(comp: pd.DataFrame, groups: pd.DataFrame, r: ProvinceReport) -> None:
     """National composition of realised belanja by spending type (``comp``, by year) and the shift of the
     cut and COVID type groups from the last pre year (``groups``: :func:`~kinerja_analysis.analysis.province.group_shift`)."""
@@ -331,6 +334,7 @@ def composition(comp: pd.DataFrame, groups: pd.DataFrame, r: ProvinceReport) -> 
     report.publish("composition_by_year", comp, title=L.t("pv_fig_composition", lang))
 
 
+@report.batch()
 def cut_ranking(cuts: pd.DataFrame, r: ProvinceReport) -> None:
     """Cut intensity per province (``cuts``: :func:`~kinerja_analysis.analysis.province.cut_intensity`), ranked."""
     lang = r.lang
@@ -373,6 +377,7 @@ def _pefa_years(scores: pd.DataFrame, r: ProvinceReport) -> list[int]:
     return sorted({r.periods.refocusing[1], int(scores["year"].max())})
 
 
+@report.batch()
 def pefa(scores: pd.DataFrame, pi1_counts: pd.DataFrame, pi2_counts: pd.DataFrame, r: ProvinceReport) -> None:
     """PEFA-style PI-1 and PI-2 (``scores``: :func:`kinerja_analysis.analysis.pefa.yearly`; the counts per band
     and year: :func:`~kinerja_analysis.analysis.province.pefa_counts`)."""
@@ -408,6 +413,7 @@ def pefa(scores: pd.DataFrame, pi1_counts: pd.DataFrame, pi2_counts: pd.DataFram
     report.publish("pefa_scores", scores, title=L.t("pv_sec_pefa", lang))
 
 
+@report.batch()
 def outcomes(stats: pd.DataFrame, fits: list[dict], r: ProvinceReport, *, n_provinces: int) -> None:
     """BPS outcomes against cut intensity: per window a scatter with OLS line and bootstrap r (``fits``:
     :func:`~kinerja_analysis.analysis.province.outcome_fits`), and the table of ``stats``
@@ -437,6 +443,7 @@ def outcomes(stats: pd.DataFrame, fits: list[dict], r: ProvinceReport, *, n_prov
     report.publish("outcomes_vs_cut", stats, title=L.t("pv_sec_outcomes", lang))
 
 
+@report.batch()
 def rkp_targets(rkp: pd.DataFrame, r: ProvinceReport) -> None:
     """National RKP targets against the actual (``rkp``: :func:`~kinerja_analysis.analysis.province.rkp_since`)."""
     lang, d = r.lang, rkp

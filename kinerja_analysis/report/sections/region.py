@@ -68,6 +68,7 @@ def region_impact(r: ImpactResults, p: Prepared, *, lang: str | None = None) -> 
     report.para(L.t("imp_s_region_caveat", lang), css="ka-caveat")
 
 
+@report.batch()
 def peer_comparison(c: PeerComparison, p: Prepared, *, lang: str | None = None) -> None:
     """The region beside the mean and range of the other regions in the data
     (:func:`~kinerja_analysis.analysis.peers.compare_with_peers`)."""
@@ -201,6 +202,7 @@ def peer_did(c: PeerComparison, p: Prepared, *, lang: str | None = None) -> None
     )
 
 
+@report.batch()
 def efficiency(
     q: pd.DataFrame, p: Prepared, *, thresholds: tuple[float, float], lang: str | None = None
 ) -> None:

@@ -25,6 +25,7 @@ def _reading(row, lang: str) -> str:
     return L.t(f"sens_status_{status}", lang, detail=L.t(f"sens_rule_{rule}", lang))
 
 
+@report.batch()
 def robustness(s: SensitivityResults, p: Prepared, *, lang: str | None = None) -> None:
     """The dose robustness rows as one table, each with its wild-bootstrap and CV3 interval."""
     lang = lang or p.settings.lang
@@ -71,6 +72,7 @@ def robustness(s: SensitivityResults, p: Prepared, *, lang: str | None = None) -
         )
 
 
+@report.batch()
 def randomisation(s: SensitivityResults, p: Prepared, *, lang: str | None = None) -> None:
     """The randomisation tests: p-values from reshuffling the doses within region (and sector)."""
     lang = lang or p.settings.lang
@@ -106,6 +108,7 @@ def randomisation(s: SensitivityResults, p: Prepared, *, lang: str | None = None
         report.para(L.t("sens_ri_no_sector", lang), css="ka-note")
 
 
+@report.batch()
 def trend_bound(s: SensitivityResults, p: Prepared, *, lang: str | None = None) -> None:
     """The relative-magnitudes bound for pre-trends, or the sentence saying why there is none."""
     lang = lang or p.settings.lang
