@@ -60,13 +60,80 @@ def enabled() -> bool:
 def frame_hash(df: pd.DataFrame) -> str:
     """SHA-256 of a table's content: column names, dtypes, index and values.
 
+    Each column is hashed from its memory as it is laid out (:func:`_column_bytes`): numbers as their
+    bytes, pyarrow strings as their lengths and characters, categories as their categories and codes;
+    anything else through ``pd.util.hash_pandas_object``. Equal tables laid out alike hash alike; two
+    tables that differ in a value never do. Equal values laid out differently (another category order,
+    -0.0 for 0.0) may hash apart: a key that misses only costs a computation. For a national ``anggaran``
+    table this is about a sixth of the time ``hash_pandas_object`` takes for the whole table, a cost paid
+    on every pemda page.
+
     >>> a = pd.DataFrame({"x": [1.0, None], "y": ["a", None]})
     >>> frame_hash(a) == frame_hash(a.copy()), frame_hash(a) == frame_hash(a.assign(x=[1.0, 2.0]))
     (True, False)
     """
-    h = hashlib.sha256(json.dumps([list(map(str, df.columns)), list(map(str, df.dtypes))]).encode())
-    h.update(pd.util.hash_pandas_object(df, index=True).to_numpy().tobytes())
+    h = hashlib.sha256(
+        json.dumps([list(map(str, df.columns)), list(map(str, df.dtypes)), len(df)]).encode()
+    )
+    index = df.index
+    if isinstance(index, pd.RangeIndex):
+        parts = [f"range {index.start} {index.stop} {index.step}".encode()]
+    elif isinstance(index, pd.MultiIndex):
+        parts = [_pandas_hash(index.to_frame(index=False))]
+    else:
+        parts = [str(index.dtype).encode(), *_column_bytes(pd.Series(index, copy=False))]
+    for _, column in df.items():
+        parts.extend(_column_bytes(column))
+    for part in parts:  # each part with its length in front: no two sequences of parts run together alike
+        h.update(len(part).to_bytes(8, "little"))
+        h.update(part)
     return h.hexdigest()
+
+
+def _column_bytes(s: pd.Series) -> list:
+    """What :func:`frame_hash` hashes of one column (bytes-like parts)."""
+    import numpy as np
+
+    dtype = s.dtype
+    if isinstance(dtype, pd.CategoricalDtype):
+        cats = pd.Series(dtype.categories, copy=False)
+        codes = np.ascontiguousarray(s.array.codes)
+        return [b"category", str(cats.dtype).encode(), *_column_bytes(cats), codes.data]
+    if isinstance(dtype, np.dtype) and dtype.kind in "biufcmM":
+        return [b"numpy", np.ascontiguousarray(s.to_numpy()).view(np.uint8).data]
+    strings = _arrow_strings(s)
+    if strings is not None:
+        return strings
+    return [b"pandas", _pandas_hash(s.to_frame())]
+
+
+def _arrow_strings(s: pd.Series) -> list | None:
+    """A pyarrow-backed text column as [tag, null mask, lengths, characters]; None for any other kind."""
+    import numpy as np
+
+    if not hasattr(s.array, "__arrow_array__") or not isinstance(s.dtype, pd.StringDtype | pd.ArrowDtype):
+        return None
+    import pyarrow as pa
+
+    try:
+        arr = pa.array(s.array)
+    except (TypeError, ValueError, pa.ArrowException):
+        return None
+    if isinstance(arr, pa.ChunkedArray):
+        arr = arr.combine_chunks()
+    width = {pa.large_string(): np.int64, pa.string(): np.int32}.get(arr.type)
+    if width is None:
+        return None
+    _, offsets_buf, data_buf = arr.buffers()
+    offsets = np.frombuffer(offsets_buf, dtype=width)[arr.offset : arr.offset + len(arr) + 1]
+    nulls = np.asarray(arr.is_null(), dtype=bool)
+    lengths = np.diff(offsets).astype(np.int64)
+    chars = memoryview(data_buf)[int(offsets[0]) : int(offsets[-1])] if len(arr) else b""
+    return [b"arrow-text", nulls.view(np.uint8).data, lengths.data, chars]
+
+
+def _pandas_hash(df: pd.DataFrame) -> bytes:
+    return pd.util.hash_pandas_object(df, index=False).to_numpy().tobytes()
 
 
 def key(kind: str, parts: Mapping) -> str:

@@ -127,6 +127,58 @@ def test_prepared_keys_on_the_content_of_its_arguments():
     pd.testing.assert_frame_equal(scaled.uncached(_table(), 2.0), a)
 
 
+def _texts(values, storage="pyarrow"):
+    return pd.Series(values, dtype=pd.StringDtype(storage=storage, na_value=np.nan))
+
+
+def test_frame_hash_tells_apart_what_differs_and_not_what_is_copied():
+    t = _table().assign(
+        text=_texts(["ab", None, ""]),
+        cat=pd.Categorical(["x", "y", "x"]),
+        flag=[True, False, True],
+        n=pd.array([1, None, 3], dtype="Int64"),
+    )
+    h = store.frame_hash(t)
+    assert store.frame_hash(t.copy()) == h
+    assert store.frame_hash(pd.concat([t.iloc[:1], t.iloc[1:]])) == h  # rebuilt from pieces
+    changed = {
+        "a value": t.assign(value=[1.5, np.nan, -2.0]),
+        "missing for empty": t.assign(text=_texts(["ab", "", ""])),
+        "characters moved between rows": t.assign(text=_texts(["a", None, "b"])),
+        "one string split in two": t.assign(text=_texts(["a", None, "b"])).iloc[[0, 2]],
+        "a category": t.assign(cat=pd.Categorical(["x", "x", "x"], categories=["x", "y"])),
+        "a flag": t.assign(flag=[True, True, True]),
+        "a nullable int": t.assign(n=pd.array([1, 2, 3], dtype="Int64")),
+        "an object text": t.assign(kind=["kabupaten", "kota", "kota"]),
+        "the index": t.set_axis([0, 1, 5]),
+        "the row order": t.iloc[[1, 0, 2]],
+        "a column name": t.rename(columns={"year": "tahun"}),
+        "a dtype": t.assign(year=t["year"].astype("float64")),
+        "fewer rows": t.iloc[:2],
+        "a multi-index": t.set_index(["region_code", "kind"]),
+    }
+    seen = {h}
+    for what, other in changed.items():
+        got = store.frame_hash(other)
+        assert got not in seen, what
+        seen.add(got)
+
+
+def test_frame_hash_reads_a_sliced_or_chunked_text_column_as_its_values():
+    pa = pytest.importorskip("pyarrow")
+    whole = pd.DataFrame({"t": _texts(["zz", "a", None, "bcd", "e"])})
+    part = whole.iloc[1:4].reset_index(drop=True)  # an arrow slice: an offset into the parent's buffers
+    fresh = pd.DataFrame({"t": _texts(["a", None, "bcd"])})
+    assert store.frame_hash(part) == store.frame_hash(fresh)
+    chunked = pa.chunked_array(
+        [pa.array(["a", None], pa.large_string()), pa.array(["bcd"], pa.large_string())]
+    )
+    as_chunks = pd.DataFrame({"t": pd.Series(pd.arrays.ArrowStringArray(chunked), dtype=fresh["t"].dtype)})
+    assert store.frame_hash(as_chunks) == store.frame_hash(fresh)
+    python_strings = pd.DataFrame({"t": _texts(["a", None, "bcd"], storage="python")})
+    assert store.frame_hash(python_strings) == store.frame_hash(python_strings.copy())  # the pandas route
+
+
 def test_prepared_computes_uncached_what_it_cannot_key(tmp_path):
     calls = []
 
