@@ -72,9 +72,7 @@ def frame_hash(df: pd.DataFrame) -> str:
     >>> frame_hash(a) == frame_hash(a.copy()), frame_hash(a) == frame_hash(a.assign(x=[1.0, 2.0]))
     (True, False)
     """
-    h = hashlib.sha256(
-        json.dumps([list(map(str, df.columns)), list(map(str, df.dtypes)), len(df)]).encode()
-    )
+    h = hashlib.sha256(json.dumps([list(map(str, df.columns)), list(map(str, df.dtypes)), len(df)]).encode())
     index = df.index
     if isinstance(index, pd.RangeIndex):
         parts = [f"range {index.start} {index.stop} {index.step}".encode()]
