@@ -29,6 +29,7 @@ import shutil
 from collections.abc import Callable, Mapping
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from . import paths
@@ -90,8 +91,6 @@ def frame_hash(df: pd.DataFrame) -> str:
 
 def _column_bytes(s: pd.Series) -> list:
     """What :func:`frame_hash` hashes of one column (bytes-like parts)."""
-    import numpy as np
-
     dtype = s.dtype
     if isinstance(dtype, pd.CategoricalDtype):
         cats = pd.Series(dtype.categories, copy=False)
@@ -106,10 +105,9 @@ def _column_bytes(s: pd.Series) -> list:
 
 
 def _arrow_strings(s: pd.Series) -> list | None:
-    """A pyarrow-backed text column as [tag, null mask, lengths, characters]; None for any other kind."""
-    import numpy as np
-
-    if not hasattr(s.array, "__arrow_array__") or not isinstance(s.dtype, pd.StringDtype | pd.ArrowDtype):
+    """A text column (pandas strings, read through pyarrow) as [tag, null mask, lengths, characters]; None
+    for any other kind."""
+    if not isinstance(s.dtype, pd.StringDtype | pd.ArrowDtype):
         return None
     import pyarrow as pa
 

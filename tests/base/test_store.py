@@ -176,7 +176,7 @@ def test_frame_hash_reads_a_sliced_or_chunked_text_column_as_its_values():
     as_chunks = pd.DataFrame({"t": pd.Series(pd.arrays.ArrowStringArray(chunked), dtype=fresh["t"].dtype)})
     assert store.frame_hash(as_chunks) == store.frame_hash(fresh)
     python_strings = pd.DataFrame({"t": _texts(["a", None, "bcd"], storage="python")})
-    assert store.frame_hash(python_strings) == store.frame_hash(python_strings.copy())  # the pandas route
+    assert store.frame_hash(python_strings) == store.frame_hash(python_strings.copy())  # converted by pyarrow
 
 
 def test_prepared_computes_uncached_what_it_cannot_key(tmp_path):
