@@ -32,8 +32,9 @@ PRIVATE_MIMES = frozenset({RESULTS_MIME, CONTEXT_MIME, TABLE_MIME})
 _QUIET = {"text/plain": ""}
 
 _recorded: dict[str, dict] = {}
-#: the results recorded inside :func:`batch`, shown as one output when it ends; None outside one
-_batched: dict[str, dict] | None = None
+#: the results recorded inside :func:`batch` ({key: entry} each, in order), shown as one output when it ends;
+#: None outside one
+_batched: list[dict] | None = None
 
 
 def _display(obj: dict, *, raw=True, metadata=None):
@@ -73,7 +74,7 @@ def record(key: str, value: Any, ci_low: Any = None, ci_high: Any = None, **extr
     entry.update({k: _clean(v) for k, v in extra.items()})
     _recorded[key] = entry
     if _batched is not None:
-        _batched[key] = entry
+        _batched.append({key: entry})
     else:
         _display({RESULTS_MIME: {key: entry}, **_QUIET})
     return entry
@@ -82,7 +83,9 @@ def record(key: str, value: Any, ci_low: Any = None, ci_high: Any = None, **extr
 @contextlib.contextmanager
 def batch():
     """Inside the block, :func:`record` gathers its results and shows them as one output when the block
-    ends, also when it ends in an error; ``results.json`` gets the same keys, values and order.
+    ends, also when it ends in an error; ``results.json`` gets the same keys, values and order. The output
+    holds a list of what each call would have shown alone ({key: entry}): the notebook file sorts the keys
+    of a mapping, not the items of a list.
 
     Every output is a message the kernel sends and the runner receives, decodes and validates against the
     notebook schema: one per result made a quarter of a pemda page's messages. A block inside another
@@ -97,7 +100,7 @@ def batch():
     if _batched is not None:
         yield
         return
-    _batched = {}
+    _batched = []
     try:
         yield
     finally:
@@ -122,10 +125,12 @@ def _payloads(nb, mime: str):
 
 
 def results_from_notebook(nb) -> dict:
-    """Collect recorded results from an executed notebook (nbformat node or dict)."""
+    """Collect recorded results from an executed notebook (nbformat node or dict), in the order they were
+    recorded: a payload is one {key: entry} or, from :func:`batch`, a list of them."""
     out: dict = {}
     for payload in _payloads(nb, RESULTS_MIME):
-        out.update(payload)
+        for one in payload if isinstance(payload, list) else [payload]:
+            out.update(one)
     return out
 
 
